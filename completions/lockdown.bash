@@ -1,0 +1,47 @@
+# bash completion for lockdown (installed as share/bash-completion/completions/lockdown)
+_lockdown()
+{
+    local cur prev cmd
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    cmd="${COMP_WORDS[1]}"
+    local common="--format --output --level --policy --fail-on --quiet --help"
+
+    case "$prev" in
+        --format|-f)
+            COMPREPLY=($(compgen -W "table json sarif junit" -- "$cur")); return ;;
+        --level)
+            COMPREPLY=($(compgen -W "low medium high" -- "$cur")); return ;;
+        --fail-on)
+            COMPREPLY=($(compgen -W "critical high medium low info" -- "$cur")); return ;;
+        --tier)
+            COMPREPLY=($(compgen -W "image registry orchestrator container host" -- "$cur")); return ;;
+        --framework)
+            COMPREPLY=($(compgen -W "nist-800-190 cis-docker-1.6" -- "$cur")); return ;;
+        --data-classification)
+            COMPREPLY=($(compgen -W "public internal confidential restricted" -- "$cur")); return ;;
+        --exposure)
+            COMPREPLY=($(compgen -W "none indirect direct" -- "$cur")); return ;;
+        --use-case)
+            COMPREPLY=($(compgen -W "development test production" -- "$cur")); return ;;
+        --output|-o|--policy|--host-root)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
+
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "assess controls level policy version --help --version" -- "$cur"))
+        return
+    fi
+    case "$cmd" in
+        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host" -- "$cur")) ;;
+        controls) COMPREPLY=($(compgen -W "--level --tier --framework --format --output --help" -- "$cur")) ;;
+        level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
+        policy)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "check show --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi ;;
+    esac
+}
+complete -F _lockdown lockdown

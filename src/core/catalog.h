@@ -1,0 +1,58 @@
+/* The controls catalog: every NIST SP 800-190 recommendation and every CIS
+ * Docker Benchmark v1.6 item lockdown knows, loaded from data/controls.yaml
+ * (compiled into the binary). Read-only once loaded; findings point into it.
+ * Not for deciding pass/fail: that is the checks' and the report's job. */
+#ifndef LD_CORE_CATALOG_H
+#define LD_CORE_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/types.h"
+#include "util/strlist.h"
+
+typedef enum { LD_FW_NIST_800_190, LD_FW_CIS_DOCKER_16 } ld_framework;
+
+typedef struct {
+    char *id;
+    ld_framework framework;
+    ld_strlist refs; /* 800-190 recommendation keys (IMG-01 ..) */
+    char *title;
+    ld_tier tier;
+    char *nist; /* risk section, "4.1.1" .. "4.5.5" */
+    ld_strlist cis; /* CIS Docker Benchmark v1.6 ids */
+    ld_strlist cis_later; /* "v1.6id=laterid" pairs where v1.7/v1.8 renumbered */
+    bool automated;
+    ld_strlist checks; /* check ids that automate it */
+    ld_level level;    /* lowest level that requires it */
+    ld_severity severity;
+    char *description;
+    char *remediation;
+    size_t index; /* position in the catalog */
+} ld_control;
+
+typedef struct {
+    ld_control *controls;
+    size_t n;
+} ld_catalog;
+
+/* Loads the catalog compiled into the binary. Caller frees. */
+ld_catalog *ld_catalog_load_builtin(ld_error *err);
+/* Parses and validates a catalog document; errors carry line numbers. */
+ld_catalog *ld_catalog_parse(const char *name, const char *buf, size_t len, ld_error *err);
+void ld_catalog_free(ld_catalog *cat);
+
+const ld_control *ld_catalog_find(const ld_catalog *cat, const char *id);
+/* The first control whose checks include check_id, or NULL. */
+const ld_control *ld_catalog_find_by_check(const ld_catalog *cat, const char *check_id);
+bool ld_control_has_ref(const ld_control *c, const char *ref);
+const char *ld_framework_name(ld_framework fw);
+/* True if this build of lockdown implements check_id (see check_registry.c). */
+bool ld_check_implemented(const char *check_id);
+/* NULL-terminated list of the check ids this build implements. */
+const char *const *ld_implemented_checks(void);
+/* True if at least one of c's checks is implemented. */
+bool ld_control_assessable(const ld_control *c);
+
+#endif

@@ -1,0 +1,79 @@
+/* The policy file (YAML): profile or level, gate, exceptions, attestations,
+ * trusted registries and keys. Parsing is strict: unknown keys and bad
+ * values are errors with line numbers, all collected in one pass so
+ * `lockdown policy check` can show every problem at once.
+ * Schema: docs/policy.md. Not for applying the policy to findings: that is
+ * report.c (exceptions, attestations) and the gate. */
+#ifndef LD_CORE_POLICY_H
+#define LD_CORE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/finding.h"
+#include "core/level.h"
+#include "core/types.h"
+#include "util/strlist.h"
+
+typedef struct {
+    char *id;      /* control id, check id or finding id (e.g. a CVE id later) */
+    char *target;  /* fnmatch(3) pattern over the target's id and name; NULL: any target */
+    char *reason;
+    char *expires; /* YYYY-MM-DD, NULL: never */
+    int line;
+} ld_exception;
+
+typedef struct {
+    char *control;
+    char *by;
+    char *date;     /* YYYY-MM-DD */
+    char *evidence; /* link */
+    char *expires;  /* YYYY-MM-DD, NULL: never */
+    int line;
+} ld_attestation;
+
+typedef struct {
+    char *name;
+    char *key; /* PEM text, or a path prefixed with "file:" */
+    int line;
+} ld_trusted_key;
+
+typedef struct {
+    char *path; /* where it came from, "built-in default" for the default */
+    bool has_profile;
+    ld_profile profile;
+    bool has_level;
+    ld_level level;
+    bool has_fail_on;
+    ld_severity fail_on;
+    bool required_controls; /* gate: required controls at the level must pass (default true) */
+    ld_exception *exceptions;
+    size_t n_exceptions;
+    ld_attestation *attestations;
+    size_t n_attestations;
+    ld_strlist trusted_registries;
+    ld_trusted_key *trusted_keys;
+    size_t n_trusted_keys;
+} ld_policy;
+
+/* The embedded default policy (data/default-policy.yaml). */
+ld_policy *ld_policy_default(ld_error *err);
+/* Reads and parses path (size-capped). Every problem is appended to diags as
+ * "PATH:LINE: message" (diags may be NULL); on any problem returns NULL and
+ * err holds the first one plus a count. */
+ld_policy *ld_policy_load(const char *path, ld_strlist *diags, ld_error *err);
+ld_policy *ld_policy_parse(const char *name, const char *buf, size_t len, ld_strlist *diags,
+                           ld_error *err);
+void ld_policy_free(ld_policy *p);
+
+/* True if the YYYY-MM-DD date is before today (local date of now): a date D
+ * is still valid on D and expired from D+1. A malformed date counts as
+ * expired; NULL (no expiry date) never expires. */
+bool ld_date_expired(const char *date, time_t now);
+/* Does exception e cover finding f (id matches control id, check id; target
+ * pattern matches target id or name)? Ignores expiry. */
+bool ld_exception_matches(const ld_exception *e, const ld_finding *f);
+
+#endif

@@ -1,0 +1,20 @@
+/* Allocation helpers that never return NULL: out of memory aborts with a
+ * message (like git's xmalloc). Input-driven sizes must be capped by the
+ * caller before they reach these; these are not a substitute for limits. */
+#ifndef LD_UTIL_MEM_H
+#define LD_UTIL_MEM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *ld_xmalloc(size_t n);
+void *ld_xcalloc(size_t n, size_t size);
+void *ld_xrealloc(void *p, size_t n);
+/* Grow *items (of elem_size) so that it can hold at least need elements. */
+void ld_xgrow(void *items_ptr, size_t *cap, size_t need, size_t elem_size);
+char *ld_xstrdup(const char *s);   /* NULL in, NULL out */
+char *ld_xstrndup(const char *s, size_t n);
+char *ld_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *ld_xvasprintf(const char *fmt, va_list ap);
+
+#endif
