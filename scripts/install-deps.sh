@@ -21,6 +21,7 @@ TEST_PACKAGES=(
   debootstrap busybox-static # offline image root filesystems
   nodejs npm # JSON/SARIF schema validators from the npm registry
   iproute2 man-db curl tar gzip
+  rpm db5.3-util sqlite3 # rpm databases (sqlite, Berkeley DB) for the rpm cataloger tests
 )
 # A package counts as present when this command exists, even if dpkg does not
 # know the package: NodeSource's nodejs (on these machines) bundles npm and

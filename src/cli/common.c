@@ -164,12 +164,15 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     if (opt->policy) {
         ld_strlist diags = {0};
         s->policy = ld_policy_load(opt->policy, &diags, &err);
+        size_t problems = diags.n;
         ld_strlist_clear(&diags);
         if (!s->policy) {
             ld_error_wrap(&err, "policy");
-            cli_error(&err);
-            fprintf(stderr, "lockdown: run 'lockdown policy check %s' to see every problem\n",
-                    opt->policy);
+            if (problems > 1)
+                fprintf(stderr, "lockdown: %s; run 'lockdown policy check %s' to see them all\n",
+                        err.msg, opt->policy);
+            else
+                cli_error(&err);
             return LD_EXIT_ERROR;
         }
     } else {

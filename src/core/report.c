@@ -130,6 +130,8 @@ static void count(ld_control_tally *t, const ld_finding *f)
     case LD_STATUS_PASS: t->pass++; break;
     case LD_STATUS_FAIL: t->fail++; break;
     case LD_STATUS_WARN: t->warn++; break;
+    /* an info finding is an observation that needs no action: the control was assessed */
+    case LD_STATUS_INFO: t->pass++; break;
     default: t->other++; break;
     }
 }
@@ -153,7 +155,9 @@ int ld_report_emit(ld_report *r, ld_finding *f, ld_error *err)
 bool ld_control_required(const ld_control *c, ld_level level) { return c->level <= level; }
 
 /* Sum the tallies that bear on c: its own, and for a NIST control those of
- * CIS controls sharing one of its 800-190 keys or one of its checks. */
+ * CIS controls sharing one of its checks (a finding is filed under the CIS
+ * control when both list the check). Sharing an 800-190 key is not enough:
+ * a remote-logging failure says nothing about forensic capture. */
 static ld_control_tally combined_tally(const ld_report *r, const ld_control *c)
 {
     ld_control_tally t = r->tally[c->index];
@@ -164,8 +168,6 @@ static ld_control_tally combined_tally(const ld_report *r, const ld_control *c)
         if (o->framework != LD_FW_CIS_DOCKER_16)
             continue;
         bool shares = false;
-        for (size_t k = 0; k < c->refs.n && !shares; k++)
-            shares = ld_control_has_ref(o, c->refs.v[k]);
         for (size_t k = 0; k < c->checks.n && !shares; k++)
             shares = ld_strlist_contains(&o->checks, c->checks.v[k]);
         if (!shares)

@@ -99,7 +99,7 @@ void ld_report_free(ld_report *r);
 
 /* Compliance state of control c given what was emitted so far. NIST
  * controls also take in the findings of every CIS control that shares one
- * of their 800-190 keys or checks. */
+ * of their checks. */
 ld_control_state ld_report_control_state(const ld_report *r, const ld_control *c);
 bool ld_control_required(const ld_control *c, ld_level level);
 /* Counts over the controls required at `level`. */

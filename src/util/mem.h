@@ -15,6 +15,6 @@ void ld_xgrow(void *items_ptr, size_t *cap, size_t need, size_t elem_size);
 char *ld_xstrdup(const char *s);   /* NULL in, NULL out */
 char *ld_xstrndup(const char *s, size_t n);
 char *ld_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *ld_xvasprintf(const char *fmt, va_list ap);
+char *ld_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

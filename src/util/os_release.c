@@ -9,21 +9,33 @@
 #include "util/cleanup.h"
 #include "util/mem.h"
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Control bytes (other than tab) never belong in os-release and would reach
  * terminals through evidence; a line holding one is garbage. */
-static bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
+static bool is_control(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7f;
+}
 
 static bool is_key_start(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-static bool is_key_char(char c) { return is_key_start(c) || (c >= '0' && c <= '9'); }
+static bool is_key_char(char c)
+{
+    return is_key_start(c) || (c >= '0' && c <= '9');
+}
 
 /* Unquoted characters that are shell syntax; os-release(5) requires them quoted. */
-static bool is_shell_special(char c) { return strchr(";&|<>()`", c) != NULL; }
+static bool is_shell_special(char c)
+{
+    return strchr(";&|<>()`", c) != NULL;
+}
 
 enum quote { Q_NONE, Q_DOUBLE, Q_SINGLE };
 
@@ -172,31 +184,35 @@ int ld_os_release_foreach(const char *buf, size_t len, ld_os_release_cb cb, void
     return 0;
 }
 
-static const struct {
-    const char *key;
-    size_t offset;
-} known_keys[] = {
-    {"ID", offsetof(ld_os_release, id)},
-    {"ID_LIKE", offsetof(ld_os_release, id_like)},
-    {"NAME", offsetof(ld_os_release, name)},
-    {"PRETTY_NAME", offsetof(ld_os_release, pretty_name)},
-    {"VERSION", offsetof(ld_os_release, version)},
-    {"VERSION_ID", offsetof(ld_os_release, version_id)},
-    {"VERSION_CODENAME", offsetof(ld_os_release, version_codename)},
-    {"VARIANT_ID", offsetof(ld_os_release, variant_id)},
-    {"BUILD_ID", offsetof(ld_os_release, build_id)},
-};
+/* The field of o that holds key, or NULL if key is not one we keep. */
+static char **field_for(ld_os_release *o, const char *key)
+{
+    struct {
+        const char *key;
+        char **field;
+    } const known[] = {
+        {"ID", &o->id},
+        {"ID_LIKE", &o->id_like},
+        {"NAME", &o->name},
+        {"PRETTY_NAME", &o->pretty_name},
+        {"VERSION", &o->version},
+        {"VERSION_ID", &o->version_id},
+        {"VERSION_CODENAME", &o->version_codename},
+        {"VARIANT_ID", &o->variant_id},
+        {"BUILD_ID", &o->build_id},
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(key, known[i].key) == 0)
+            return known[i].field;
+    return NULL;
+}
 
 static int store_known(const ld_os_release_entry *e, void *ctx)
 {
-    ld_os_release *o = ctx;
-    for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
-        if (strcmp(e->key, known_keys[i].key) != 0)
-            continue;
-        char **field = (char **)((char *)o + known_keys[i].offset);
+    char **field = field_for(ctx, e->key);
+    if (field) {
         free(*field);
         *field = ld_xstrdup(e->value);
-        break;
     }
     return 0;
 }
@@ -214,10 +230,15 @@ void ld_os_release_clear(ld_os_release *o)
 {
     if (!o)
         return;
-    for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
-        char **field = (char **)((char *)o + known_keys[i].offset);
-        free(*field);
-    }
+    free(o->id);
+    free(o->id_like);
+    free(o->name);
+    free(o->pretty_name);
+    free(o->version);
+    free(o->version_id);
+    free(o->version_codename);
+    free(o->variant_id);
+    free(o->build_id);
     memset(o, 0, sizeof(*o));
 }
 

@@ -1,6 +1,6 @@
 /* os-release(5) parser: KEY=value lines with shell-style quoting, read
  * without a shell. Used for the host (host.container-os) and, later, for
- * the distribution of an image's root file system (SBOM).
+ * the distribution in an image's root file system, for the SBOM.
  *
  * Rules (os-release(5), shell word rules for one line):
  *   - blank lines and lines whose first non-blank character is '#' are skipped;
@@ -46,15 +46,15 @@ int ld_os_release_foreach(const char *buf, size_t len, ld_os_release_cb cb, void
 
 /* The keys most users need, decoded. Fields are NULL when absent. */
 typedef struct {
-    char *id;          /* ID, e.g. "debian" */
-    char *id_like;     /* ID_LIKE, space-separated, e.g. "rhel fedora" */
-    char *name;        /* NAME */
-    char *pretty_name; /* PRETTY_NAME */
-    char *version;     /* VERSION */
-    char *version_id;  /* VERSION_ID */
+    char *id;               /* ID, e.g. "debian" */
+    char *id_like;          /* ID_LIKE, space-separated, e.g. "rhel fedora" */
+    char *name;             /* NAME */
+    char *pretty_name;      /* PRETTY_NAME */
+    char *version;          /* VERSION */
+    char *version_id;       /* VERSION_ID */
     char *version_codename; /* VERSION_CODENAME */
-    char *variant_id;  /* VARIANT_ID */
-    char *build_id;    /* BUILD_ID */
+    char *variant_id;       /* VARIANT_ID */
+    char *build_id;         /* BUILD_ID */
     size_t bad_lines;
 } ld_os_release;
 

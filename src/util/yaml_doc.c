@@ -2,6 +2,7 @@
  * See yaml_doc.h. */
 #include "util/yaml_doc.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -52,6 +53,38 @@ static void append(ld_yaml_node *parent, size_t *cap, ld_yaml_node *key, ld_yaml
     parent->items[parent->n++] = item;
 }
 
+static int compare_keys(const void *a, const void *b)
+{
+    const ld_yaml_node *x = *(const ld_yaml_node *const *)a;
+    const ld_yaml_node *y = *(const ld_yaml_node *const *)b;
+    int c = strcmp(x->value, y->value);
+    if (c)
+        return c;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Duplicate keys in a mapping are an error naming the later one. Sorting a
+ * copy keeps this O(n log n): a hostile file of many keys stays fast. */
+static int check_duplicate_keys(loader *ld, const ld_yaml_node *map)
+{
+    if (map->n < 2)
+        return 0;
+    const ld_yaml_node **sorted = ld_xcalloc(map->n, sizeof(*sorted));
+    for (size_t i = 0; i < map->n; i++)
+        sorted[i] = map->keys[i];
+    qsort(sorted, map->n, sizeof(*sorted), compare_keys);
+    int rc = 0;
+    for (size_t i = 1; i < map->n; i++) {
+        if (strcmp(sorted[i - 1]->value, sorted[i]->value) == 0) {
+            rc = ld_error_set(ld->err, LD_ERR_CORRUPT, "%s: line %d: duplicate key \"%s\"",
+                              ld->name, sorted[i]->line, sorted[i]->value);
+            break;
+        }
+    }
+    free(sorted);
+    return rc;
+}
+
 /* Loads children until the matching end event. Consumes ev. */
 static ld_yaml_node *load_collection(loader *ld, ld_yaml_node *coll, yaml_event_type_t end,
                                      int depth)
@@ -63,6 +96,8 @@ static ld_yaml_node *load_collection(loader *ld, ld_yaml_node *coll, yaml_event_
             goto fail;
         if (ev.type == end) {
             yaml_event_delete(&ev);
+            if (coll->kind == LD_YAML_MAP && check_duplicate_keys(ld, coll) < 0)
+                goto fail;
             return coll;
         }
         ld_yaml_node *key = NULL;
@@ -75,14 +110,6 @@ static ld_yaml_node *load_collection(loader *ld, ld_yaml_node *coll, yaml_event_
                              ld->name, key->line);
                 ld_yaml_free(key);
                 goto fail;
-            }
-            for (size_t i = 0; i < coll->n; i++) {
-                if (strcmp(coll->keys[i]->value, key->value) == 0) {
-                    ld_error_set(ld->err, LD_ERR_CORRUPT, "%s: line %d: duplicate key \"%s\"",
-                                 ld->name, key->line, key->value);
-                    ld_yaml_free(key);
-                    goto fail;
-                }
             }
             if (next_event(ld, &ev) < 0) {
                 ld_yaml_free(key);

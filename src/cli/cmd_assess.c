@@ -1,0 +1,249 @@
+/* `lockdown assess`: assess this machine — the host OS and, when one
+ * answers, the Docker engine's daemon configuration — and report against the
+ * controls catalog. Only wiring: the checks live in src/host and src/docker.
+ *
+ * An engine that does not answer is not a failure of `assess` (it assesses
+ * what it finds): the report carries a note that engine, image and
+ * container controls were not assessed, and the exit code is the gate's.
+ * An engine that answers /_ping but then fails /version or /info is exit 3
+ * (could not complete). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "docker/engine.h"
+#include "docker/engine_info_checks.h"
+#include "host/host_os.h"
+#include "util/cleanup.h"
+#include "util/mem.h"
+
+typedef struct {
+    const char *host_root;
+    const char *docker_host;
+} assess_args;
+
+enum { OPT_HOST_ROOT = 0x2200, OPT_DOCKER_HOST };
+
+static const struct option assess_opts[] = {
+    {"host-root", required_argument, NULL, OPT_HOST_ROOT},
+    {"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
+    {NULL, 0, NULL, 0},
+};
+
+static int on_opt(int opt, const char *arg, void *ctx)
+{
+    assess_args *a = ctx;
+    switch (opt) {
+    case OPT_HOST_ROOT: a->host_root = arg; return 0;
+    case OPT_DOCKER_HOST: a->docker_host = arg; return 0;
+    default: return 1;
+    }
+}
+
+static void usage(void)
+{
+    printf("Usage: lockdown assess [options]\n"
+           "\n"
+           "Assesses this machine against the controls catalog (NIST SP 800-190 and the CIS\n"
+           "Docker Benchmark): the host operating system, read under --host-root, and, when a\n"
+           "Docker engine answers, the daemon's configuration as its API reports it (live\n"
+           "restore, experimental features, user namespaces, seccomp, insecure registries,\n"
+           "storage driver, authorization plugins, remote logging, swarm mode, image and\n"
+           "container sprawl, engine version). An engine that does not answer is not an error:\n"
+           "the report notes that engine, image and container controls were not assessed, and\n"
+           "the exit code follows the gate.\n"
+           "\n"
+           "Options:\n"
+           "      --host-root DIR    the host's root directory (default /)\n"
+           "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
+           "                         (default $DOCKER_HOST, else unix:///var/run/docker.sock;\n"
+           "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
+           "\n"
+           "%s"
+           "\n"
+           "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
+           "(unreadable policy, an engine that answers but fails, a write error).\n",
+           cli_common_help);
+}
+
+/* What was fetched from the engine, once each. */
+typedef struct {
+    ld_engine *engine;
+    json_t *version;
+    json_t *info;
+    json_t *containers;
+    json_t *images;
+    char *unreachable; /* why no engine answered (then engine is NULL) */
+    char *endpoint;    /* resolved endpoint for messages */
+    ld_strlist notes;  /* inventory problems, noted in the report */
+} engine_state;
+
+static void engine_state_clear(engine_state *st)
+{
+    ld_engine_free(st->engine);
+    json_decref(st->version);
+    json_decref(st->info);
+    json_decref(st->containers);
+    json_decref(st->images);
+    free(st->unreachable);
+    free(st->endpoint);
+    ld_strlist_clear(&st->notes);
+    memset(st, 0, sizeof(*st));
+}
+
+static const char *resolved_host(const char *docker_host)
+{
+    if (docker_host && docker_host[0])
+        return docker_host;
+    const char *env = getenv("DOCKER_HOST");
+    return env && env[0] ? env : LD_ENGINE_DEFAULT_HOST;
+}
+
+/* Connects and fetches /version, /info, the container and image lists.
+ * Returns 0 (also when no engine answered: st->unreachable says why), or
+ * an exit code after printing the error. */
+static int fetch_engine(const cli_session *s, const assess_args *a, engine_state *st)
+{
+    ld_error err = LD_ERROR_INIT;
+    st->endpoint = ld_xstrdup(resolved_host(a->docker_host));
+    cli_progress(s, "connecting to the docker engine at %s", st->endpoint);
+    st->engine = ld_engine_connect(a->docker_host, &err);
+    if (!st->engine) {
+        if (err.code == LD_ERR_UNREACHABLE) {
+            st->unreachable = ld_xstrdup(err.msg);
+            return 0;
+        }
+        if (a->docker_host && err.code == LD_ERR_INVALID)
+            return cli_usage_error("assess", "--docker-host: %s", err.msg);
+        return cli_error_exit(&err);
+    }
+    free(st->endpoint);
+    st->endpoint = ld_xstrdup(ld_engine_endpoint(st->engine));
+    cli_progress(s, "reading the engine's version and configuration");
+    st->version = ld_engine_get_json(st->engine, "/version", 0, &err);
+    if (!st->version)
+        return cli_error_exit(&err);
+    st->info = ld_engine_get_json(st->engine, "/info", 0, &err);
+    if (!st->info)
+        return cli_error_exit(&err);
+    cli_progress(s, "listing containers and images");
+    st->containers = ld_engine_get_json(st->engine, "/containers/json?all=1", 0, &err);
+    if (!st->containers) {
+        ld_strlist_push_owned(&st->notes, ld_xasprintf("cannot list containers: %s", err.msg));
+    } else if (!json_is_array(st->containers)) {
+        ld_strlist_push(&st->notes, "container list from the engine is not an array; ignored");
+        json_decref(st->containers);
+        st->containers = NULL;
+    }
+    ld_error_clear(&err);
+    st->images = ld_engine_get_json(st->engine, "/images/json", 0, &err);
+    if (!st->images) {
+        ld_strlist_push_owned(&st->notes, ld_xasprintf("cannot list images: %s", err.msg));
+    } else if (!json_is_array(st->images)) {
+        ld_strlist_push(&st->notes, "image list from the engine is not an array; ignored");
+        json_decref(st->images);
+        st->images = NULL;
+    }
+    return 0;
+}
+
+static size_t running_containers(const json_t *list)
+{
+    size_t n = 0, i;
+    const json_t *c;
+    json_array_foreach(list, i, c)
+    {
+        const char *state = json_string_value(json_object_get(c, "State"));
+        if (state && strcmp(state, "running") == 0)
+            n++;
+    }
+    return n;
+}
+
+/* "host NAME, docker engine ENDPOINT (VERSION): N containers (M running), K images" */
+static char *scope_line(const char *host, const engine_state *st)
+{
+    if (!st->engine)
+        return ld_xasprintf("host %s, docker engine %s (not answering)", host, st->endpoint);
+    const char *ver = json_string_value(json_object_get(st->version, "Version"));
+    ld_autofree char *inv = NULL;
+    if (st->containers && st->images) {
+        size_t n = json_array_size(st->containers);
+        inv = ld_xasprintf(": %zu container%s (%zu running), %zu image%s", n, n == 1 ? "" : "s",
+                           running_containers(st->containers), json_array_size(st->images),
+                           json_array_size(st->images) == 1 ? "" : "s");
+    }
+    return ld_xasprintf("host %s, docker engine %s (%.64s, API %s)%s", host, st->endpoint,
+                        ver ? ver : "version unknown", ld_engine_api_version(st->engine),
+                        inv ? inv : "");
+}
+
+static int run(cli_session *s, const assess_args *a)
+{
+    engine_state st = {0};
+    ld_report *r = NULL;
+    ld_autofree char *host = ld_host_name(a->host_root);
+    ld_autofree char *scope = NULL;
+    ld_error err = LD_ERROR_INIT;
+    int rc = fetch_engine(s, a, &st);
+    if (rc)
+        goto out;
+    scope = scope_line(host, &st);
+    r = cli_session_report(s, "assess", scope);
+    if (ld_report_begin(r, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    if (st.unreachable)
+        ld_report_note(r,
+                       "no Docker engine answered at %s: engine, image and container controls "
+                       "not assessed (%s)",
+                       st.endpoint, st.unreachable);
+    for (size_t i = 0; i < st.notes.n; i++)
+        ld_report_note(r, "%s", st.notes.v[i]);
+
+    cli_progress(s, "checking the host under %s", a->host_root);
+    if (ld_host_os_check(r, a->host_root, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    if (st.engine) {
+        cli_progress(s, "checking the docker daemon");
+        if (ld_engine_info_checks(r, st.engine, st.info, st.version, &err) < 0) {
+            rc = cli_error_exit(&err);
+            goto out;
+        }
+    }
+    rc = cli_session_finish(s, r);
+out:
+    ld_report_free(r);
+    engine_state_clear(&st);
+    return rc;
+}
+
+int cmd_assess(int argc, char **argv)
+{
+    assess_args a = {.host_root = "/"};
+    cli_common common = {0};
+    int first = 0;
+    int rc = cli_parse("assess", argc, argv, assess_opts, "", on_opt, &a, &common, &first);
+    if (rc)
+        return rc;
+    if (common.help) {
+        usage();
+        return LD_EXIT_OK;
+    }
+    if (first < argc)
+        return cli_usage_error("assess", "unexpected argument \"%s\"", argv[first]);
+    struct stat st;
+    if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode))
+        return cli_usage_error("assess", "--host-root \"%s\" is not a directory", a.host_root);
+    cli_session s;
+    rc = cli_session_open(&s, "assess", &common);
+    if (rc == 0)
+        rc = run(&s, &a);
+    cli_session_close(&s);
+    return rc;
+}

@@ -1,0 +1,372 @@
+/* JUnit writer: JUnit XML for CI systems that show test results (GitLab,
+ * Jenkins, Azure, GitHub test reporters). One <testsuite> per tier and a
+ * last "lockdown.gate" suite whose single test fails when the gate failed.
+ * Each finding is rendered into its tier's in-memory buffer as it arrives
+ * (the XML text is the minimal copy); the document is assembled at the end
+ * when the counts are known. Every piece of data is XML-escaped; characters
+ * XML 1.0 forbids are dropped and invalid UTF-8 becomes U+FFFD. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/report.h"
+#include "util/mem.h"
+
+typedef struct {
+    FILE *f; /* open_memstream over buf; NULL until the tier's first finding */
+    char *buf;
+    size_t len;
+    size_t tests, failures, errors, skipped;
+} suite;
+
+typedef struct {
+    suite tiers[LD_TIER_COUNT];
+} junit_state;
+
+/* ---- XML text ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes available) with its code
+ * point in *cp, or 0 if the bytes are not valid UTF-8. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        *cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        *cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        *cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* XML 1.0 Char production (surrogates never reach here). */
+static bool xml_char(uint32_t cp)
+{
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+}
+
+/* Reference for an ASCII character that must be escaped, or NULL. In an
+ * attribute, whitespace is escaped too so that it survives normalisation. */
+static const char *xml_ref(uint32_t cp, bool attr)
+{
+    switch (cp) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '\r': return "&#13;";
+    case '"': return attr ? "&quot;" : NULL;
+    case '\'': return attr ? "&apos;" : NULL;
+    case '\n': return attr ? "&#10;" : NULL;
+    case '\t': return attr ? "&#9;" : NULL;
+    default: return NULL;
+    }
+}
+
+/* Writes s as XML character data (attr: as an attribute value). NULL
+ * writes nothing. */
+static void xml_put(FILE *o, const char *s, bool attr)
+{
+    if (!s)
+        return;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t cp = 0;
+        size_t len = utf8_decode(u + i, n - i, &cp);
+        if (len == 0) {
+            fputs("\xEF\xBF\xBD", o);
+            i++;
+            continue;
+        }
+        const char *ref = xml_ref(cp, attr);
+        if (ref)
+            fputs(ref, o);
+        else if (xml_char(cp))
+            fwrite(u + i, 1, len, o);
+        i += len;
+    }
+}
+
+/* ` name="value"` */
+static void xml_attr(FILE *o, const char *name, const char *value)
+{
+    fprintf(o, " %s=\"", name);
+    xml_put(o, value, true);
+    fputc('"', o);
+}
+
+static void xml_attr_count(FILE *o, const char *name, size_t v)
+{
+    fprintf(o, " %s=\"%zu\"", name, v);
+}
+
+/* <tag message="..." type="...">body</tag>, or self-closing without body. */
+static void xml_outcome(FILE *o, const char *tag, const char *message, const char *type,
+                        const char *body)
+{
+    fprintf(o, "      <%s", tag);
+    xml_attr(o, "message", message);
+    if (type)
+        xml_attr(o, "type", type);
+    if (!body || !body[0]) {
+        fputs("/>\n", o);
+        return;
+    }
+    fputc('>', o);
+    xml_put(o, body, false);
+    fprintf(o, "</%s>\n", tag);
+}
+
+/* ---- findings ---- */
+
+static int open_suite(suite *s, ld_error *err)
+{
+    if (s->f)
+        return 0;
+    s->f = open_memstream(&s->buf, &s->len);
+    if (!s->f)
+        return ld_error_set_errno(err, LD_ERR_NOMEM, errno, "JUnit report: cannot buffer output");
+    return 0;
+}
+
+/* Whether f's testcase has a child element (see write_outcome). */
+static bool has_outcome(const ld_finding *f)
+{
+    if (f->exception)
+        return true;
+    switch (f->status) {
+    case LD_STATUS_PASS:
+    case LD_STATUS_COUNT: return false;
+    case LD_STATUS_WARN:
+    case LD_STATUS_INFO: return f->evidence && f->evidence[0];
+    default: return true;
+    }
+}
+
+/* Writes the outcome element of f (if any) and counts it in s. */
+static void write_outcome(FILE *o, suite *s, const ld_finding *f)
+{
+    const char *title = ld_finding_title(f);
+    if (f->exception) {
+        char *msg = ld_xasprintf("excepted: %s", f->exception);
+        xml_outcome(o, "skipped", msg, NULL, NULL);
+        free(msg);
+        s->skipped++;
+        return;
+    }
+    switch (f->status) {
+    case LD_STATUS_FAIL:
+        xml_outcome(o, "failure", title, ld_severity_name(f->severity), f->evidence);
+        s->failures++;
+        return;
+    case LD_STATUS_ERROR:
+        xml_outcome(o, "error", title, "error", f->evidence);
+        s->errors++;
+        return;
+    case LD_STATUS_SKIPPED:
+    case LD_STATUS_MANUAL: {
+        const char *why = f->evidence && f->evidence[0] ? f->evidence : title;
+        char *msg = ld_xasprintf("%s: %s", ld_status_name(f->status), why);
+        xml_outcome(o, "skipped", msg, NULL, NULL);
+        free(msg);
+        s->skipped++;
+        return;
+    }
+    case LD_STATUS_WARN:
+    case LD_STATUS_INFO:
+        if (f->evidence && f->evidence[0]) {
+            fprintf(o, "      <system-out>%s: ", ld_status_name(f->status));
+            xml_put(o, f->evidence, false);
+            fputs("</system-out>\n", o);
+        }
+        return;
+    case LD_STATUS_PASS:
+    case LD_STATUS_COUNT: break;
+    }
+}
+
+static int junit_finding(ld_report *r, const ld_finding *f, ld_error *err)
+{
+    junit_state *st = r->writer_state;
+    ld_tier tier = f->control->tier < LD_TIER_COUNT ? f->control->tier : LD_TIER_HOST;
+    suite *s = &st->tiers[tier];
+    int rc = open_suite(s, err);
+    if (rc < 0)
+        return rc;
+    FILE *o = s->f;
+    char *classname = ld_xasprintf("lockdown.%s.%s", ld_tier_name(tier), f->control->id);
+    char *target = ld_target_describe(&f->target);
+    char *name = f->check_id && f->check_id[0] ? ld_xasprintf("%s %s", f->check_id, target)
+                                               : ld_xstrdup(target);
+    fputs("    <testcase", o);
+    xml_attr(o, "classname", classname);
+    xml_attr(o, "name", name);
+    if (has_outcome(f)) {
+        fputs(" time=\"0\">\n", o);
+        write_outcome(o, s, f);
+        fputs("    </testcase>\n", o);
+    } else {
+        fputs(" time=\"0\"/>\n", o);
+    }
+    s->tests++;
+    free(name);
+    free(target);
+    free(classname);
+    return 0;
+}
+
+/* ---- assembling the document ---- */
+
+static int junit_begin(ld_report *r, ld_error *err)
+{
+    r->writer_state = ld_xcalloc(1, sizeof(junit_state));
+    return 0;
+}
+
+static void suite_open_tag(FILE *o, const char *name, const suite *s, const char *timestamp)
+{
+    fputs("  <testsuite", o);
+    xml_attr(o, "name", name);
+    xml_attr_count(o, "tests", s->tests);
+    xml_attr_count(o, "failures", s->failures);
+    xml_attr_count(o, "errors", s->errors);
+    xml_attr_count(o, "skipped", s->skipped);
+    fprintf(o, " time=\"0\" timestamp=\"%s\">\n", timestamp);
+}
+
+static void property(FILE *o, const char *name, const char *value)
+{
+    fputs("      <property", o);
+    xml_attr(o, "name", name);
+    xml_attr(o, "value", value ? value : "");
+    fputs("/>\n", o);
+}
+
+/* The gate suite: level and compliance as properties, one test that fails
+ * with the gate's reasons, the notes as system-out. */
+static void write_gate_suite(FILE *o, const ld_report *r, const suite *g, const char *timestamp)
+{
+    suite_open_tag(o, "lockdown.gate", g, timestamp);
+    ld_compliance c;
+    ld_report_compliance(r, r->opt.level, &c);
+    char *counts = ld_xasprintf("%zu required, %zu passed, %zu failed, %zu attested, "
+                                "%zu not assessed",
+                                c.required, c.passed, c.failed, c.attested, c.not_assessed);
+    fputs("    <properties>\n", o);
+    property(o, "level", ld_level_name(r->opt.level));
+    property(o, "level_source", r->opt.level_source);
+    property(o, "compliance", counts);
+    property(o, "fail_on", r->opt.has_fail_on ? ld_severity_name(r->opt.fail_on) : "");
+    fputs("    </properties>\n", o);
+    free(counts);
+    char *name = ld_xasprintf("gate (level %s)", ld_level_name(r->opt.level));
+    fputs("    <testcase classname=\"lockdown.gate\"", o);
+    xml_attr(o, "name", name);
+    fputs(" time=\"0\">\n", o);
+    free(name);
+    if (r->gate_failed) {
+        char *reasons = ld_strlist_join(&r->gate_reasons, "\n");
+        xml_outcome(o, "failure", "gate failed", "gate", reasons);
+        free(reasons);
+    }
+    fputs("    </testcase>\n", o);
+    if (r->notes.n > 0) {
+        char *notes = ld_strlist_join(&r->notes, "\n");
+        fputs("    <system-out>", o);
+        xml_put(o, notes, false);
+        fputs("</system-out>\n", o);
+        free(notes);
+    }
+    fputs("  </testsuite>\n", o);
+}
+
+static int junit_end(ld_report *r, ld_error *err)
+{
+    junit_state *st = r->writer_state;
+    FILE *o = r->opt.out;
+    suite gate = {.tests = 1, .failures = r->gate_failed ? 1 : 0};
+    suite total = gate;
+    for (int t = 0; t < LD_TIER_COUNT; t++) {
+        suite *s = &st->tiers[t];
+        if (s->f && fflush(s->f) != 0)
+            return ld_error_set_errno(err, LD_ERR_NOMEM, errno,
+                                      "JUnit report: cannot buffer output");
+        total.tests += s->tests;
+        total.failures += s->failures;
+        total.errors += s->errors;
+        total.skipped += s->skipped;
+    }
+    char timestamp[32];
+    struct tm tm;
+    if (!gmtime_r(&r->opt.now, &tm) ||
+        strftime(timestamp, sizeof(timestamp), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(timestamp, sizeof(timestamp), "1970-01-01T00:00:00");
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lockdown\"", o);
+    xml_attr_count(o, "tests", total.tests);
+    xml_attr_count(o, "failures", total.failures);
+    xml_attr_count(o, "errors", total.errors);
+    xml_attr_count(o, "skipped", total.skipped);
+    fputs(" time=\"0\">\n", o);
+    for (int t = 0; t < LD_TIER_COUNT; t++) {
+        const suite *s = &st->tiers[t];
+        if (!s->f)
+            continue;
+        char *name = ld_xasprintf("lockdown.%s", ld_tier_name((ld_tier)t));
+        suite_open_tag(o, name, s, timestamp);
+        free(name);
+        fwrite(s->buf, 1, s->len, o);
+        fputs("  </testsuite>\n", o);
+    }
+    write_gate_suite(o, r, &gate, timestamp);
+    fputs("</testsuites>\n", o);
+    if (fflush(o) != 0 || ferror(o))
+        return ld_error_set_errno(err, LD_ERR_GENERIC, errno ? errno : EIO,
+                                  "cannot write the JUnit report");
+    return 0;
+}
+
+static void junit_destroy(ld_report *r)
+{
+    junit_state *st = r->writer_state;
+    if (!st)
+        return;
+    for (int t = 0; t < LD_TIER_COUNT; t++) {
+        if (st->tiers[t].f)
+            fclose(st->tiers[t].f);
+        free(st->tiers[t].buf);
+    }
+    free(st);
+    r->writer_state = NULL;
+}
+
+const ld_writer_ops ld_writer_junit = {
+    .name = "junit",
+    .begin = junit_begin,
+    .finding = junit_finding,
+    .end = junit_end,
+    .destroy = junit_destroy,
+};

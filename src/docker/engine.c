@@ -1,0 +1,491 @@
+/* Docker Engine API client on libcurl's easy interface: endpoint parsing,
+ * /_ping and version negotiation, capped GET + JSON parse. See engine.h.
+ * Not for anything that writes to the engine or streams. */
+#include "docker/engine.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "util/cleanup.h"
+#include "util/mem.h"
+
+#define PING_CONNECT_MS 2000L
+#define PING_TOTAL_MS 10000L
+#define GET_CONNECT_MS 2000L
+/* Listing thousands of containers on a busy engine can take a while. */
+#define GET_TOTAL_MS 120000L
+#define PING_MAX_BYTES 4096
+#define PATH_MAX_LEN 2048
+#define API_MAX_LEN 15
+#define ENGINE_MSG_MAX 300
+/* sun_path is 108 bytes including the NUL. */
+#define UNIX_PATH_MAX_LEN 107
+
+struct ld_engine {
+    CURL *curl;
+    bool curl_global;  /* curl_global_init succeeded: clean up on free */
+    char *endpoint;    /* as given, normalised: unix:///p, tcp://h:port */
+    char *socket_path; /* unix endpoints only */
+    char *base_url;    /* http://localhost, http(s)://h:port */
+    bool tls;
+    char *ca_file, *cert_file, *key_file; /* TLS only; cert/key may be NULL */
+    char api[API_MAX_LEN + 1];
+    char hdr_api[API_MAX_LEN + 1]; /* Api-Version seen by the last request */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+typedef struct {
+    char *data;
+    size_t len, cap, max;
+    bool over;
+} body_buf;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    body_buf *b = ud;
+    size_t n = size * nmemb; /* curl guarantees size == 1 */
+    if (n > b->max - b->len) {
+        b->over = true;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 8192;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        if (cap > b->max + 1)
+            cap = b->max + 1;
+        b->data = ld_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+/* Keeps the Api-Version header's value (trimmed, bounded) in e->hdr_api. */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    ld_engine *e = ud;
+    size_t n = size * nmemb;
+    static const char name[] = "Api-Version:";
+    size_t nl = sizeof(name) - 1;
+    if (n > nl && strncasecmp(ptr, name, nl) == 0) {
+        const char *v = ptr + nl;
+        const char *end = ptr + n;
+        while (v < end && (*v == ' ' || *v == '\t'))
+            v++;
+        while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        size_t len = (size_t)(end - v);
+        if (len > API_MAX_LEN)
+            len = 0; /* implausible: ignore */
+        memcpy(e->hdr_api, v, len);
+        e->hdr_api[len] = '\0';
+    }
+    return n;
+}
+
+/* Parses "MAJOR.MINOR" (1-3 digits each). Returns 0 and the pair, else -1. */
+static int parse_api(const char *s, int *major, int *minor)
+{
+    int parts[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        int digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (++digits > 3)
+                return -1;
+            parts[i] = parts[i] * 10 + (*s - '0');
+            s++;
+        }
+        if (digits == 0)
+            return -1;
+        if (i == 0 && *s++ != '.')
+            return -1;
+    }
+    if (*s)
+        return -1;
+    *major = parts[0];
+    *minor = parts[1];
+    return 0;
+}
+
+static bool file_readable(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* TLS settings from $DOCKER_TLS_VERIFY / $DOCKER_CERT_PATH. */
+static int setup_tls(ld_engine *e, ld_error *err)
+{
+    const char *verify = getenv("DOCKER_TLS_VERIFY");
+    if (!verify || !verify[0])
+        return 0;
+    const char *dir = getenv("DOCKER_CERT_PATH");
+    ld_autofree char *home_dir = NULL;
+    if (!dir || !dir[0]) {
+        const char *home = getenv("HOME");
+        if (!home || !home[0])
+            return ld_error_set(err, LD_ERR_NOT_FOUND,
+                                "DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME "
+                                "is; set DOCKER_CERT_PATH to the directory holding ca.pem");
+        home_dir = ld_xasprintf("%s/.docker", home);
+        dir = home_dir;
+    }
+    e->tls = true;
+    e->ca_file = ld_xasprintf("%s/ca.pem", dir);
+    if (!file_readable(e->ca_file))
+        return ld_error_set_errno(err, LD_ERR_NOT_FOUND, errno,
+                                  "DOCKER_TLS_VERIFY is set but \"%s\" cannot be read", e->ca_file);
+    ld_autofree char *cert = ld_xasprintf("%s/cert.pem", dir);
+    ld_autofree char *key = ld_xasprintf("%s/key.pem", dir);
+    bool has_cert = file_readable(cert), has_key = file_readable(key);
+    if (has_cert != has_key)
+        return ld_error_set(err, LD_ERR_NOT_FOUND,
+                            "\"%s\" needs both cert.pem and key.pem for a client certificate, "
+                            "or neither",
+                            dir);
+    if (has_cert) {
+        e->cert_file = ld_steal_ptr(&cert);
+        e->key_file = ld_steal_ptr(&key);
+    }
+    return 0;
+}
+
+static bool host_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_' || c == ':' || c == '[' || c == ']' || c == '%';
+}
+
+/* tcp://host[:port][/] -> e->endpoint, e->base_url. */
+static int parse_tcp(ld_engine *e, const char *host, const char *rest, ld_error *err)
+{
+    size_t len = strlen(rest);
+    if (len > 0 && rest[len - 1] == '/')
+        len--;
+    if (len == 0 || len > 255)
+        return ld_error_set(err, LD_ERR_INVALID, "docker host \"%s\": expected tcp://HOST:PORT",
+                            host);
+    for (size_t i = 0; i < len; i++)
+        if (!host_char_ok(rest[i]))
+            return ld_error_set(err, LD_ERR_INVALID,
+                                "docker host \"%s\": unexpected character in host name; expected "
+                                "tcp://HOST:PORT",
+                                host);
+    ld_autofree char *hp = ld_xstrndup(rest, len);
+    const char *port_sep = NULL;
+    if (hp[0] == '[') {
+        char *close = strchr(hp, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            return ld_error_set(err, LD_ERR_INVALID, "docker host \"%s\": malformed IPv6 address",
+                                host);
+        port_sep = close[1] == ':' ? close + 1 : NULL;
+    } else {
+        port_sep = strchr(hp, ':');
+        if (port_sep && strchr(port_sep + 1, ':'))
+            return ld_error_set(err, LD_ERR_INVALID,
+                                "docker host \"%s\": put an IPv6 address in brackets, "
+                                "tcp://[ADDR]:PORT",
+                                host);
+    }
+    int rc = setup_tls(e, err);
+    if (rc < 0)
+        return rc;
+    long port = e->tls ? 2376 : 2375;
+    if (port_sep) {
+        const char *p = port_sep + 1;
+        long v = 0;
+        if (!*p)
+            return ld_error_set(err, LD_ERR_INVALID, "docker host \"%s\": empty port", host);
+        for (; *p; p++) {
+            if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > 65535)
+                return ld_error_set(err, LD_ERR_INVALID,
+                                    "docker host \"%s\": port must be a number from 1 to 65535",
+                                    host);
+        }
+        if (v == 0)
+            return ld_error_set(err, LD_ERR_INVALID,
+                                "docker host \"%s\": port must be a number from 1 to 65535", host);
+        port = v;
+        hp[port_sep - hp] = '\0';
+    }
+    if (!hp[0] || strcmp(hp, "[]") == 0)
+        return ld_error_set(err, LD_ERR_INVALID, "docker host \"%s\": empty host name", host);
+    e->endpoint = ld_xasprintf("tcp://%s:%ld", hp, port);
+    e->base_url = ld_xasprintf("%s://%s:%ld", e->tls ? "https" : "http", hp, port);
+    return 0;
+}
+
+static int parse_host(ld_engine *e, const char *host, ld_error *err)
+{
+    if (strncmp(host, "unix://", 7) == 0) {
+        const char *path = host + 7;
+        size_t len = strlen(path);
+        if (path[0] != '/' || len > UNIX_PATH_MAX_LEN)
+            return ld_error_set(err, LD_ERR_INVALID,
+                                "docker host \"%s\": expected unix:///ABSOLUTE/PATH of at most "
+                                "%d bytes",
+                                host, UNIX_PATH_MAX_LEN);
+        e->socket_path = ld_xstrdup(path);
+        e->endpoint = ld_xstrdup(host);
+        /* The host name is never resolved: the socket is the connection. */
+        e->base_url = ld_xstrdup("http://localhost");
+        return 0;
+    }
+    if (strncmp(host, "tcp://", 6) == 0)
+        return parse_tcp(e, host, host + 6, err);
+    static const char *const unsupported[] = {"ssh://", "npipe://", "fd://", NULL};
+    for (const char *const *u = unsupported; *u; u++)
+        if (strncmp(host, *u, strlen(*u)) == 0)
+            return ld_error_set(err, LD_ERR_UNSUPPORTED,
+                                "docker host \"%s\": %.*s endpoints are not supported; forward "
+                                "the engine's socket and use unix:// or tcp://",
+                                host, (int)(strlen(*u) - 3), *u);
+    return ld_error_set(err, LD_ERR_INVALID,
+                        "docker host \"%s\": expected unix:///PATH or tcp://HOST:PORT", host);
+}
+
+/* Sets the options every request shares; the handle keeps its connection. */
+static void prepare(ld_engine *e, const char *url, long connect_ms, long total_ms, body_buf *b,
+                    size_t max)
+{
+    CURL *c = e->curl;
+    curl_easy_reset(c);
+    e->errbuf[0] = '\0';
+    e->hdr_api[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, e->errbuf);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, total_ms);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "lockdown/" LOCKDOWN_VERSION);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, e);
+    if (e->socket_path)
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, e->socket_path);
+    if (e->tls) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, e->ca_file);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (e->cert_file) {
+            curl_easy_setopt(c, CURLOPT_SSLCERT, e->cert_file);
+            curl_easy_setopt(c, CURLOPT_SSLKEY, e->key_file);
+        }
+    }
+}
+
+/* A one-line description of a transport failure. For unix sockets curl's
+ * own message talks about "localhost port 80", so use the code and errno. */
+static void describe_curl_error(ld_engine *e, CURLcode rc, char *out, size_t outlen)
+{
+    long os_errno = 0;
+    curl_easy_getinfo(e->curl, CURLINFO_OS_ERRNO, &os_errno);
+    if (e->socket_path || !e->errbuf[0]) {
+        if (os_errno)
+            snprintf(out, outlen, "%s (%s)", curl_easy_strerror(rc), strerror((int)os_errno));
+        else
+            snprintf(out, outlen, "%s", curl_easy_strerror(rc));
+    } else {
+        snprintf(out, outlen, "%s", e->errbuf);
+    }
+}
+
+/* Performs the prepared request. Returns 0 and the HTTP status, or an error:
+ * LD_ERR_LIMIT when the body passed max, LD_ERR_UNREACHABLE otherwise. */
+static int perform(ld_engine *e, const char *what, const body_buf *b, long *status, ld_error *err)
+{
+    CURLcode rc = curl_easy_perform(e->curl);
+    if (b->over || rc == CURLE_FILESIZE_EXCEEDED)
+        return ld_error_set(err, LD_ERR_LIMIT,
+                            "docker engine at %s: %s: response larger than %zu bytes", e->endpoint,
+                            what, b->max);
+    if (rc != CURLE_OK) {
+        char why[CURL_ERROR_SIZE + 128];
+        describe_curl_error(e, rc, why, sizeof(why));
+        return ld_error_set(err, LD_ERR_UNREACHABLE, "docker engine at %s: %s: %s", e->endpoint,
+                            what, why);
+    }
+    curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, status);
+    return 0;
+}
+
+static int ping(ld_engine *e, ld_error *err)
+{
+    ld_autofree char *url = ld_xasprintf("%s/_ping", e->base_url);
+    body_buf b = {.max = PING_MAX_BYTES};
+    prepare(e, url, PING_CONNECT_MS, PING_TOTAL_MS, &b, b.max);
+    CURLcode rc = curl_easy_perform(e->curl);
+    free(b.data);
+    if (rc != CURLE_OK && !b.over && rc != CURLE_FILESIZE_EXCEEDED) {
+        char why[CURL_ERROR_SIZE + 128];
+        describe_curl_error(e, rc, why, sizeof(why));
+        return ld_error_set(err, LD_ERR_UNREACHABLE,
+                            "docker engine at %s did not answer: %s; start dockerd or set "
+                            "DOCKER_HOST",
+                            e->endpoint, why);
+    }
+    if (rc != CURLE_OK)
+        return ld_error_set(err, LD_ERR_UNREACHABLE,
+                            "docker engine at %s did not answer: /_ping sent more than %d bytes, "
+                            "not a Docker engine?; start dockerd or set DOCKER_HOST",
+                            e->endpoint, PING_MAX_BYTES);
+    long status = 0;
+    curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || status > 299)
+        return ld_error_set(err, LD_ERR_UNREACHABLE,
+                            "docker engine at %s did not answer: /_ping returned HTTP %ld, not a "
+                            "Docker engine?; start dockerd or set DOCKER_HOST",
+                            e->endpoint, status);
+    int major, minor, min_major, min_minor;
+    parse_api(LD_ENGINE_MIN_API, &min_major, &min_minor);
+    if (e->hdr_api[0] == '\0' || parse_api(e->hdr_api, &major, &minor) < 0) {
+        /* Engines before API 1.25 sent no Api-Version on /_ping. */
+        snprintf(e->api, sizeof(e->api), "%s", LD_ENGINE_MIN_API);
+        return 0;
+    }
+    if (major < min_major || (major == min_major && minor < min_minor))
+        return ld_error_set(err, LD_ERR_UNSUPPORTED,
+                            "docker engine at %s speaks API %s; lockdown needs %s or newer "
+                            "(Docker 1.12)",
+                            e->endpoint, e->hdr_api, LD_ENGINE_MIN_API);
+    snprintf(e->api, sizeof(e->api), "%d.%d", major, minor);
+    return 0;
+}
+
+ld_engine *ld_engine_connect(const char *host, ld_error *err)
+{
+    if (!host || !host[0]) {
+        host = getenv("DOCKER_HOST");
+        if (!host || !host[0])
+            host = LD_ENGINE_DEFAULT_HOST;
+    }
+    ld_engine *e = ld_xcalloc(1, sizeof(*e));
+    /* Reference-counted; paired with curl_global_cleanup in ld_engine_free. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        free(e);
+        ld_error_set(err, LD_ERR_GENERIC, "cannot initialise libcurl");
+        return NULL;
+    }
+    e->curl_global = true;
+    e->curl = curl_easy_init();
+    if (!e->curl) {
+        ld_engine_free(e);
+        ld_error_set(err, LD_ERR_NOMEM, "cannot create a libcurl handle");
+        return NULL;
+    }
+    if (parse_host(e, host, err) < 0 || ping(e, err) < 0) {
+        ld_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* Copies the engine's "message" from an error body, with control bytes
+ * replaced and the length capped, so it is safe on a terminal. */
+static void engine_message(const body_buf *b, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    if (!b->data || b->len == 0)
+        return;
+    json_error_t jerr;
+    json_t *doc = json_loadb(b->data, b->len, 0, &jerr);
+    const char *msg = doc ? json_string_value(json_object_get(doc, "message")) : NULL;
+    size_t n = 0;
+    if (msg) {
+        for (const char *p = msg; *p && n + 1 < outlen && n < ENGINE_MSG_MAX; p++)
+            out[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
+        out[n] = '\0';
+    }
+    json_decref(doc);
+}
+
+static bool path_ok(const char *path)
+{
+    size_t n = 0;
+    if (path[0] != '/')
+        return false;
+    for (const char *p = path; *p; p++, n++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || n >= PATH_MAX_LEN)
+            return false;
+    return true;
+}
+
+json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_error *err)
+{
+    if (!path_ok(path)) {
+        ld_error_set(err, LD_ERR_INVALID,
+                     "docker engine request path \"%.200s\" must start with '/' and be "
+                     "URL-escaped printable ASCII of at most %d bytes",
+                     path, PATH_MAX_LEN);
+        return NULL;
+    }
+    ld_autofree char *what = ld_xasprintf("GET /v%s%s", e->api, path);
+    ld_autofree char *url = ld_xasprintf("%s/v%s%s", e->base_url, e->api, path);
+    body_buf b = {.max = max_bytes ? max_bytes : LD_ENGINE_DEFAULT_MAX_BYTES};
+    prepare(e, url, GET_CONNECT_MS, GET_TOTAL_MS, &b, b.max);
+    long status = 0;
+    json_t *doc = NULL;
+    if (perform(e, what, &b, &status, err) < 0)
+        goto out;
+    if (status < 200 || status > 299) {
+        char msg[ENGINE_MSG_MAX + 1];
+        engine_message(&b, msg, sizeof(msg));
+        ld_error_set(err, status == 404 ? LD_ERR_NOT_FOUND : LD_ERR_GENERIC,
+                     "docker engine at %s: %s: HTTP %ld%s%s", e->endpoint, what, status,
+                     msg[0] ? ": " : "", msg);
+        goto out;
+    }
+    json_error_t jerr;
+    doc = json_loadb(b.data ? b.data : "", b.len, 0, &jerr);
+    if (!doc)
+        ld_error_set(err, LD_ERR_CORRUPT,
+                     "docker engine at %s: %s: invalid JSON at line %d column %d: %s", e->endpoint,
+                     what, jerr.line, jerr.column, jerr.text);
+out:
+    free(b.data);
+    return doc;
+}
+
+const char *ld_engine_endpoint(const ld_engine *e)
+{
+    return e->endpoint;
+}
+
+const char *ld_engine_api_version(const ld_engine *e)
+{
+    return e->api;
+}
+
+void ld_engine_free(ld_engine *e)
+{
+    if (!e)
+        return;
+    if (e->curl)
+        curl_easy_cleanup(e->curl);
+    if (e->curl_global)
+        curl_global_cleanup();
+    free(e->endpoint);
+    free(e->socket_path);
+    free(e->base_url);
+    free(e->ca_file);
+    free(e->cert_file);
+    free(e->key_file);
+    free(e);
+}

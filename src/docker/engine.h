@@ -1,0 +1,68 @@
+/* Docker Engine API client: GET requests returning JSON, over a unix socket
+ * or TCP (optionally TLS), on libcurl's easy interface. One handle per
+ * engine; the connection is reused between requests. Never runs a shell or
+ * the docker CLI.
+ *
+ * Endpoint selection (like the docker CLI):
+ *   host argument, else $DOCKER_HOST, else unix:///var/run/docker.sock.
+ *   unix:///path       the engine's socket
+ *   tcp://host[:port]  plain HTTP (port 2375), or HTTPS (port 2376) when
+ *                      $DOCKER_TLS_VERIFY is non-empty: the server is verified
+ *                      against $DOCKER_CERT_PATH/ca.pem (default ~/.docker) and
+ *                      cert.pem + key.pem are sent as the client identity
+ *                      when both exist.
+ *   ssh://, npipe://, fd:// are not supported (LD_ERR_UNSUPPORTED).
+ *
+ * Not for: streaming endpoints (logs, events, exec, image export), writes.
+ * Not thread-safe: one handle per thread. */
+#ifndef LD_DOCKER_ENGINE_H
+#define LD_DOCKER_ENGINE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "core/error.h"
+
+#define LD_ENGINE_DEFAULT_HOST "unix:///var/run/docker.sock"
+/* Oldest Engine API lockdown talks to (Docker 1.12); also used when /_ping
+ * sends no Api-Version header (engines before API 1.25 did not). */
+#define LD_ENGINE_MIN_API "1.24"
+/* Response bodies larger than this are refused (LD_ERR_LIMIT) unless the
+ * caller passes its own cap. */
+#define LD_ENGINE_DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
+typedef struct ld_engine ld_engine;
+
+/* Resolves the endpoint (host, else $DOCKER_HOST, else the default socket),
+ * pings /_ping (2 s to connect, 10 s in all) and takes the API version from
+ * its Api-Version header. Caller frees with ld_engine_free.
+ * Fails with NULL and err set:
+ *   LD_ERR_UNREACHABLE  nothing answered, or the answer was not an engine's
+ *                       ("docker engine at URL did not answer: ...; start
+ *                       dockerd or set DOCKER_HOST")
+ *   LD_ERR_INVALID      malformed host
+ *   LD_ERR_NOT_FOUND    DOCKER_TLS_VERIFY set but ca.pem (or half of cert.pem +
+ *                       key.pem) cannot be read
+ *   LD_ERR_UNSUPPORTED  a scheme lockdown cannot speak, an API older than 1.24 */
+ld_engine *ld_engine_connect(const char *host, ld_error *err);
+
+/* GET /v<api><path> (path starts with '/', query included, already
+ * URL-escaped) and parses the JSON body. max_bytes caps the body (0: the
+ * default 16 MiB; beyond is LD_ERR_LIMIT). A non-2xx answer is an error
+ * naming the path, the HTTP status and the engine's "message" (404 is
+ * LD_ERR_NOT_FOUND). Malformed JSON is LD_ERR_CORRUPT; jansson bounds the
+ * nesting depth (JSON_PARSER_MAX_DEPTH, 2048) so hostile nesting cannot
+ * exhaust the stack. Duplicate keys are accepted (last one wins), as the
+ * engine's own Go client does. Returns a new reference (json_decref), or
+ * NULL with err set. */
+json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_error *err);
+
+/* "unix:///var/run/docker.sock", "tcp://host:2376"; owned by e. */
+const char *ld_engine_endpoint(const ld_engine *e);
+/* Negotiated API version, e.g. "1.41"; owned by e. */
+const char *ld_engine_api_version(const ld_engine *e);
+
+void ld_engine_free(ld_engine *e);
+
+#endif
