@@ -82,4 +82,12 @@ assert_stdout_contains "overrides"
 run_ld controls
 assert_true "no ANSI escapes when stdout is not a TTY" bash -c "! grep -q $'\e\[' <<<\"\$1\"" _ "$out"
 
+# on a terminal (script(1) gives one) the table is coloured, unless NO_COLOR is set
+if command -v script >/dev/null; then
+    run_cmd script -qec "$LOCKDOWN assess --quiet --docker-host unix:///nonexistent.sock" /dev/null
+    assert_true "colour on a TTY" grep -q $'\e\[' "$LD_STDOUT_FILE"
+    run_cmd env NO_COLOR=1 script -qec "$LOCKDOWN assess --quiet --docker-host unix:///nonexistent.sock" /dev/null
+    assert_false "no colour with NO_COLOR on a TTY" grep -q $'\e\[' "$LD_STDOUT_FILE"
+fi
+
 finish
