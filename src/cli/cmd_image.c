@@ -1,0 +1,340 @@
+/* `lockdown image sbom TARGET`: collect the SBOM of an image or root file
+ * system (src/sbom/sbom.c) and write it as a table, lockdown's own JSON, or
+ * through the CycloneDX / SPDX writers (src/sbom/sbom_writers.h). Argument
+ * handling and output only; all analysis is in the library. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "image/image.h"
+#include "sbom/sbom.h"
+#include "sbom/sbom_writers.h"
+#include "util/json_out.h"
+
+
+enum { OPT_PLATFORM = 0x3000 };
+
+static const struct option sbom_opts[] = {
+    {"platform", required_argument, NULL, OPT_PLATFORM},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    const char *platform;
+} sbom_args;
+
+static int on_opt(int opt, const char *arg, void *ctx)
+{
+    sbom_args *a = ctx;
+    if (opt == OPT_PLATFORM) {
+        a->platform = arg;
+        return 0;
+    }
+    return 1;
+}
+
+static void usage_image(FILE *f)
+{
+    fputs("Usage: lockdown image <subcommand> [options] TARGET\n"
+          "\n"
+          "Subcommands:\n"
+          "  sbom       list the packages in an image or root file system\n"
+          "\n"
+          "Run 'lockdown image sbom --help' for details.\n",
+          f);
+}
+
+static void usage_sbom(void)
+{
+    fputs("Usage: lockdown image sbom TARGET [--format table|json|cyclonedx|spdx]\n"
+          "                           [--output FILE] [--platform OS/ARCH]\n"
+          "\n"
+          "Lists the packages installed in TARGET: dpkg, apk, rpm, Python, npm, Go, Java,\n"
+          "Rust, Ruby and PHP, each with the file it was found in and the layer that\n"
+          "introduced it.\n"
+          "\n"
+          "TARGET (auto-detected, or with a prefix):\n"
+          "  docker-archive:PATH   a `docker save` tarball (plain, gzip or zstd)\n"
+          "  oci-archive:PATH      an OCI image layout in a tar\n"
+          "  oci:DIR               an OCI image layout directory\n"
+          "  dir:DIR               a root file system directory\n"
+          "  docker:NAME[:TAG]     an image in the local Docker engine\n"
+          "\n"
+          "Options:\n"
+          "  -f, --format FORMAT   table (default), json (lockdown's own), cyclonedx\n"
+          "                        (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON)\n"
+          "  -o, --output FILE     write to FILE instead of stdout\n"
+          "      --platform P      pick P (e.g. linux/arm64) from a multi-platform index\n"
+          "  -q, --quiet           no warnings on stderr\n"
+          "  -h, --help            show this help\n"
+          "\n"
+          "Exit codes: 0 done, 2 usage error, 3 could not read the target.\n",
+          stdout);
+}
+
+typedef enum { FMT_TABLE, FMT_JSON, FMT_CYCLONEDX, FMT_SPDX } sbom_format;
+
+/* Writes s for a terminal: control bytes (escape sequences from a hostile
+ * image) become '?'. Returns the number of bytes written. */
+static int put_clean(FILE *out, const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++, n++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+    return n;
+}
+
+static void put_cell(FILE *out, const char *s, int width)
+{
+    int n = put_clean(out, s ? s : "-");
+    for (; n < width; n++)
+        fputc(' ', out);
+}
+
+static int clamp_width(size_t n)
+{
+    return n > 60 ? 60 : (int)n;
+}
+
+static void write_table(FILE *out, const ld_sbom *s, const ld_image *img)
+{
+    size_t wn = 4, wv = 7, wt = 4;
+    for (size_t i = 0; i < s->packages.n; i++) {
+        const ld_package *p = &s->packages.items[i];
+        size_t n = p->name ? strlen(p->name) : 1, v = p->version ? strlen(p->version) : 1;
+        size_t t = strlen(ld_ecosystem_name(p->eco));
+        wn = n > wn ? n : wn;
+        wv = v > wv ? v : wv;
+        wt = t > wt ? t : wt;
+    }
+    int cn = clamp_width(wn), cv = clamp_width(wv), ct = clamp_width(wt);
+    if (s->os_pretty_name || s->os_id) {
+        fputs("Distribution: ", out);
+        put_clean(out, s->os_pretty_name ? s->os_pretty_name : s->os_id);
+        fputc('\n', out);
+    }
+    fprintf(out, "%-*s  %-*s  %-*s  %-5s  %s\n", cn, "NAME", cv, "VERSION", ct, "TYPE", "LAYER",
+            "FOUND IN");
+    for (size_t i = 0; i < s->packages.n; i++) {
+        const ld_package *p = &s->packages.items[i];
+        put_cell(out, p->name, cn);
+        fputs("  ", out);
+        put_cell(out, p->version, cv);
+        fputs("  ", out);
+        put_cell(out, ld_ecosystem_name(p->eco), ct);
+        if (p->layer >= 0)
+            fprintf(out, "  %-5d  ", p->layer);
+        else
+            fputs("  -      ", out);
+        put_clean(out, p->found_in);
+        fputc('\n', out);
+    }
+    fprintf(out, "%zu package%s\n", s->packages.n, s->packages.n == 1 ? "" : "s");
+    size_t nl = img ? ld_image_layer_count(img) : 0;
+    if (nl) {
+        fputs("\nLayers:\n", out);
+        for (size_t i = 0; i < nl; i++) {
+            const ld_layer_info *l = ld_image_layer(img, i);
+            fprintf(out, "  %-3zu ", i);
+            put_clean(out, l->diff_id ? l->diff_id : "-");
+            if (l->created_by) {
+                fputs("  ", out);
+                /* history commands can be long; the JSON has them whole */
+                char buf[81];
+                size_t n = strlen(l->created_by);
+                memcpy(buf, l->created_by, n < 80 ? n : 80);
+                buf[n < 80 ? n : 80] = '\0';
+                put_clean(out, buf);
+                if (n > 80)
+                    fputs("...", out);
+            }
+            fputc('\n', out);
+        }
+    }
+}
+
+static void json_layer(ld_json *j, const ld_image *img, int layer)
+{
+    const ld_layer_info *l = img && layer >= 0 && (size_t)layer < ld_image_layer_count(img)
+                                 ? ld_image_layer(img, (size_t)layer)
+                                 : NULL;
+    if (!l) {
+        ld_json_null(j);
+        return;
+    }
+    ld_json_object_begin(j);
+    ld_json_kv_int(j, "index", layer);
+    ld_json_kv_string(j, "digest", l->digest);
+    ld_json_kv_string(j, "diff_id", l->diff_id);
+    ld_json_kv_string(j, "created_by", l->created_by);
+    ld_json_object_end(j);
+}
+
+static void write_json(FILE *out, const char *target, const ld_sbom *s, const ld_image *img)
+{
+    ld_json j;
+    ld_json_init(&j, out, true);
+    ld_json_object_begin(&j);
+    ld_json_kv_string(&j, "schema", "lockdown-sbom/1");
+    ld_json_kv_string(&j, "tool", "lockdown " LOCKDOWN_VERSION);
+    ld_json_key(&j, "target");
+    ld_json_object_begin(&j);
+    ld_json_kv_string(&j, "name", target);
+    if (img) {
+        ld_json_kv_string(&j, "source", ld_image_source_kind(img));
+        ld_json_kv_string(&j, "image_id", ld_image_id(img));
+        ld_json_kv_string(&j, "manifest_digest", ld_image_manifest_digest(img));
+        ld_json_kv_string(&j, "os", ld_image_os(img));
+        ld_json_kv_string(&j, "arch", ld_image_arch(img));
+    }
+    ld_json_object_end(&j);
+    ld_json_key(&j, "distro");
+    if (s->os_id) {
+        ld_json_object_begin(&j);
+        ld_json_kv_string(&j, "id", s->os_id);
+        ld_json_kv_string(&j, "version_id", s->os_version_id);
+        ld_json_kv_string(&j, "codename", s->os_codename);
+        ld_json_kv_string(&j, "pretty_name", s->os_pretty_name);
+        ld_json_object_end(&j);
+    } else {
+        ld_json_null(&j);
+    }
+    ld_json_key(&j, "layers");
+    ld_json_array_begin(&j);
+    size_t nl = img ? ld_image_layer_count(img) : 0;
+    for (size_t i = 0; i < nl; i++)
+        json_layer(&j, img, (int)i);
+    ld_json_array_end(&j);
+    ld_json_key(&j, "packages");
+    ld_json_array_begin(&j);
+    for (size_t i = 0; i < s->packages.n; i++) {
+        const ld_package *p = &s->packages.items[i];
+        ld_json_object_begin(&j);
+        ld_json_kv_string(&j, "type", ld_ecosystem_name(p->eco));
+        ld_json_kv_string(&j, "name", p->name);
+        ld_json_kv_string(&j, "version", p->version);
+        ld_json_key(&j, "source");
+        if (p->source_name) {
+            ld_json_object_begin(&j);
+            ld_json_kv_string(&j, "name", p->source_name);
+            ld_json_kv_string(&j, "version", p->source_version ? p->source_version : p->version);
+            ld_json_object_end(&j);
+        } else {
+            ld_json_null(&j);
+        }
+        ld_json_kv_string(&j, "arch", p->arch);
+        ld_json_kv_string_opt(&j, "group", p->group);
+        ld_json_kv_string(&j, "purl", p->purl);
+        ld_json_key(&j, "licenses");
+        ld_json_array_begin(&j);
+        for (size_t k = 0; k < p->licenses.n; k++)
+            ld_json_string(&j, p->licenses.v[k]);
+        ld_json_array_end(&j);
+        ld_json_kv_string(&j, "found_in", p->found_in);
+        ld_json_key(&j, "layer");
+        json_layer(&j, img, p->layer);
+        ld_json_object_end(&j);
+    }
+    ld_json_array_end(&j);
+    ld_json_key(&j, "notes");
+    ld_json_array_begin(&j);
+    for (size_t i = 0; i < s->notes.n; i++)
+        ld_json_string(&j, s->notes.v[i]);
+    ld_json_array_end(&j);
+    ld_json_object_end(&j);
+    fputc('\n', out);
+}
+
+static int cmd_sbom(int argc, char **argv)
+{
+    cli_common common = {0};
+    sbom_args args = {0};
+    int first = 0;
+    int rc = cli_parse("image sbom", argc, argv, sbom_opts, "", on_opt, &args, &common, &first);
+    if (rc)
+        return rc;
+    if (common.help) {
+        usage_sbom();
+        return LD_EXIT_OK;
+    }
+    sbom_format fmt;
+    const char *f = common.format ? common.format : "table";
+    if (strcmp(f, "table") == 0)
+        fmt = FMT_TABLE;
+    else if (strcmp(f, "json") == 0)
+        fmt = FMT_JSON;
+    else if (strcmp(f, "cyclonedx") == 0)
+        fmt = FMT_CYCLONEDX;
+    else if (strcmp(f, "spdx") == 0)
+        fmt = FMT_SPDX;
+    else
+        return cli_usage_error("image sbom",
+                               "--format must be table, json, cyclonedx or spdx, not \"%s\"", f);
+    if (first >= argc)
+        return cli_usage_error("image sbom", "missing TARGET (an image archive, dir:PATH, ...)");
+    if (argc - first > 1)
+        return cli_usage_error("image sbom", "one TARGET expected, got \"%s\" and \"%s\"",
+                               argv[first], argv[first + 1]);
+    const char *target = argv[first];
+
+    ld_error err = LD_ERROR_INIT;
+    FILE *out = stdout;
+    if (common.output && strcmp(common.output, "-") != 0) {
+        out = fopen(common.output, "we");
+        if (!out) {
+            ld_error_set_errno(&err, LD_ERR_INVALID, errno, "cannot write to \"%s\"",
+                               common.output);
+            return cli_error_exit(&err);
+        }
+    }
+
+    ld_image_options opt = {.platform = args.platform};
+    ld_sbom s;
+    ld_image *img = NULL;
+    if (ld_sbom_collect(target, &opt, &s, &img, &err) < 0) {
+        if (out != stdout)
+            fclose(out);
+        return cli_error_exit(&err);
+    }
+
+    rc = 0;
+    switch (fmt) {
+    case FMT_TABLE: write_table(out, &s, img); break;
+    case FMT_JSON: write_json(out, target, &s, img); break;
+    case FMT_CYCLONEDX: rc = ld_sbom_write_cyclonedx(out, &s, img, &err); break;
+    case FMT_SPDX: rc = ld_sbom_write_spdx(out, &s, img, &err); break;
+    }
+    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+        rc = ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot write the SBOM to \"%s\"",
+                                common.output ? common.output : "stdout");
+    if (out != stdout && fclose(out) != 0 && rc == 0)
+        rc = ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot write the SBOM to \"%s\"",
+                                common.output);
+    if (rc == 0)
+        for (size_t i = 0; i < s.notes.n; i++)
+            cli_warn(&common, "%s", s.notes.v[i]);
+    ld_sbom_clear(&s);
+    ld_image_free(img);
+    return rc < 0 ? cli_error_exit(&err) : LD_EXIT_OK;
+}
+
+int cmd_image(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_image(stderr);
+        return LD_EXIT_USAGE;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
+        usage_image(stdout);
+        return LD_EXIT_OK;
+    }
+    if (strcmp(sub, "sbom") == 0)
+        return cmd_sbom(argc - 1, argv + 1);
+    fprintf(stderr,
+            "lockdown image: unknown subcommand \"%s\"\n"
+            "Run 'lockdown image --help' for the list.\n",
+            sub);
+    return LD_EXIT_USAGE;
+}

@@ -1,0 +1,275 @@
+/* ld_image_read: picks the source for a target, and everything every source
+ * shares once its layers are read: checking them against the config,
+ * building the fs index, history attribution, replaying deferred analyzer
+ * calls, and the read-only accessors. Sources live in their own files. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/image_internal.h"
+#include "util/mem.h"
+
+struct ld_image {
+    char *kind, *name, *id, *manifest_digest, *config_json, *os, *arch;
+    ld_layer_info *layers;
+    size_t n_layers;
+    ld_fs_index idx;
+    ld_strlist notes;
+};
+
+void ld_img_resolve_options(const ld_image_options *in, ld_img_opts *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (in) {
+        out->platform = in->platform;
+        out->tag = in->tag;
+        out->threads = in->threads;
+        out->max_file_bytes = in->max_file_bytes;
+        out->max_layer_bytes = in->max_layer_bytes;
+        out->max_entries = in->max_entries;
+        out->docker_host = in->docker_host;
+    }
+    if (out->threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        out->threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+    }
+    if (!out->max_file_bytes)
+        out->max_file_bytes = LD_IMG_DEFAULT_FILE_BYTES;
+    if (!out->max_layer_bytes)
+        out->max_layer_bytes = LD_IMG_DEFAULT_LAYER_BYTES;
+    if (!out->max_entries)
+        out->max_entries = LD_IMG_DEFAULT_ENTRIES;
+    out->max_defer_bytes = LD_IMG_DEFAULT_DEFER_BYTES;
+}
+
+static const char *media_type_for(const char *comp)
+{
+    if (strcmp(comp, "gzip") == 0)
+        return "application/vnd.oci.image.layer.v1.tar+gzip";
+    if (strcmp(comp, "zstd") == 0)
+        return "application/vnd.oci.image.layer.v1.tar+zstd";
+    return "application/vnd.oci.image.layer.v1.tar";
+}
+
+ld_image *ld_img_assemble(const ld_img_parts *p, const ld_analyzer *analyzers, size_t n_analyzers,
+                          ld_error *err)
+{
+    ld_image_config cfg;
+    if (ld_image_config_parse(p->config_json, p->config_len, &cfg, err) < 0) {
+        ld_error_wrap(err, "config %s", p->config_digest ? p->config_digest : "");
+        return NULL;
+    }
+    if (cfg.n_diff_ids != p->n_layers) {
+        ld_error_set(err, LD_ERR_CORRUPT,
+                     "config %s lists %zu layers (rootfs.diff_ids) but the manifest has %zu",
+                     p->config_digest, cfg.n_diff_ids, p->n_layers);
+        ld_image_config_clear(&cfg);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->n_layers; i++) {
+        if (strcmp(cfg.diff_ids[i], p->layers[i]->diff_id) != 0) {
+            ld_error_set(err, LD_ERR_CORRUPT,
+                         "layer %zu (%s): diff_id mismatch: the config says %s, the layer is %s", i,
+                         p->layers[i]->digest, cfg.diff_ids[i], p->layers[i]->diff_id);
+            ld_image_config_clear(&cfg);
+            return NULL;
+        }
+    }
+    ld_image *img = ld_xcalloc(1, sizeof(*img));
+    img->kind = ld_xstrdup(p->kind);
+    img->name = ld_xstrdup(p->name);
+    img->id = ld_xstrdup(p->config_digest);
+    img->manifest_digest = ld_xstrdup(p->manifest_digest);
+    img->config_json = ld_xstrndup(p->config_json, p->config_len);
+    img->os = cfg.os;
+    img->arch = cfg.arch;
+    cfg.os = cfg.arch = NULL;
+    img->n_layers = p->n_layers;
+    img->layers = ld_xcalloc(p->n_layers ? p->n_layers : 1, sizeof(*img->layers));
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const ld_layer_result *r = p->layers[i];
+        ld_layer_info *li = &img->layers[i];
+        li->digest = ld_xstrdup(r->digest);
+        li->diff_id = ld_xstrdup(r->diff_id);
+        li->media_type = ld_xstrdup(p->layer_media_types && p->layer_media_types[i]
+                                        ? p->layer_media_types[i]
+                                        : media_type_for(r->compression ? r->compression : "none"));
+        li->size = r->blob_size;
+        if (i < cfg.n_history) {
+            li->created_by = ld_xstrdup(cfg.created_by[i]);
+            li->created = ld_xstrdup(cfg.created[i]);
+        }
+        for (size_t j = 0; j < r->notes.n; j++)
+            ld_strlist_push(&img->notes, r->notes.v[j]);
+    }
+    ld_image_config_clear(&cfg);
+    if (ld_fs_index_build((const ld_layer_result *const *)p->layers, p->n_layers, &img->idx, err) <
+        0)
+        goto fail;
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const ld_layer_result *r = p->layers[i];
+        for (size_t j = 0; j < r->n_deferred; j++) {
+            const ld_deferred_call *d = &r->deferred[j];
+            if (d->analyzer >= n_analyzers)
+                continue;
+            const ld_analyzer *an = &analyzers[d->analyzer];
+            if (an->file(d->path, (int)i, d->data, d->len, an->ctx, err) < 0) {
+                if (err->code == LD_OK)
+                    ld_error_set(err, LD_ERR_GENERIC, "analyzer %s failed on %s",
+                                 an->name ? an->name : "?", d->path);
+                ld_error_wrap(err, "layer %zu (%s)", i, r->digest);
+                goto fail;
+            }
+        }
+    }
+    return img;
+fail:
+    ld_image_free(img);
+    return NULL;
+}
+
+ld_image *ld_img_new_dir(const char *name, ld_file_entry *files, size_t n, ld_strlist *notes)
+{
+    ld_image *img = ld_xcalloc(1, sizeof(*img));
+    img->kind = ld_xstrdup("dir");
+    img->name = ld_xstrdup(name);
+    img->idx.files = files;
+    img->idx.n_files = n;
+    if (notes) {
+        img->notes = *notes;
+        memset(notes, 0, sizeof(*notes));
+    }
+    return img;
+}
+
+ld_image *ld_image_read(const char *target, const ld_image_options *options,
+                        const ld_analyzer *analyzers, size_t n_analyzers, ld_error *err)
+{
+    ld_img_opts opt;
+    ld_img_resolve_options(options, &opt);
+    ld_src_kind kind;
+    const char *rest;
+    if (!target || !*target) {
+        ld_error_set(err, LD_ERR_INVALID, "no image given");
+        return NULL;
+    }
+    if (ld_img_detect_source(target, &kind, &rest, err) < 0)
+        return NULL;
+    switch (kind) {
+    case LD_SRC_DOCKER_ARCHIVE:
+        return ld_img_read_archive_file("docker-archive", rest, &opt, analyzers, n_analyzers, err);
+    case LD_SRC_OCI_ARCHIVE:
+        return ld_img_read_archive_file("oci-archive", rest, &opt, analyzers, n_analyzers, err);
+    case LD_SRC_OCI_DIR: return ld_img_read_oci_dir(rest, &opt, analyzers, n_analyzers, err);
+    case LD_SRC_DIR: return ld_img_read_dir(rest, &opt, analyzers, n_analyzers, err);
+    case LD_SRC_ENGINE: return ld_img_read_engine(rest, &opt, analyzers, n_analyzers, err);
+    default:
+        ld_error_set(err, LD_ERR_INVALID, "cannot tell what kind of image \"%s\" is", target);
+        return NULL;
+    }
+}
+
+void ld_image_free(ld_image *img)
+{
+    if (!img)
+        return;
+    free(img->kind);
+    free(img->name);
+    free(img->id);
+    free(img->manifest_digest);
+    free(img->config_json);
+    free(img->os);
+    free(img->arch);
+    for (size_t i = 0; i < img->n_layers; i++) {
+        ld_layer_info *l = &img->layers[i];
+        free(l->digest);
+        free(l->diff_id);
+        free(l->media_type);
+        free(l->created_by);
+        free(l->created);
+    }
+    free(img->layers);
+    ld_fs_index_clear(&img->idx);
+    ld_strlist_clear(&img->notes);
+    free(img);
+}
+
+const char *ld_image_source_kind(const ld_image *img)
+{
+    return img->kind;
+}
+const char *ld_image_name(const ld_image *img)
+{
+    return img->name;
+}
+const char *ld_image_id(const ld_image *img)
+{
+    return img->id;
+}
+const char *ld_image_manifest_digest(const ld_image *img)
+{
+    return img->manifest_digest;
+}
+const char *ld_image_config_json(const ld_image *img)
+{
+    return img->config_json;
+}
+const char *ld_image_os(const ld_image *img)
+{
+    return img->os;
+}
+const char *ld_image_arch(const ld_image *img)
+{
+    return img->arch;
+}
+size_t ld_image_layer_count(const ld_image *img)
+{
+    return img->n_layers;
+}
+const ld_layer_info *ld_image_layer(const ld_image *img, size_t i)
+{
+    return i < img->n_layers ? &img->layers[i] : NULL;
+}
+size_t ld_image_file_count(const ld_image *img)
+{
+    return img->idx.n_files;
+}
+const ld_file_entry *ld_image_file(const ld_image *img, size_t i)
+{
+    return i < img->idx.n_files ? &img->idx.files[i] : NULL;
+}
+
+const ld_file_entry *ld_image_lookup(const ld_image *img, const char *path)
+{
+    size_t lo = 0, hi = img->idx.n_files;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(img->idx.files[mid].path, path);
+        if (c == 0)
+            return &img->idx.files[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+bool ld_image_visible(const ld_image *img, const char *path, int layer)
+{
+    const ld_file_entry *e = ld_image_lookup(img, path);
+    return e && e->layer == layer;
+}
+
+size_t ld_image_removed_count(const ld_image *img)
+{
+    return img->idx.n_removed;
+}
+const ld_removed_file *ld_image_removed(const ld_image *img, size_t i)
+{
+    return i < img->idx.n_removed ? &img->idx.removed[i] : NULL;
+}
+const ld_strlist *ld_image_notes(const ld_image *img)
+{
+    return &img->notes;
+}

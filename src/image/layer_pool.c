@@ -1,0 +1,76 @@
+/* Runs layer jobs on a small pool of pthreads, one layer per worker at a
+ * time, so several layers decompress at once. Analyzer callbacks therefore
+ * run concurrently for different layers (see ld_analyzer in image.h). Not a
+ * general thread pool. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/image_internal.h"
+#include "util/mem.h"
+
+typedef struct {
+    const ld_layer_job *jobs;
+    ld_layer_result *results;
+    ld_error *errs;
+    int *rcs;
+    size_t n;
+    size_t next;
+    bool stop;
+    pthread_mutex_t lock;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t i = p->next;
+        bool stop = p->stop;
+        if (i < p->n && !stop)
+            p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n || stop)
+            return NULL;
+        p->rcs[i] = ld_layer_stream(&p->jobs[i], &p->results[i], &p->errs[i]);
+        if (p->rcs[i] < 0) {
+            pthread_mutex_lock(&p->lock);
+            p->stop = true;
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+}
+
+int ld_img_run_layers(const ld_layer_job *jobs, ld_layer_result *results, size_t n, int threads,
+                      ld_error *err)
+{
+    pool p = {.jobs = jobs, .results = results, .n = n};
+    p.errs = ld_xcalloc(n ? n : 1, sizeof(*p.errs));
+    p.rcs = ld_xcalloc(n ? n : 1, sizeof(*p.rcs));
+    pthread_mutex_init(&p.lock, NULL);
+    size_t nt = threads > 1 ? (size_t)threads : 1;
+    if (nt > n)
+        nt = n;
+    pthread_t *tids = ld_xcalloc(nt ? nt : 1, sizeof(*tids));
+    size_t started = 0;
+    for (size_t t = 1; t < nt; t++) {
+        if (pthread_create(&tids[t], NULL, worker, &p) != 0)
+            break;
+        started++;
+    }
+    worker(&p); /* the calling thread works too */
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p.rcs[i] < 0) {
+            *err = p.errs[i];
+            rc = p.rcs[i];
+            break;
+        }
+    }
+    pthread_mutex_destroy(&p.lock);
+    free(tids);
+    free(p.errs);
+    free(p.rcs);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* Which source a target names: an explicit prefix (docker-archive:,
+ * oci-archive:, oci:, dir:, docker:) or, for a bare target, what is at that
+ * path (an OCI layout directory, another directory, an archive file), and
+ * an engine image name when nothing is there. Not for reading anything. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/image_internal.h"
+
+static const struct {
+    const char *prefix;
+    ld_src_kind kind;
+} prefixes[] = {
+    {"docker-archive:", LD_SRC_DOCKER_ARCHIVE},
+    {"oci-archive:", LD_SRC_OCI_ARCHIVE},
+    {"oci:", LD_SRC_OCI_DIR},
+    {"oci-dir:", LD_SRC_OCI_DIR},
+    {"dir:", LD_SRC_DIR},
+    {"docker:", LD_SRC_ENGINE},
+    {"docker-daemon:", LD_SRC_ENGINE},
+};
+
+static bool has_file(const char *dir, const char *name)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return false;
+    struct stat st;
+    bool ok = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+    close(dfd);
+    return ok;
+}
+
+int ld_img_detect_source(const char *target, ld_src_kind *kind, const char **rest, ld_error *err)
+{
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t pl = strlen(prefixes[i].prefix);
+        if (strncmp(target, prefixes[i].prefix, pl) == 0) {
+            *kind = prefixes[i].kind;
+            *rest = target + pl;
+            if (!**rest)
+                return ld_error_set(err, LD_ERR_INVALID, "nothing after \"%s\" in \"%s\"",
+                                    prefixes[i].prefix, target);
+            return 0;
+        }
+    }
+    *rest = target;
+    struct stat st;
+    if (stat(target, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            *kind = has_file(target, "index.json") && has_file(target, "oci-layout")
+                        ? LD_SRC_OCI_DIR
+                        : LD_SRC_DIR;
+            return 0;
+        }
+        if (S_ISREG(st.st_mode)) {
+            /* docker-archive and oci-archive share a reader that decides by content. */
+            *kind = LD_SRC_DOCKER_ARCHIVE;
+            return 0;
+        }
+        return ld_error_set(err, LD_ERR_INVALID, "%s is neither a directory nor a file", target);
+    }
+    if (errno != ENOENT)
+        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot stat %s", target);
+    if (target[0] == '/' || target[0] == '.')
+        return ld_error_set(err, LD_ERR_NOT_FOUND, "%s does not exist", target);
+    *kind = LD_SRC_ENGINE; /* like syft: a name that is not a path is an engine image */
+    return 0;
+}

@@ -1,0 +1,342 @@
+/* Rust cataloger: Cargo.lock files ([[package]] tables: name, version,
+ * source) read with a small purpose-built TOML subset parser, and binaries
+ * built with cargo-auditable, whose ELF section .dep-v0 holds
+ * zlib-compressed JSON {"packages":[{"name","version","source","kind",..}]}.
+ * Build-time dependencies (kind "build") are not in the binary and are not
+ * reported. Not a general TOML parser: anything outside [[package]] tables
+ * and multi-line arrays inside them is skipped. */
+#include <jansson.h>
+#include <stdbool.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "sbom/catalogers_list.h"
+#include "util/cleanup.h"
+#include "util/mem.h"
+
+#define MAX_PACKAGES 100000
+#define MAX_AUDIT_JSON ((size_t)16 << 20) /* inflated .dep-v0 */
+#define MAX_VALUE 1024
+
+static void truncate_list(ld_package_list *l, size_t n)
+{
+    while (l->n > n)
+        ld_package_clear(&l->items[--l->n]);
+}
+
+/* --- Cargo.lock -------------------------------------------------------- */
+
+typedef struct {
+    char *name, *version, *source;
+} lock_pkg;
+
+static void lock_pkg_clear(lock_pkg *p)
+{
+    free(p->name);
+    free(p->version);
+    free(p->source);
+    *p = (lock_pkg){0};
+}
+
+static void add_package(ld_package_list *out, const char *path, char *name, char *version,
+                        const char *source)
+{
+    ld_package *p = ld_package_list_add(out, LD_ECO_CARGO);
+    p->name = name;
+    p->version = version;
+    (void)source; /* crates.io or git: the purl type is the same; kept for later matching */
+    p->found_in = ld_xstrdup(path);
+    ld_package_set_purl(p, NULL, NULL);
+}
+
+/* Flush the current [[package]] if complete. */
+static int flush_lock_pkg(lock_pkg *cur, bool active, ld_package_list *out, const char *path,
+                          size_t start, ld_error *err)
+{
+    if (active && cur->name && cur->version) {
+        if (out->n - start >= MAX_PACKAGES) {
+            lock_pkg_clear(cur);
+            return ld_error_set(err, LD_ERR_LIMIT, "%s: more than %d packages", path, MAX_PACKAGES);
+        }
+        add_package(out, path, ld_steal_ptr(&cur->name), ld_steal_ptr(&cur->version), cur->source);
+    }
+    lock_pkg_clear(cur);
+    return 0;
+}
+
+/* Parse a TOML basic string starting at the opening quote; returns the
+ * unescaped value or NULL if it is unterminated, too long or has a bad escape. */
+static char *toml_string(const char *s, const char *end)
+{
+    if (s >= end || *s != '"')
+        return NULL;
+    char buf[MAX_VALUE + 1];
+    size_t n = 0;
+    for (s++; s < end && *s != '"'; s++) {
+        char ch = *s;
+        if (ch == '\\') {
+            if (++s >= end)
+                return NULL;
+            switch (*s) {
+            case '"': ch = '"'; break;
+            case '\\': ch = '\\'; break;
+            case 'n': ch = '\n'; break;
+            case 't': ch = '\t'; break;
+            default: return NULL; /* \u escapes never occur in lock files */
+            }
+        } else if ((unsigned char)ch < 0x20) {
+            return NULL;
+        }
+        if (n >= MAX_VALUE)
+            return NULL;
+        buf[n++] = ch;
+    }
+    if (s >= end)
+        return NULL;
+    return ld_xstrndup(buf, n);
+}
+
+static int parse_lock(const char *path, const char *text, size_t len, ld_package_list *out,
+                      ld_error *err)
+{
+    size_t start = out->n, lineno = 0;
+    lock_pkg cur = {0};
+    bool in_pkg = false, in_array = false;
+    const char *end = text + len;
+    for (const char *line = text; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *le = nl ? nl : end;
+        const char *s = line;
+        line = le + 1;
+        lineno++;
+        while (s < le && (*s == ' ' || *s == '\t'))
+            s++;
+        const char *e = le;
+        while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (s == e || *s == '#')
+            continue;
+        if (in_array) { /* dependencies = [ ... ] spanning lines */
+            if (memchr(s, ']', (size_t)(e - s)))
+                in_array = false;
+            continue;
+        }
+        if (*s == '[') {
+            if (flush_lock_pkg(&cur, in_pkg, out, path, start, err) < 0)
+                goto fail;
+            in_pkg = (size_t)(e - s) == 11 && memcmp(s, "[[package]]", 11) == 0;
+            continue;
+        }
+        if (!in_pkg)
+            continue;
+        const char *eq = memchr(s, '=', (size_t)(e - s));
+        if (!eq)
+            continue;
+        const char *ke = eq;
+        while (ke > s && (ke[-1] == ' ' || ke[-1] == '\t'))
+            ke--;
+        const char *v = eq + 1;
+        while (v < e && (*v == ' ' || *v == '\t'))
+            v++;
+        size_t kl = (size_t)(ke - s);
+        char **slot = kl == 4 && memcmp(s, "name", 4) == 0      ? &cur.name
+                      : kl == 7 && memcmp(s, "version", 7) == 0 ? &cur.version
+                      : kl == 6 && memcmp(s, "source", 6) == 0  ? &cur.source
+                                                                : NULL;
+        if (v < e && *v == '[') {
+            in_array = !memchr(v, ']', (size_t)(e - v));
+            continue;
+        }
+        if (!slot)
+            continue;
+        char *val = toml_string(v, e);
+        if (!val) {
+            ld_error_set(err, LD_ERR_CORRUPT, "%s: line %zu: bad string value", path, lineno);
+            goto fail;
+        }
+        free(*slot);
+        *slot = val;
+    }
+    if (flush_lock_pkg(&cur, in_pkg, out, path, start, err) < 0)
+        goto fail;
+    return 0;
+fail:
+    lock_pkg_clear(&cur);
+    truncate_list(out, start);
+    return err->code;
+}
+
+/* --- cargo-auditable ---------------------------------------------------- */
+
+typedef struct {
+    const uint8_t *d;
+    size_t len;
+    bool is64, be;
+} elf_file;
+
+static uint64_t fld(const elf_file *e, uint64_t off, int n)
+{
+    if (off > e->len || e->len - off < (uint64_t)n)
+        return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = e->be ? (v << 8) | e->d[off + i] : v | (uint64_t)e->d[off + i] << (8 * i);
+    return v;
+}
+
+/* File range of the ELF section called name (same walk as go_buildinfo.c). */
+static bool elf_section(const elf_file *e, const char *name, uint64_t *off, uint64_t *size)
+{
+    uint64_t shoff = e->is64 ? fld(e, 40, 8) : fld(e, 32, 4);
+    uint64_t shentsize = e->is64 ? fld(e, 58, 2) : fld(e, 46, 2);
+    uint64_t shnum = e->is64 ? fld(e, 60, 2) : fld(e, 48, 2);
+    uint64_t shstrndx = e->is64 ? fld(e, 62, 2) : fld(e, 50, 2);
+    if (!shoff || shentsize < (e->is64 ? 64u : 40u) || shstrndx >= shnum)
+        return false;
+    uint64_t f_off = e->is64 ? 24 : 16, f_size = e->is64 ? 32 : 20;
+    int w = e->is64 ? 8 : 4;
+    uint64_t strtab = shoff + shstrndx * shentsize;
+    uint64_t str_off = fld(e, strtab + f_off, w), str_size = fld(e, strtab + f_size, w);
+    if (str_off > e->len || e->len - str_off < str_size)
+        return false;
+    size_t nl = strlen(name);
+    for (uint64_t i = 0; i < shnum; i++) {
+        uint64_t sh = shoff + i * shentsize;
+        if (sh > e->len || e->len - sh < shentsize)
+            return false;
+        uint64_t nm = fld(e, sh, 4);
+        if (nm >= str_size || str_size - nm < nl + 1 ||
+            memcmp(e->d + str_off + nm, name, nl + 1) != 0)
+            continue;
+        uint64_t o = fld(e, sh + f_off, w), s = fld(e, sh + f_size, w);
+        if (o > e->len || e->len - o < s)
+            return false;
+        *off = o;
+        *size = s;
+        return true;
+    }
+    return false;
+}
+
+/* Inflate zlib data into a new buffer of at most MAX_AUDIT_JSON bytes. */
+static char *inflate_capped(const char *path, const uint8_t *in, size_t n, size_t *out_len,
+                            ld_error *err)
+{
+    z_stream zs = {0};
+    if (inflateInit(&zs) != Z_OK) {
+        ld_error_set(err, LD_ERR_NOMEM, "%s: zlib init failed", path);
+        return NULL;
+    }
+    size_t cap = 4096, have = 0;
+    ld_autofree char *buf = ld_xmalloc(cap + 1);
+    zs.next_in = (Bytef *)(uintptr_t)in;
+    zs.avail_in = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+    int rc;
+    do {
+        if (have == cap) {
+            if (cap >= MAX_AUDIT_JSON) {
+                inflateEnd(&zs);
+                ld_error_set(err, LD_ERR_LIMIT, "%s: .dep-v0 inflates past %zu bytes", path,
+                             MAX_AUDIT_JSON);
+                return NULL;
+            }
+            cap *= 2;
+            buf = ld_xrealloc(buf, cap + 1);
+        }
+        zs.next_out = (Bytef *)buf + have;
+        zs.avail_out = (uInt)(cap - have);
+        rc = inflate(&zs, Z_NO_FLUSH);
+        have = cap - zs.avail_out;
+    } while (rc == Z_OK);
+    inflateEnd(&zs);
+    if (rc != Z_STREAM_END) {
+        ld_error_set(err, LD_ERR_CORRUPT, "%s: .dep-v0 is not a complete zlib stream", path);
+        return NULL;
+    }
+    buf[have] = '\0';
+    *out_len = have;
+    return ld_steal_ptr(&buf);
+}
+
+static void json_decref_p(json_t **j)
+{
+    if (*j)
+        json_decref(*j);
+}
+
+static int parse_auditable(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
+                           ld_error *err)
+{
+    elf_file e = {data, len, data[4] == 2, data[5] == 2};
+    uint64_t off, size;
+    if (!elf_section(&e, ".dep-v0", &off, &size))
+        return 0; /* not built with cargo-auditable */
+    size_t jl;
+    ld_autofree char *text = inflate_capped(path, data + off, (size_t)size, &jl, err);
+    if (!text)
+        return err->code;
+    json_error_t je;
+    __attribute__((cleanup(json_decref_p))) json_t *root = json_loadb(text, jl, 0, &je);
+    json_t *pkgs = root ? json_object_get(root, "packages") : NULL;
+    if (!json_is_array(pkgs))
+        return ld_error_set(err, LD_ERR_CORRUPT, "%s: .dep-v0: no packages array%s%s", path,
+                            root ? "" : ": ", root ? "" : je.text);
+    if (json_array_size(pkgs) > MAX_PACKAGES)
+        return ld_error_set(err, LD_ERR_LIMIT, "%s: more than %d packages", path, MAX_PACKAGES);
+    size_t i;
+    json_t *pk;
+    json_array_foreach(pkgs, i, pk)
+    {
+        const char *name = json_string_value(json_object_get(pk, "name"));
+        const char *version = json_string_value(json_object_get(pk, "version"));
+        const char *kind = json_string_value(json_object_get(pk, "kind"));
+        const char *source = json_string_value(json_object_get(pk, "source"));
+        if (!name || !*name || !version)
+            continue;
+        if (kind && strcmp(kind, "build") == 0)
+            continue;
+        add_package(out, path, ld_xstrdup(name), ld_xstrdup(version), source);
+    }
+    return 0;
+}
+
+static int cargo_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
+                       ld_error *err)
+{
+    if (len >= 64 &&
+        memcmp(data,
+               "\x7f"
+               "ELF",
+               4) == 0 &&
+        (data[4] == 1 || data[4] == 2) && (data[5] == 1 || data[5] == 2))
+        return parse_auditable(path, data, len, out, err);
+    if (len >= 4 && memcmp(data,
+                           "\x7f"
+                           "ELF",
+                           4) == 0)
+        return 0;
+    return parse_lock(path, (const char *)data, len, out, err);
+}
+
+/* Cargo.lock anywhere; binaries in the usual executable directories (the
+ * same rule as the Go cataloger: only ELF files with .dep-v0 yield packages). */
+static bool cargo_wants(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strcmp(base, "Cargo.lock") == 0)
+        return true;
+    static const char *const dirs[] = {"/bin/", "/sbin/", "/libexec/"};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+        if (strstr(path, dirs[i]))
+            return true;
+    return base == path + 1 && *base && !strchr(base, '.');
+}
+
+const ld_cataloger ld_cataloger_cargo = {
+    .name = "cargo",
+    .eco = LD_ECO_CARGO,
+    .max_bytes = (uint64_t)256 << 20,
+    .wants = cargo_wants,
+    .parse = cargo_parse,
+};

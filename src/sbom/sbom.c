@@ -1,0 +1,433 @@
+/* SBOM collection: one ld_analyzer that offers every file the catalogers
+ * want to them while the image reader streams each layer, gathers the
+ * packages (with the file and layer they came from) under a mutex because
+ * layers are read in parallel, and after the read keeps only packages whose
+ * source file is the version visible in the final file system. Also reads
+ * os-release for the distribution, which names the purl namespace and
+ * "distro" qualifier of OS packages. Not for writing SBOM formats (see
+ * sbom_writers.h and cmd_image.c). */
+#include "sbom/sbom.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbom/cataloger.h"
+#include "util/cleanup.h"
+#include "util/mem.h"
+#include "util/os_release.h"
+
+/* Where the distribution identity is read from, best first (os-release(5):
+ * /etc/os-release, falling back to /usr/lib/os-release; Alpine images
+ * without os-release still have /etc/alpine-release). /etc/os-release is
+ * usually a symlink to the /usr/lib one, and analyzers see regular files
+ * only, so both are collected. */
+static const char *const os_files[] = {"/etc/os-release", "/usr/lib/os-release",
+                                       "/etc/alpine-release"};
+#define N_OS_FILES (sizeof(os_files) / sizeof(os_files[0]))
+#define OS_CANDIDATES_MAX 64 /* versions of the os files kept across layers */
+
+typedef struct {
+    int which; /* index into os_files */
+    int layer;
+    char *data;
+    size_t len;
+} os_candidate;
+
+/* A cataloged file version: (path, layer). */
+typedef struct {
+    char *path;
+    int layer;
+} seen_file;
+
+/* A note about one file version; kept only if that version is visible. */
+typedef struct {
+    char *path;
+    int layer;
+    char *msg;
+} file_note;
+
+typedef struct {
+    pthread_mutex_t lock;
+    const ld_cataloger *const *cats;
+    ld_package_list pkgs;
+    seen_file *seen;
+    size_t n_seen, cap_seen;
+    file_note *notes;
+    size_t n_notes, cap_notes;
+    os_candidate os[OS_CANDIDATES_MAX];
+    size_t n_os;
+} collect_ctx;
+
+static int os_file_index(const char *path)
+{
+    for (size_t i = 0; i < N_OS_FILES; i++)
+        if (strcmp(path, os_files[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Called with c->lock held; takes msg. */
+static void add_note(collect_ctx *c, const char *path, int layer, char *msg)
+{
+    ld_xgrow(&c->notes, &c->cap_notes, c->n_notes + 1, sizeof(*c->notes));
+    c->notes[c->n_notes++] = (file_note){ld_xstrdup(path), layer, msg};
+}
+
+static bool sbom_wants(const char *path, uint64_t size, void *vctx)
+{
+    collect_ctx *c = vctx;
+    if (os_file_index(path) >= 0)
+        return size <= LD_OS_RELEASE_MAX;
+    for (const ld_cataloger *const *cp = c->cats; *cp; cp++)
+        if ((*cp)->wants(path) && size <= (*cp)->max_bytes)
+            return true;
+    return false;
+}
+
+static int sbom_file(const char *path, int layer, const uint8_t *data, size_t len, void *vctx,
+                     ld_error *err)
+{
+    (void)err; /* a file that does not parse is a note, never fatal */
+    collect_ctx *c = vctx;
+    int osi = os_file_index(path);
+    if (osi >= 0) {
+        pthread_mutex_lock(&c->lock);
+        if (c->n_os < OS_CANDIDATES_MAX && len <= LD_OS_RELEASE_MAX) {
+            os_candidate *o = &c->os[c->n_os++];
+            o->which = osi;
+            o->layer = layer;
+            o->data = ld_xstrndup((const char *)data, len);
+            o->len = len;
+        }
+        pthread_mutex_unlock(&c->lock);
+        return 0;
+    }
+    for (const ld_cataloger *const *cp = c->cats; *cp; cp++) {
+        const ld_cataloger *cat = *cp;
+        if (!cat->wants(path))
+            continue;
+        if (len > cat->max_bytes) {
+            pthread_mutex_lock(&c->lock);
+            add_note(c, path, layer,
+                     ld_xasprintf("%s: skipped by the %s cataloger: %zu bytes is over its limit "
+                                  "of %llu",
+                                  path, cat->name, len, (unsigned long long)cat->max_bytes));
+            pthread_mutex_unlock(&c->lock);
+            continue;
+        }
+        pthread_mutex_lock(&c->lock);
+        ld_xgrow(&c->seen, &c->cap_seen, c->n_seen + 1, sizeof(*c->seen));
+        c->seen[c->n_seen++] = (seen_file){ld_xstrdup(path), layer};
+        pthread_mutex_unlock(&c->lock);
+        ld_package_list local = {0};
+        ld_error perr = LD_ERROR_INIT;
+        int rc = cat->parse(path, data, len, &local, &perr);
+        pthread_mutex_lock(&c->lock);
+        if (rc < 0)
+            add_note(c, path, layer,
+                     ld_xasprintf("%s cataloger: %s", cat->name, perr.msg[0] ? perr.msg : path));
+        for (size_t i = 0; i < local.n; i++) {
+            ld_package *dst = ld_package_list_add(&c->pkgs, local.items[i].eco);
+            *dst = local.items[i]; /* moves ownership of every field */
+            dst->layer = layer;
+            /* visibility and layer attribution look found_in up in the
+             * image, so it must be the file that was read */
+            if (!dst->found_in || strcmp(dst->found_in, path) != 0) {
+                free(dst->found_in);
+                dst->found_in = ld_xstrdup(path);
+            }
+        }
+        pthread_mutex_unlock(&c->lock);
+        free(local.items); /* fields moved above */
+    }
+    return 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_pkg(const void *va, const void *vb)
+{
+    const ld_package *a = va, *b = vb;
+    if (a->eco != b->eco)
+        return a->eco < b->eco ? -1 : 1;
+    int r = cmp_str(a->name, b->name);
+    if (!r)
+        r = cmp_str(a->version, b->version);
+    if (!r)
+        r = cmp_str(a->found_in, b->found_in);
+    if (!r && a->layer != b->layer)
+        r = a->layer < b->layer ? -1 : 1;
+    return r;
+}
+
+static int cmp_seen(const void *va, const void *vb)
+{
+    const seen_file *a = va, *b = vb;
+    int r = strcmp(a->path, b->path);
+    return r ? r : (a->layer > b->layer) - (a->layer < b->layer);
+}
+
+/* Same package identity (found_in compared by the caller through layer order). */
+static int cmp_ident(const ld_package *a, const ld_package *b)
+{
+    int r = cmp_str(a->found_in, b->found_in);
+    if (!r && a->eco != b->eco)
+        r = a->eco < b->eco ? -1 : 1;
+    if (!r)
+        r = cmp_str(a->name, b->name);
+    if (!r)
+        r = cmp_str(a->version, b->version);
+    if (!r)
+        r = cmp_str(a->arch, b->arch);
+    return r;
+}
+
+static int cmp_hidden(const void *va, const void *vb)
+{
+    const ld_package *a = va, *b = vb;
+    int r = cmp_ident(a, b);
+    return r ? r : (a->layer > b->layer) - (a->layer < b->layer);
+}
+
+static bool was_deleted(const ld_image *img, const char *path, int layer)
+{
+    size_t n = ld_image_removed_count(img);
+    for (size_t i = 0; i < n; i++) {
+        const ld_removed_file *r = ld_image_removed(img, i);
+        if (r->layer == layer && !r->overwritten && strcmp(r->path, path) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Databases such as /var/lib/dpkg/status are rewritten by every layer that
+ * installs something, so the visible version's layer is only the last
+ * writer. Attribute each package to the layer that introduced it instead:
+ * walk down from the visible version through the earlier versions of the
+ * same file while each still lists the same package (same name, version,
+ * arch); layers that did not touch the file are passed over; a version that
+ * was deleted (not replaced) ends the chain. hidden is sorted by cmp_hidden,
+ * seen by cmp_seen. */
+static void attribute_layers(ld_package_list *visible, const ld_package *hidden, size_t n_hidden,
+                             const seen_file *seen, size_t n_seen, const ld_image *img)
+{
+    for (size_t i = 0; i < visible->n; i++) {
+        ld_package *p = &visible->items[i];
+        for (int k = p->layer - 1; k >= 0; k--) {
+            seen_file key = {p->found_in, k};
+            if (!bsearch(&key, seen, n_seen, sizeof(*seen), cmp_seen))
+                continue; /* layer k did not write this file */
+            if (was_deleted(img, p->found_in, k))
+                break;
+            ld_package probe = *p;
+            probe.layer = k;
+            if (!bsearch(&probe, hidden, n_hidden, sizeof(*hidden), cmp_hidden))
+                break;
+            p->layer = k;
+        }
+    }
+}
+
+static bool is_npm_lock(const ld_package *p)
+{
+    size_t n = p->found_in ? strlen(p->found_in) : 0;
+    static const char lock[] = "/package-lock.json";
+    return p->eco == LD_ECO_NPM && n >= sizeof(lock) - 1 &&
+           strcmp(p->found_in + n - (sizeof(lock) - 1), lock) == 0;
+}
+
+/* Is p installed under the node_modules next to the lock file at lock_path? */
+static bool installed_next_to(const ld_package *p, const char *lock_path)
+{
+    size_t dir = strlen(lock_path) - (sizeof("package-lock.json") - 1); /* keeps the '/' */
+    return !is_npm_lock(p) && strncmp(p->found_in, lock_path, dir) == 0 &&
+           strncmp(p->found_in + dir, "node_modules/", 13) == 0;
+}
+
+/* A package-lock.json entry says what should be installed; when the same
+ * name and version is installed in the node_modules beside that lock, the
+ * installed package.json is the better record (it has the licence and the
+ * exact path), so the lock entry is dropped. Lock entries without an
+ * installed copy stay (images that ship a lock but pruned node_modules, or
+ * declared-only packages). l is sorted by cmp_pkg, so equal name+version are
+ * adjacent. */
+static void drop_redundant_npm_locks(ld_package_list *l)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        ld_package *p = &l->items[i];
+        bool drop = false;
+        if (is_npm_lock(p)) {
+            for (size_t j = i; !drop && j > 0; j--) {
+                const ld_package *q = &l->items[j - 1];
+                if (q->eco != p->eco || cmp_str(q->name, p->name) ||
+                    cmp_str(q->version, p->version))
+                    break;
+                drop = installed_next_to(q, p->found_in);
+            }
+            for (size_t j = i + 1; !drop && j < l->n; j++) {
+                const ld_package *q = &l->items[j];
+                if (q->eco != p->eco || cmp_str(q->name, p->name) ||
+                    cmp_str(q->version, p->version))
+                    break;
+                drop = installed_next_to(q, p->found_in);
+            }
+        }
+        if (drop)
+            ld_package_clear(p);
+        else
+            l->items[out++] = *p;
+    }
+    l->n = out;
+}
+
+/* Picks the visible os file, best first, and fills the os fields of s. */
+static void read_os(const collect_ctx *c, const ld_image *img, ld_sbom *s)
+{
+    for (size_t w = 0; w < N_OS_FILES; w++) {
+        for (size_t i = 0; i < c->n_os; i++) {
+            const os_candidate *o = &c->os[i];
+            if (o->which != (int)w || !ld_image_visible(img, os_files[w], o->layer))
+                continue;
+            if (w == 2) { /* /etc/alpine-release: "3.19.1\n" */
+                size_t n = strcspn(o->data, "\r\n");
+                if (n == 0 || n > 64)
+                    continue;
+                s->os_id = ld_xstrdup("alpine");
+                s->os_version_id = ld_xstrndup(o->data, n);
+                return;
+            }
+            ld_os_release rel;
+            ld_error e = LD_ERROR_INIT;
+            if (ld_os_release_parse(o->data, o->len, &rel, &e) < 0) {
+                ld_strlist_push_owned(&s->notes, ld_xasprintf("%s: %s", os_files[w], e.msg));
+                continue;
+            }
+            if (rel.id) {
+                s->os_id = ld_steal_ptr(&rel.id);
+                s->os_version_id = ld_steal_ptr(&rel.version_id);
+                s->os_codename = ld_steal_ptr(&rel.version_codename);
+                s->os_pretty_name = ld_steal_ptr(&rel.pretty_name);
+                ld_os_release_clear(&rel);
+                return;
+            }
+            ld_os_release_clear(&rel);
+        }
+    }
+}
+
+static void set_purls(ld_sbom *s)
+{
+    /* distro qualifier: "<ID>-<VERSION_ID>" ("debian-12", "alpine-3.19.1"),
+     * or the codename when there is no VERSION_ID (Debian testing/sid) */
+    char *distro = NULL;
+    if (s->os_id && (s->os_version_id || s->os_codename))
+        distro =
+            ld_xasprintf("%s-%s", s->os_id, s->os_version_id ? s->os_version_id : s->os_codename);
+    for (size_t i = 0; i < s->packages.n; i++) {
+        ld_package *p = &s->packages.items[i];
+        bool os_pkg = p->eco == LD_ECO_DEB || p->eco == LD_ECO_APK || p->eco == LD_ECO_RPM;
+        ld_package_set_purl(p, os_pkg ? s->os_id : NULL, os_pkg ? distro : NULL);
+    }
+    free(distro);
+}
+
+int ld_sbom_collect(const char *target, const ld_image_options *opt, ld_sbom *out,
+                    ld_image **img_out, ld_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (img_out)
+        *img_out = NULL;
+    collect_ctx c;
+    memset(&c, 0, sizeof(c));
+    pthread_mutex_init(&c.lock, NULL);
+    c.cats = ld_catalogers();
+
+    uint64_t max = LD_OS_RELEASE_MAX;
+    for (const ld_cataloger *const *cp = c.cats; *cp; cp++)
+        if ((*cp)->max_bytes > max)
+            max = (*cp)->max_bytes;
+    ld_analyzer an = {
+        .name = "sbom",
+        .wants = sbom_wants,
+        .file = sbom_file,
+        .ctx = &c,
+        .max_bytes = max,
+    };
+
+    ld_image *img = ld_image_read(target, opt, &an, 1, err);
+    int rc = 0;
+    if (!img) {
+        rc = err->code < 0 ? (int)err->code : LD_ERR_GENERIC;
+        ld_package_list_clear(&c.pkgs);
+        goto out;
+    }
+
+    /* keep what the final file system still holds; the rest only serves
+     * to find the layer that introduced each kept package */
+    ld_package_list hidden = {0};
+    size_t kept = 0;
+    for (size_t i = 0; i < c.pkgs.n; i++) {
+        ld_package *p = &c.pkgs.items[i];
+        if (ld_image_visible(img, p->found_in, p->layer)) {
+            c.pkgs.items[kept++] = *p;
+        } else {
+            ld_package *h = ld_package_list_add(&hidden, p->eco);
+            *h = *p;
+        }
+    }
+    c.pkgs.n = kept;
+    if (hidden.n) {
+        qsort(hidden.items, hidden.n, sizeof(*hidden.items), cmp_hidden);
+        qsort(c.seen, c.n_seen, sizeof(*c.seen), cmp_seen);
+        attribute_layers(&c.pkgs, hidden.items, hidden.n, c.seen, c.n_seen, img);
+    }
+    ld_package_list_clear(&hidden);
+    qsort(c.pkgs.items, c.pkgs.n, sizeof(*c.pkgs.items), cmp_pkg);
+    drop_redundant_npm_locks(&c.pkgs);
+    out->packages = c.pkgs;
+    /* notes about file versions a later layer replaced are not the user's concern */
+    for (size_t i = 0; i < c.n_notes; i++)
+        if (ld_image_visible(img, c.notes[i].path, c.notes[i].layer))
+            ld_strlist_push_owned(&out->notes, ld_steal_ptr(&c.notes[i].msg));
+    const ld_strlist *inotes = ld_image_notes(img);
+    for (size_t i = 0; inotes && i < inotes->n; i++)
+        ld_strlist_push(&out->notes, inotes->v[i]);
+    read_os(&c, img, out);
+    set_purls(out);
+
+    if (img_out)
+        *img_out = img;
+    else
+        ld_image_free(img);
+out:
+    for (size_t i = 0; i < c.n_os; i++)
+        free(c.os[i].data);
+    for (size_t i = 0; i < c.n_seen; i++)
+        free(c.seen[i].path);
+    free(c.seen);
+    for (size_t i = 0; i < c.n_notes; i++) {
+        free(c.notes[i].path);
+        free(c.notes[i].msg);
+    }
+    free(c.notes);
+    pthread_mutex_destroy(&c.lock);
+    return rc;
+}
+
+void ld_sbom_clear(ld_sbom *s)
+{
+    ld_package_list_clear(&s->packages);
+    free(s->os_id);
+    free(s->os_version_id);
+    free(s->os_codename);
+    free(s->os_pretty_name);
+    ld_strlist_clear(&s->notes);
+    memset(s, 0, sizeof(*s));
+}
