@@ -53,7 +53,7 @@ static void add_package(ld_package_list *out, const char *path, char *name, char
 static int flush_lock_pkg(lock_pkg *cur, bool active, ld_package_list *out, const char *path,
                           size_t start, ld_error *err)
 {
-    if (active && cur->name && cur->version) {
+    if (active && cur->name && cur->name[0] && cur->version) {
         if (out->n - start >= MAX_PACKAGES) {
             lock_pkg_clear(cur);
             return ld_error_set(err, LD_ERR_LIMIT, "%s: more than %d packages", path, MAX_PACKAGES);

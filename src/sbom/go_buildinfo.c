@@ -199,9 +199,27 @@ static void truncate_list(ld_package_list *l, size_t n)
         ld_package_clear(&l->items[--l->n]);
 }
 
+/* Module paths and versions are non-empty runs of visible ASCII or UTF-8
+ * bytes: no NUL, space or control character. */
+static bool printable_token(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
 static ld_package *add_module(ld_package_list *out, const char *path, const char *name,
                               size_t name_len, const char *version, size_t version_len)
 {
+    if (!printable_token(name, name_len)) /* a module needs a path: junk is not a package */
+        return NULL;
+    if (!printable_token(version, version_len))
+        version_len = 0;
     ld_package *p = ld_package_list_add(out, LD_ECO_GO);
     p->name = ld_xstrndup(name, name_len);
     if (version_len && !(version_len == 7 && memcmp(version, "(devel)", 7) == 0))
@@ -288,12 +306,13 @@ static int parse_modinfo(const char *path, const char *mi, size_t len, ld_packag
                 have_mod = true;
             last = add_module(out, path, t.f[1], t.n[1], t.count > 2 ? t.f[2] : "",
                               t.count > 2 ? t.n[2] : 0);
-        } else if (kn == 2 && memcmp(kw, "=>", 2) == 0 && last) {
+        } else if (kn == 2 && memcmp(kw, "=>", 2) == 0 && last &&
+                   printable_token(t.f[1], t.n[1])) {
             /* The replacement is what was compiled in. A local directory
              * replacement has no version: keep the original's. */
             free(last->name);
             last->name = ld_xstrndup(t.f[1], t.n[1]);
-            if (t.count > 2 && t.n[2]) {
+            if (t.count > 2 && printable_token(t.f[2], t.n[2])) {
                 free(last->version);
                 last->version = ld_xstrndup(t.f[2], t.n[2]);
             }

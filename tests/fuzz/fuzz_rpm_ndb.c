@@ -2,27 +2,6 @@
  * well-formed packages (name set, found_in the given path) or fails with an error that names the
  * path and leaves the list unchanged; never a crash, leak, hang or read past the input. Seeds:
  * tests/fuzz/corpus/rpm_ndb/. Replay one file: ./fuzz_rpm_ndb FILE. */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "cataloger_fuzz.h"
 
-#include "sbom/catalogers_list.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    static const char path[] = "/usr/lib/sysimage/rpm/Packages.db";
-    ld_package_list l = {0};
-    ld_error err = LD_ERROR_INIT;
-    int rc = ld_cataloger_rpm_ndb.parse(path, data, size, &l, &err);
-    if (rc == 0) {
-        for (size_t i = 0; i < l.n; i++)
-            if (!l.items[i].name || !l.items[i].found_in || strcmp(l.items[i].found_in, path) != 0)
-                abort();
-    } else if (rc > 0 || l.n != 0 || err.code != rc || !strstr(err.msg, path)) {
-        abort();
-    }
-    ld_package_list_clear(&l);
-    return 0;
-}
+LD_FUZZ_CATALOGER_TARGET(ld_cataloger_rpm_ndb, LD_FUZZ_ATOMIC_FAILURE, "/usr/lib/sysimage/rpm/Packages.db")
