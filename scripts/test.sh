@@ -12,6 +12,7 @@
 # With CI=true the engine and the images are required.
 #
 # Env: LOCKDOWN_CTEST_JOBS (default: nproc), LOCKDOWN_SKIP_ASAN=1 (local only),
+#      LOCKDOWN_FUZZ_SECONDS (per fuzz target, default 4; 0 skips locally),
 #      CTEST_ARGS (extra ctest arguments, e.g. "-R e2e/").
 set -euo pipefail
 
@@ -115,6 +116,16 @@ else
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
   build_and_test "asan" build-asan -DLOCKDOWN_SANITIZE=ON
   unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+# ---- fuzz smoke ----------------------------------------------------------------
+# Every libFuzzer target (one per parser) runs a few seconds over its seed
+# corpus, so a parser change that crashes on known-hostile input fails here.
+# LOCKDOWN_FUZZ_SECONDS=0 skips it (local only); tests/fuzz/run.sh 60 for more.
+fuzz_secs=${LOCKDOWN_FUZZ_SECONDS:-4}
+if ((fuzz_secs > 0)) || ((in_ci)); then
+  ((fuzz_secs > 0)) || fuzz_secs=4
+  phase "fuzz smoke (${fuzz_secs} s per target)" bash tests/fuzz/run.sh "$fuzz_secs" || true
 fi
 
 # ---- summary ------------------------------------------------------------------
