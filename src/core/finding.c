@@ -16,10 +16,60 @@ ld_finding *ld_finding_new(const ld_control *c, const char *check_id, ld_status 
     return f;
 }
 
+static void vuln_free(ld_vuln_fields *v)
+{
+    if (!v)
+        return;
+    free(v->id);
+    ld_strlist_clear(&v->aliases);
+    free(v->ecosystem);
+    free(v->package);
+    free(v->source_package);
+    free(v->installed_version);
+    ld_strlist_clear(&v->fixed_versions);
+    free(v->fix_status);
+    free(v->purl);
+    free(v->severity_source);
+    free(v->cvss_vector);
+    ld_strlist_clear(&v->references);
+    free(v->layer_digest);
+    free(v->layer_diff_id);
+    free(v->layer_created_by);
+    free(v);
+}
+
+static void secret_free(ld_secret_fields *s)
+{
+    if (!s)
+        return;
+    free(s->rule_id);
+    free(s->masked);
+    free(s->layer_digest);
+    free(s->layer_created_by);
+    free(s->removed_by_layer);
+    free(s);
+}
+
+ld_vuln_fields *ld_finding_vuln(ld_finding *f)
+{
+    if (!f->vuln)
+        f->vuln = ld_xcalloc(1, sizeof(*f->vuln));
+    return f->vuln;
+}
+
+ld_secret_fields *ld_finding_secret(ld_finding *f)
+{
+    if (!f->secret)
+        f->secret = ld_xcalloc(1, sizeof(*f->secret));
+    return f->secret;
+}
+
 void ld_finding_free(ld_finding *f)
 {
     if (!f)
         return;
+    vuln_free(f->vuln);
+    secret_free(f->secret);
     free(f->check_id);
     free(f->title);
     free(f->target.id);

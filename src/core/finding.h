@@ -7,10 +7,12 @@
 #ifndef LD_CORE_FINDING_H
 #define LD_CORE_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/catalog.h"
 #include "core/types.h"
+#include "util/strlist.h"
 
 typedef enum {
     LD_TARGET_HOST,      /* id: host name */
@@ -30,6 +32,39 @@ typedef struct {
     int line;   /* optional: 1-based line in path, 0 if none */
 } ld_target;
 
+/* Extra fields of a vulnerability finding (check image.vulnerabilities). */
+typedef struct {
+    char *id;                 /* advisory id as the feed names it (CVE-..., GHSA-..., DSA-...) */
+    ld_strlist aliases;       /* other ids of the same vulnerability */
+    char *ecosystem;          /* deb, apk, rpm, npm, pypi, ... */
+    char *package;            /* the installed package's name */
+    char *source_package;     /* source package it was matched through (OS packages); NULL if none */
+    char *installed_version;
+    ld_strlist fixed_versions;
+    char *fix_status;         /* fixed, not-fixed, will-not-fix, end-of-life, unimportant, ... */
+    char *purl;
+    char *severity_source;    /* where the severity came from: "cvss-v3", "cvss-v4", "debian", ... */
+    double cvss_score;        /* 0 when unknown */
+    char *cvss_vector;        /* NULL when unknown */
+    ld_strlist references;    /* URLs */
+    char *layer_digest;       /* layer that brought the package in; NULL for dir: */
+    char *layer_diff_id;
+    char *layer_created_by;
+} ld_vuln_fields;
+
+/* Extra fields of a secret finding (check image.secrets). The secret itself
+ * is never stored: only a masked excerpt. */
+typedef struct {
+    char *rule_id;          /* stable secret rule id, e.g. "aws-access-key-id" */
+    char *masked;           /* masked excerpt, e.g. "AKIA************MPLE" */
+    int line;               /* 1-based line in the file, 0 if binary/unknown */
+    char *layer_digest;     /* layer holding this version of the file */
+    char *layer_created_by;
+    bool deleted;           /* a later layer deleted the file */
+    bool overwritten;       /* a later layer replaced the file */
+    char *removed_by_layer; /* digest of the layer that deleted/replaced it */
+} ld_secret_fields;
+
 typedef struct ld_finding {
     const ld_control *control; /* borrowed from the catalog; never NULL */
     char *check_id;
@@ -40,7 +75,13 @@ typedef struct ld_finding {
     char *evidence;    /* exactly what was seen; NULL if nothing to show */
     char *remediation; /* NULL: the control's remediation */
     char *exception;   /* set by the report when a policy exception applies: its reason */
+    ld_vuln_fields *vuln;     /* owned; NULL unless a vulnerability finding */
+    ld_secret_fields *secret; /* owned; NULL unless a secret finding */
 } ld_finding;
+
+/* Attach (zeroed) extra fields; returns them (owned by f). */
+ld_vuln_fields *ld_finding_vuln(ld_finding *f);
+ld_secret_fields *ld_finding_secret(ld_finding *f);
 
 /* New finding for control c with the control's severity. Caller owns it
  * (or hands it to ld_report_emit, which takes it). */

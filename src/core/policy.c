@@ -913,7 +913,10 @@ bool ld_exception_matches(const ld_exception *e, const ld_finding *f)
     if (!e->id)
         return false;
     bool id_match = (f->control && f->control->id && strcmp(e->id, f->control->id) == 0) ||
-                    (f->check_id && strcmp(e->id, f->check_id) == 0);
+                    (f->check_id && strcmp(e->id, f->check_id) == 0) ||
+                    (f->vuln && f->vuln->id && strcmp(e->id, f->vuln->id) == 0) ||
+                    (f->vuln && ld_strlist_contains(&f->vuln->aliases, e->id)) ||
+                    (f->secret && f->secret->rule_id && strcmp(e->id, f->secret->rule_id) == 0);
     if (!id_match)
         return false;
     if (!e->target)
