@@ -6,8 +6,9 @@
  * to manifest.json / index.json at the end (the engine's export puts
  * manifest.json after the layers). Analyzer calls for layers whose index is
  * not yet known are deferred (bounded). An uncompressed archive file gets a
- * cheap first pass (documents only, layer data skipped with lseek) so the
- * second pass knows every layer's index and expected digests.
+ * cheap first pass instead (documents and member offsets only, layer data
+ * skipped with lseek); its layers are then read with pread from those
+ * offsets, in parallel, each knowing its index and expected digests.
  * Not for OCI layout directories (oci_layout.c). */
 #include <errno.h>
 #include <fcntl.h>
@@ -201,14 +202,6 @@ static ld_layer_result *find_layer(walk *w, const char *path)
     return NULL;
 }
 
-static const planned *find_plan(const walk *w, const char *path)
-{
-    for (size_t i = 0; i < w->n_plan; i++)
-        if (strcmp(w->plan[i].path, path) == 0)
-            return &w->plan[i];
-    return NULL;
-}
-
 /* ---- streaming one member as a layer ------------------------------------ */
 
 typedef struct {
@@ -304,7 +297,6 @@ static int keep_doc(walk *w, struct archive *a, char *path, const uint8_t *peek,
 
 static int stream_layer(walk *w, member_reader *mr, char *path, ld_error *err)
 {
-    const planned *pl = w->plan ? find_plan(w, path) : NULL;
     char expect[LD_DIGEST_LEN + 1] = "";
     if (strncmp(path, "blobs/sha256/", 13) == 0 && strlen(path) == 13 + 64) {
         memcpy(expect, "sha256:", 7);
@@ -323,11 +315,8 @@ static int stream_layer(walk *w, member_reader *mr, char *path, ld_error *err)
         .read = member_read,
         .read_ctx = mr,
         .name = name,
-        .expect_digest = pl && pl->digest ? pl->digest
-                         : expect[0]      ? expect
-                                          : NULL,
-        .expect_diff_id = pl ? pl->diff_id : NULL,
-        .layer = pl ? pl->index : -1,
+        .expect_digest = expect[0] ? expect : NULL,
+        .layer = -1, /* the manifest comes later: analyzer calls are deferred */
         .opt = w->opt,
         .analyzers = w->an,
         .n_analyzers = w->n_an,

@@ -99,6 +99,7 @@ typedef struct {
     const ld_analyzer *analyzers;
     size_t n_analyzers;
     ld_defer_budget *budget; /* required when layer < 0 and analyzers exist */
+    const bool *cancel;      /* when set (read atomically) the stream stops; may be NULL */
 } ld_layer_job;
 
 /* Streams one layer blob exactly once: hashes the blob, detects and undoes
@@ -241,10 +242,17 @@ typedef enum {
 /* Splits a known prefix off target; auto-detects paths. *rest points into target. */
 int ld_img_detect_source(const char *target, ld_src_kind *kind, const char **rest, ld_error *err);
 
-/* An outer tar (docker save or OCI layout) read in one streaming pass.
- * read/ctx supply the (possibly whole-file compressed) archive bytes;
- * seekable sources may pass a path instead to get two passes (documents
- * first, then layers with known indices). */
+/* The sources. Each returns a new image (caller frees with ld_image_free)
+ * or NULL with err naming the target and the layer/file at fault; nothing
+ * is left allocated after a failure and nothing is written to disk.
+ *   ld_img_read_tar_stream   an outer tar (docker save or OCI layout, maybe
+ *                            gzip/zstd as a whole) from read/ctx, one pass;
+ *                            kind NULL: decided by content
+ *   ld_img_read_archive_file the same from a file: uncompressed files get a
+ *                            document pass, then parallel pread of layers
+ *   ld_img_read_oci_dir      an OCI layout directory, layers in parallel
+ *   ld_img_read_dir          a root file system directory
+ *   ld_img_read_engine       docker:NAME streamed from the engine */
 ld_image *ld_img_read_tar_stream(const char *kind, const char *name, ld_blob_read_fn read,
                                  void *ctx, const ld_img_opts *opt, const ld_analyzer *an,
                                  size_t n_an, ld_error *err);
@@ -257,8 +265,9 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
 ld_image *ld_img_read_engine(const char *name, const ld_img_opts *opt, const ld_analyzer *an,
                              size_t n_an, ld_error *err);
 
-/* Runs jobs[0..n) on up to threads workers; results[i] for jobs[i]. Returns
- * 0 or the first failure (by job order) with err set. */
+/* Runs jobs[0..n) on up to threads workers; results[i] for jobs[i]. The
+ * first failure stops the other workers; returns 0, or that failure with
+ * err set. */
 int ld_img_run_layers(const ld_layer_job *jobs, ld_layer_result *results, size_t n, int threads,
                       ld_error *err);
 

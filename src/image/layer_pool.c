@@ -9,13 +9,14 @@
 #include "util/mem.h"
 
 typedef struct {
-    const ld_layer_job *jobs;
+    ld_layer_job *jobs;
     ld_layer_result *results;
     ld_error *errs;
     int *rcs;
     size_t n;
     size_t next;
-    bool stop;
+    bool stop;         /* read by the streams through ld_layer_job.cancel */
+    size_t first_fail; /* the failure that set stop (others may be "stopped") */
     pthread_mutex_t lock;
 } pool;
 
@@ -25,7 +26,7 @@ static void *worker(void *arg)
     for (;;) {
         pthread_mutex_lock(&p->lock);
         size_t i = p->next;
-        bool stop = p->stop;
+        bool stop = __atomic_load_n(&p->stop, __ATOMIC_RELAXED);
         if (i < p->n && !stop)
             p->next++;
         pthread_mutex_unlock(&p->lock);
@@ -34,7 +35,10 @@ static void *worker(void *arg)
         p->rcs[i] = ld_layer_stream(&p->jobs[i], &p->results[i], &p->errs[i]);
         if (p->rcs[i] < 0) {
             pthread_mutex_lock(&p->lock);
-            p->stop = true;
+            if (!__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
+                p->first_fail = i;
+                __atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
+            }
             pthread_mutex_unlock(&p->lock);
         }
     }
@@ -43,7 +47,12 @@ static void *worker(void *arg)
 int ld_img_run_layers(const ld_layer_job *jobs, ld_layer_result *results, size_t n, int threads,
                       ld_error *err)
 {
-    pool p = {.jobs = jobs, .results = results, .n = n};
+    pool p = {.results = results, .n = n};
+    p.jobs = ld_xcalloc(n ? n : 1, sizeof(*p.jobs));
+    for (size_t i = 0; i < n; i++) {
+        p.jobs[i] = jobs[i];
+        p.jobs[i].cancel = &p.stop;
+    }
     p.errs = ld_xcalloc(n ? n : 1, sizeof(*p.errs));
     p.rcs = ld_xcalloc(n ? n : 1, sizeof(*p.rcs));
     pthread_mutex_init(&p.lock, NULL);
@@ -61,15 +70,13 @@ int ld_img_run_layers(const ld_layer_job *jobs, ld_layer_result *results, size_t
     for (size_t t = 1; t <= started; t++)
         pthread_join(tids[t], NULL);
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p.rcs[i] < 0) {
-            *err = p.errs[i];
-            rc = p.rcs[i];
-            break;
-        }
+    if (__atomic_load_n(&p.stop, __ATOMIC_RELAXED)) {
+        *err = p.errs[p.first_fail];
+        rc = p.rcs[p.first_fail];
     }
     pthread_mutex_destroy(&p.lock);
     free(tids);
+    free(p.jobs);
     free(p.errs);
     free(p.rcs);
     return rc;

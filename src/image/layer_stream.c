@@ -57,6 +57,11 @@ static int fill_in(stream_ctx *s)
         s->in_len = 0;
     }
     s->in_pos = 0;
+    if (s->job->cancel && __atomic_load_n(s->job->cancel, __ATOMIC_RELAXED)) {
+        ld_error_set(s->err, LD_ERR_GENERIC, "stopped: another layer failed");
+        s->failed = true;
+        return -1;
+    }
     ssize_t n = s->job->read(s->job->read_ctx, s->in + s->in_len, IN_BUF - s->in_len, s->err);
     if (n < 0) {
         s->failed = true;
@@ -94,6 +99,7 @@ static ssize_t produce(stream_ctx *s, const uint8_t **p)
         s->z.next_out = s->out;
         s->z.avail_out = OUT_BUF;
         while (s->z.avail_out == OUT_BUF) {
+            bool eof = false; /* no more input: inflate may still flush held output */
             if (s->in_pos == s->in_len) {
                 int r = fill_in(s);
                 if (r < 0)
@@ -101,7 +107,7 @@ static ssize_t produce(stream_ctx *s, const uint8_t **p)
                 if (r == 0) {
                     if (s->z_at_boundary)
                         return 0;
-                    return fail(s, LD_ERR_CORRUPT, "truncated gzip stream");
+                    eof = true;
                 }
             }
             s->z.next_in = s->in + s->in_pos;
@@ -111,16 +117,15 @@ static ssize_t produce(stream_ctx *s, const uint8_t **p)
             if (zr == Z_STREAM_END) {
                 s->z_at_boundary = true;
                 inflateReset(&s->z);
-                if (s->z.avail_out != OUT_BUF)
-                    break;
+                continue; /* the loop ends if this member produced output */
+            }
+            if (zr == Z_OK || zr == Z_BUF_ERROR) {
+                if (zr == Z_OK)
+                    s->z_at_boundary = false;
+                if (eof && s->z.avail_out == OUT_BUF)
+                    return fail(s, LD_ERR_CORRUPT, "truncated gzip stream");
                 continue;
             }
-            if (zr == Z_OK) {
-                s->z_at_boundary = false;
-                continue;
-            }
-            if (zr == Z_BUF_ERROR)
-                continue; /* needs more input */
             if (s->z_at_boundary && s->z.total_out == 0)
                 return fail(s, LD_ERR_CORRUPT, "data after the gzip stream is not gzip");
             return fail(s, LD_ERR_CORRUPT, s->z.msg ? s->z.msg : "corrupt gzip stream");
@@ -131,6 +136,7 @@ static ssize_t produce(stream_ctx *s, const uint8_t **p)
     /* zstd */
     ZSTD_outBuffer ob = {s->out, OUT_BUF, 0};
     while (ob.pos == 0) {
+        bool eof = false; /* no more input: the decoder may still flush held output */
         if (s->in_pos == s->in_len) {
             int r = fill_in(s);
             if (r < 0)
@@ -138,7 +144,7 @@ static ssize_t produce(stream_ctx *s, const uint8_t **p)
             if (r == 0) {
                 if (s->zstd_any && s->zstd_last == 0)
                     return 0;
-                return fail(s, LD_ERR_CORRUPT, "truncated zstd stream");
+                eof = true;
             }
         }
         ZSTD_inBuffer ib = {s->in, s->in_len, s->in_pos};
@@ -148,6 +154,8 @@ static ssize_t produce(stream_ctx *s, const uint8_t **p)
             return fail(s, LD_ERR_CORRUPT, ZSTD_getErrorName(zr));
         s->zstd_last = zr;
         s->zstd_any = true;
+        if (eof && ob.pos == 0)
+            return fail(s, LD_ERR_CORRUPT, "truncated zstd stream");
     }
     *p = s->out;
     return (ssize_t)ob.pos;

@@ -87,6 +87,19 @@ for name in "${!targets[@]}"; do
   canon "$LD_TMP/$name.jsonl" >"$LD_TMP/$name.canon"
 done
 
+# A multi-image archive (the busybox base layer is shared): pick by tag.
+docker save lockdown-test/busybox:1 "$IMG" -o "$LD_TMP/multi.tar"
+run_cmd "$DUMP" --tag "$IMG" --analyze '/etc/*' --analyze '/app/*' "$LD_TMP/multi.tar"
+assert_exit 0 "multi-image archive, by tag"
+canon "$LD_STDOUT_FILE" >"$LD_TMP/multi.canon"
+assert_true "multi-image archive gives the same image as the single-image one" cmp -s "$LD_TMP/multi.canon" "$LD_TMP/archive.canon"
+run_cmd "$DUMP" --tag lockdown-test/busybox:1 "$LD_TMP/multi.tar"
+assert_exit 0 "multi-image archive, the other tag"
+assert_eq 1 "$(jq -r 'select(.kind == "image") | .layers' "$LD_STDOUT_FILE")" "busybox has one layer"
+run_cmd "$DUMP" --tag nope:1 "$LD_TMP/multi.tar"
+assert_exit 3 "unknown tag"
+assert_stderr_contains 'tag "nope:1" not in the archive'
+
 ref=$LD_TMP/archive.jsonl
 assert_eq 3 "$(jq -r 'select(.kind == "image") | .layers' "$ref")" "three layers"
 assert_true "/app/gone/key was deleted" bash -c "! jq -e 'select(.kind == \"file\" and .path == \"/app/gone/key\")' '$ref' >/dev/null"

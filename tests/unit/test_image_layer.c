@@ -73,6 +73,41 @@ static void test_plain_gzip_zstd_same_diff_id(void **state)
     free(z.p);
 }
 
+/* Long runs at the end of a stream: the decompressors hold output back
+ * after the last input byte is consumed; it must still be delivered, with
+ * whatever chunking the blob reader uses. */
+static void test_pending_output_at_end(void **state)
+{
+    size_t big = 3 * 1024 * 1024 + 123;
+    char *zeros = ld_xcalloc(big + 1, 1);
+    memset(zeros, '0', big);
+    tent e[] = {{'f', "a", "x", 0644}, {'f', "zeros", zeros, 0644}};
+    tbuf tar = make_tar(e, 2);
+    tbuf g = gz(tar.p, tar.len), z = zst(tar.p, tar.len);
+    char *want = sha_hex(tar.p, tar.len);
+    ld_img_opts o = default_opts();
+    const tbuf *blobs[] = {&g, &z};
+    const size_t chunks[] = {1, 7, 1000, 65536, 0};
+    for (int b = 0; b < 2; b++)
+        for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+            memsrc m = {blobs[b]->p, blobs[b]->len, 0, chunks[c]};
+            ld_layer_job job = {
+                .read = mem_read, .read_ctx = &m, .name = "layer 1 (end)", .layer = 1, .opt = &o};
+            ld_layer_result r = {0};
+            ld_error err = LD_ERROR_INIT;
+            if (ld_layer_stream(&job, &r, &err) < 0)
+                fail_msg("blob %d chunk %zu: %s", b, chunks[c], err.msg);
+            assert_string_equal(r.diff_id, want);
+            assert_int_equal(r.tar_size, tar.len);
+            ld_layer_result_clear(&r);
+        }
+    free(want);
+    free(zeros);
+    free(tar.p);
+    free(g.p);
+    free(z.p);
+}
+
 static void test_multi_member_gzip(void **state)
 {
     tbuf tar = make_tar(basic, 5);
@@ -457,6 +492,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_gzip_zstd_same_diff_id),
         cmocka_unit_test(test_multi_member_gzip),
+        cmocka_unit_test(test_pending_output_at_end),
         cmocka_unit_test(test_truncated_gzip),
         cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_digest_mismatch),
