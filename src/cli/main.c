@@ -16,6 +16,7 @@ static const command commands[] = {
     {"image", cmd_image, "image commands: sbom (inventory of every package, every layer)"},
     {"level", cmd_level, "derive the security level from an environment profile"},
     {"policy", cmd_policy, "check or show a policy file"},
+    {"version", cmd_version, "print the version; version compare ECOSYSTEM A B"},
     {NULL, NULL, NULL},
 };
 
@@ -30,8 +31,7 @@ static void usage(FILE *f)
           f);
     for (const command *c = commands; c->name; c++)
         fprintf(f, "  %-10s %s\n", c->name, c->summary);
-    fputs("  version    print the version\n"
-          "\n"
+    fputs("\n"
           "Global options:\n"
           "  -h, --help     show this help (also after any command)\n"
           "  -v, --version  print the version\n"
@@ -53,8 +53,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return LD_EXIT_OK;
     }
-    if (strcmp(name, "-v") == 0 || strcmp(name, "--version") == 0 ||
-        strcmp(name, "version") == 0) {
+    if (strcmp(name, "-v") == 0 || strcmp(name, "--version") == 0) {
         printf("lockdown %s\n", LOCKDOWN_VERSION);
         return LD_EXIT_OK;
     }

@@ -1,0 +1,352 @@
+/* Unit tests for the PyPI (PEP 440) version comparator (src/vuln/version_pep440.c):
+ * vectors are orderings reported by packaging 21.3 (packaging.version.Version)
+ * and PEP 440's "Summary of permitted suffixes and relative ordering".
+ * Every vector is checked both ways round and against itself; the sorted
+ * list must be strictly increasing pairwise (transitivity); hostile input
+ * (empty, oversize, binary bytes, huge digit runs) must not crash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vuln/version.h"
+
+#define SCHEME LD_VER_PYPI
+
+typedef struct {
+    const char *a;
+    char op;
+    const char *b;
+} vec;
+
+static const vec vectors[] = {
+    {"0", '=', "0.0"},
+    {"0.0", '<', "1.0.dev0"},
+    {"1.0.dev0", '=', "1.0.dev"},
+    {"1.0.dev", '<', "1.0.dev1"},
+    {"1.0.dev1", '<', "1.0.DEV2"},
+    {"1.0.DEV2", '<', "1.0a0.dev1"},
+    {"1.0a0.dev1", '<', "1.0a"},
+    {"1.0a", '<', "1.0a1.dev1"},
+    {"1.0a1.dev1", '<', "1.0a1"},
+    {"1.0a1", '=', "1.0a01"},
+    {"1.0a01", '<', "1.0a1.post1.dev1"},
+    {"1.0a1.post1.dev1", '<', "1.0a1.post1"},
+    {"1.0a1.post1", '<', "1.0a2"},
+    {"1.0a2", '<', "1.0alpha3"},
+    {"1.0alpha3", '<', "1.0-alpha-4"},
+    {"1.0-alpha-4", '<', "1.0b1"},
+    {"1.0b1", '<', "1.0b2.post345.dev456"},
+    {"1.0b2.post345.dev456", '<', "1.0b2.post345"},
+    {"1.0b2.post345", '<', "1.0.beta.5"},
+    {"1.0.beta.5", '<', "1.0rc1.dev456"},
+    {"1.0rc1.dev456", '<', "1.0rc1"},
+    {"1.0rc1", '<', "1.0c2"},
+    {"1.0c2", '<', "1.0pre6"},
+    {"1.0pre6", '<', "1.0preview7"},
+    {"1.0preview7", '<', "1.0-c8"},
+    {"1.0-c8", '<', "1.0RC9"},
+    {"1.0RC9", '<', "1.0"},
+    {"1.0", '=', "1.0.0"},
+    {"1.0.0", '=', "v1.0"},
+    {"v1.0", '=', "V1.0"},
+    {"V1.0", '=', " 1.0 "},
+    {" 1.0 ", '=', "01.0"},
+    {"01.0", '<', "1.0+abc.5"},
+    {"1.0+abc.5", '=', "1.0+ABC.5"},
+    {"1.0+ABC.5", '=', "1.0+abc-5"},
+    {"1.0+abc-5", '<', "1.0+abc.7"},
+    {"1.0+abc.7", '<', "1.0+loc"},
+    {"1.0+loc", '<', "1.0+loc.a"},
+    {"1.0+loc.a", '<', "1.0+local.1.2"},
+    {"1.0+local.1.2", '<', "1.0+local.1.10"},
+    {"1.0+local.1.10", '<', "1.0+1.0"},
+    {"1.0+1.0", '<', "1.0+5"},
+    {"1.0+5", '<', "1.0.post"},
+    {"1.0.post", '=', "1.0-r"},
+    {"1.0-r", '=', "1.0.post"},
+    {"1.0.post", '<', "1.0-1"},
+    {"1.0-1", '=', "1.0.r1"},
+    {"1.0.r1", '<', "1.0rev2"},
+    {"1.0rev2", '<', "1.0post3"},
+    {"1.0post3", '<', "1.0-post4"},
+    {"1.0-post4", '<', "1.0_post5"},
+    {"1.0_post5", '<', "1.0.post456.dev34"},
+    {"1.0.post456.dev34", '<', "1.0.post456"},
+    {"1.0.post456", '<', "1.0.0.0.0.0.1"},
+    {"1.0.0.0.0.0.1", '<', "1.1.dev1"},
+    {"1.1.dev1", '<', "1.1"},
+    {"1.1", '=', "1.01"},
+    {"1.01", '<', "2.0"},
+    {"2.0", '<', "18446744073709551616"},
+    {"18446744073709551616", '<', "1!0.1"},
+    {"1!0.1", '<', "1!1.0"},
+    {"1.0a1.dev1", '>', "1.0.dev"},
+    {"1.0a0.dev1", '<', "1.0-r"},
+    {"v1.0", '<', "1.0+loc.a"},
+    {"1.0.0", '>', "1.0rc1.dev456"},
+    {"1.0b2.post345", '>', "1.0b2.post345.dev456"},
+    {"1.0.dev1", '<', "V1.0"},
+    {"1.1.dev1", '>', "1.0alpha3"},
+    {"1.1", '>', "1.0rc1"},
+    {"1!1.0", '>', "1.0+ABC.5"},
+    {"1.0-alpha-4", '>', "1.0a1.post1"},
+    {"1.0rc1.dev456", '<', "1!0.1"},
+    {"1.0+abc-5", '>', "0.0"},
+    {"1.0a0.dev1", '<', "1.0+1.0"},
+    {"1.0rc1", '<', "1.0+loc"},
+    {"1.0a1", '<', "1.0-1"},
+    {"1.0.0", '>', "1.0a1.post1"},
+    {"1.0+abc-5", '>', "1.0.dev1"},
+    {"1.01", '>', "1.0_post5"},
+    {"1.0RC9", '>', "1.0-alpha-4"},
+    {"1.0-r", '>', "1.0+abc.7"},
+    {"1.0+abc-5", '>', "1.0a"},
+    {"1.0.post456", '>', "1.0pre6"},
+    {"v1.0", '>', "1.0alpha3"},
+    {"1.0a2", '<', "1.0+ABC.5"},
+    {"1.0_post5", '>', "1.0+local.1.2"},
+    {"1.0preview7", '<', "1.0.r1"},
+    {"1.0+ABC.5", '<', "1.0.post"},
+    {"1.0.post456.dev34", '>', "1.0a1.dev1"},
+    {"1.0.dev0", '<', "1.0a1.post1"},
+    {"1.0-post4", '<', "18446744073709551616"},
+    {"1.0.dev456", '<', "1.0a1"},
+    {"1.0a1", '<', "1.0a2.dev456"},
+    {"1.0a2.dev456", '<', "1.0a12.dev456"},
+    {"1.0a12.dev456", '<', "1.0a12"},
+    {"1.0a12", '<', "1.0b1.dev456"},
+    {"1.0b1.dev456", '<', "1.0b2"},
+    {"1.0b2", '<', "1.0b2.post345.dev456"},
+    {"1.0b2.post345", '<', "1.0rc1.dev456"},
+    {"1.0rc1", '<', "1.0"},
+    {"1.0", '<', "1.0+abc.5"},
+    {"1.0+abc.5", '<', "1.0+abc.7"},
+    {"1.0+abc.7", '<', "1.0+5"},
+    {"1.0+5", '<', "1.0.post456.dev34"},
+    {"1.0.post456", '<', "1.0.15"},
+    {"1.0.15", '<', "1.1.dev1"},
+    {"1.0.0", '=', "1.0"},
+    {"v1.0", '=', "1.0"},
+    {"1.0-1", '=', "1.0.post1"},
+    {"1.0alpha1", '=', "1.0a1"},
+    {"1.0-beta.2", '=', "1.0b2"},
+    {"1.0c1", '=', "1.0rc1"},
+    {"1.0pre1", '=', "1.0rc1"},
+    {"1.0preview1", '=', "1.0rc1"},
+    {"1.0a", '=', "1.0a0"},
+    {"1.0.dev", '=', "1.0.dev0"},
+    {"1.0r", '=', "1.0.post0"},
+    {"1.0rev1", '=', "1.0.post1"},
+    {"1.0+ABC", '=', "1.0+abc"},
+    {"1.0+abc-5", '=', "1.0+abc.5"},
+    {"0!2.0", '=', "2.0"},
+    {"1!1.0", '>', "9.0"},
+    {"1.0+a", '<', "1.0+1"},
+    {"1.0+1.a", '<', "1.0+1.a.b"},
+    {"1.0.DEV1", '=', "1.0.dev1"},
+};
+
+static const char *const sorted[] = {
+    "0",
+    "1.0.dev0",
+    "1.0.dev1",
+    "1.0.DEV2",
+    "1.0a0.dev1",
+    "1.0a",
+    "1.0a1.dev1",
+    "1.0a1",
+    "1.0a1.post1.dev1",
+    "1.0a1.post1",
+    "1.0a2",
+    "1.0alpha3",
+    "1.0-alpha-4",
+    "1.0b1",
+    "1.0b2.post345.dev456",
+    "1.0b2.post345",
+    "1.0.beta.5",
+    "1.0rc1.dev456",
+    "1.0rc1",
+    "1.0c2",
+    "1.0pre6",
+    "1.0preview7",
+    "1.0-c8",
+    "1.0RC9",
+    "1.0",
+    "1.0+abc.5",
+    "1.0+abc.7",
+    "1.0+loc",
+    "1.0+loc.a",
+    "1.0+local.1.2",
+    "1.0+local.1.10",
+    "1.0+1.0",
+    "1.0+5",
+    "1.0.post",
+    "1.0-1",
+    "1.0rev2",
+    "1.0post3",
+    "1.0-post4",
+    "1.0_post5",
+    "1.0.post456.dev34",
+    "1.0.post456",
+    "1.0.0.0.0.0.1",
+    "1.1.dev1",
+    "1.1",
+    "2.0",
+    "18446744073709551616",
+    "1!0.1",
+    "1!1.0",
+};
+
+static const char *const invalid[] = {
+    "",      "abc",  "1.0+", "1.0+a..b", "1..0",    "1.0-",  "1.0a1b",
+    "1.0.x", "1.0_", "1!",   "!1",       "1.0+a b", "1.0 1",
+
+    NULL,
+};
+
+static int cmp(const char *a, const char *b)
+{
+    ld_error err = LD_ERROR_INIT;
+    int r = 99;
+    int rc = ld_version_compare(SCHEME, a, b, &r, &err);
+    if (rc != 0)
+        fail_msg("compare \"%s\" \"%s\" failed: %s", a, b, err.msg);
+    assert_true(r == -1 || r == 0 || r == 1);
+    return r;
+}
+
+static void test_vectors(void **state)
+{
+    (void)state;
+    size_t n = sizeof vectors / sizeof vectors[0];
+    assert_true(n >= 40);
+    for (size_t i = 0; i < n; i++) {
+        const vec *v = &vectors[i];
+        int want = v->op == '<' ? -1 : v->op == '>' ? 1 : 0;
+        int got = cmp(v->a, v->b), back = cmp(v->b, v->a);
+        if (got != want || back != -want)
+            fail_msg("\"%s\" %c \"%s\": got %d, reversed %d", v->a, v->op, v->b, got, back);
+        assert_int_equal(cmp(v->a, v->a), 0);
+        assert_int_equal(cmp(v->b, v->b), 0);
+    }
+}
+
+static void test_sorted_is_strictly_increasing(void **state)
+{
+    (void)state;
+    size_t n = sizeof sorted / sizeof sorted[0];
+    assert_true(n >= 15);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            int want = i < j ? -1 : i > j ? 1 : 0;
+            if (cmp(sorted[i], sorted[j]) != want)
+                fail_msg("\"%s\" vs \"%s\": expected %d", sorted[i], sorted[j], want);
+        }
+}
+
+static void test_invalid(void **state)
+{
+    (void)state;
+    char want[64];
+    snprintf(want, sizeof want, "invalid %s version \"", ld_version_scheme_name(SCHEME));
+    for (size_t i = 0; invalid[i]; i++) {
+        ld_error err = LD_ERROR_INIT;
+        int r = 42;
+        int rc = ld_version_compare(SCHEME, invalid[i], "1.0", &r, &err);
+        if (rc >= 0)
+            fail_msg("\"%s\" accepted as a %s version", invalid[i], ld_version_scheme_name(SCHEME));
+        assert_int_equal(rc, LD_ERR_INVALID);
+        assert_int_equal(r, 42); /* result untouched on error */
+        assert_non_null(strstr(err.msg, want));
+        rc = ld_version_compare(SCHEME, "1.0", invalid[i], &r, &err);
+        assert_int_equal(rc, LD_ERR_INVALID);
+        assert_int_equal(ld_version_validate(SCHEME, invalid[i], NULL), LD_ERR_INVALID);
+    }
+    assert_int_equal(ld_version_validate(SCHEME, "1.0", NULL), 0);
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    static char big[10 * 1024 + 1];
+    memset(big, '1', sizeof big - 1);
+    ld_error err = LD_ERROR_INIT;
+    int r = 0;
+    assert_int_equal(ld_version_compare(SCHEME, big, "1.0", &r, &err), LD_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "longer than 256 bytes"));
+    assert_int_equal(ld_version_compare(SCHEME, "1.0", big, &r, NULL), LD_ERR_LIMIT);
+
+    /* digit runs far beyond 64 bits compare by value */
+    char lo[LD_VERSION_MAX + 1], hi[LD_VERSION_MAX + 1], run9[201], run1[202];
+    memset(run9, '9', 200);
+    run9[200] = '\0';
+    run1[0] = '1';
+    memset(run1 + 1, '0', 200);
+    run1[201] = '\0';
+    snprintf(lo, sizeof lo, "1.%s", run9);
+    snprintf(hi, sizeof hi, "1.%s", run1);
+    assert_int_equal(cmp(lo, hi), -1);
+    assert_int_equal(cmp(hi, lo), 1);
+    assert_int_equal(cmp(hi, hi), 0);
+
+    /* exactly the limit is accepted (may be invalid, must not crash) */
+    char edge[LD_VERSION_MAX + 1];
+    memset(edge, '7', LD_VERSION_MAX);
+    edge[LD_VERSION_MAX] = '\0';
+    int rc = ld_version_compare(SCHEME, edge, edge, &r, &err);
+    assert_true(rc == 0 || rc == LD_ERR_INVALID);
+    edge[LD_VERSION_MAX - 1] = '\0';
+    memset(edge, '.', 100);
+    (void)ld_version_compare(SCHEME, edge, "1.0", &r, &err);
+
+    /* every byte value, alone and inside a version */
+    for (int c = 1; c < 256; c++) {
+        char one[2] = {(char)c, '\0'};
+        char mid[32];
+        snprintf(mid, sizeof mid, "1.%c.2%c", c, c);
+        int r1 = 0, r2 = 0;
+        int a = ld_version_compare(SCHEME, one, mid, &r1, &err);
+        int b = ld_version_compare(SCHEME, mid, one, &r2, &err);
+        assert_int_equal(a, b);
+        if (a == 0)
+            assert_int_equal(r1, -r2);
+    }
+    static const char *const odd[] = {"",       " ",
+                                      "\t",     ".",
+                                      "-",      "+",
+                                      "~",      "^",
+                                      ":",      "_",
+                                      "!",      "v",
+                                      "=",      "..",
+                                      "--",     "1..",
+                                      "1--",    "1~~",
+                                      "1^^",    "1::",
+                                      "1!!",    "\xff\xfe",
+                                      "1.\x80", "0",
+                                      "00",     "0.0.0.0.0.0.0.0.0.0",
+                                      NULL};
+    for (size_t i = 0; odd[i]; i++)
+        for (size_t j = 0; odd[j]; j++) {
+            int r1 = 0, r2 = 0;
+            int a = ld_version_compare(SCHEME, odd[i], odd[j], &r1, &err);
+            int b = ld_version_compare(SCHEME, odd[j], odd[i], &r2, &err);
+            assert_int_equal(a < 0, b < 0);
+            if (a == 0 && b == 0)
+                assert_int_equal(r1, -r2);
+        }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_sorted_is_strictly_increasing),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_hostile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
