@@ -9,7 +9,12 @@ _lockdown()
 
     case "$prev" in
         --format|-f)
-            COMPREPLY=($(compgen -W "table json sarif junit" -- "$cur")); return ;;
+            if [ "$cmd" = image ]; then
+                COMPREPLY=($(compgen -W "table json sarif junit cyclonedx spdx" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "table json sarif junit" -- "$cur"))
+            fi
+            return ;;
         --level)
             COMPREPLY=($(compgen -W "low medium high" -- "$cur")); return ;;
         --fail-on)
@@ -29,13 +34,25 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls level policy version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess controls image level policy version --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
         assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host" -- "$cur")) ;;
         controls) COMPREPLY=($(compgen -W "--level --tier --framework --format --output --help" -- "$cur")) ;;
         level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
+        image)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "sbom --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -W "--format --output --platform --quiet --help" -- "$cur"))
+            fi ;;
+        version)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "compare --help" -- "$cur"))
+            elif [ "$COMP_CWORD" -eq 3 ]; then
+                COMPREPLY=($(compgen -W "deb apk rpm pypi npm semver maven go gem" -- "$cur"))
+            fi ;;
         policy)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "check show --help" -- "$cur"))
