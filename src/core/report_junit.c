@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/report.h"
+#include "core/report_common.h"
 #include "util/mem.h"
 
 typedef struct {
@@ -26,41 +26,6 @@ typedef struct {
 } junit_state;
 
 /* ---- XML text ---- */
-
-/* Length of the valid UTF-8 sequence at s (n bytes available) with its code
- * point in *cp, or 0 if the bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        *cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        *cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        *cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
-        (*cp >= 0xD800 && *cp <= 0xDFFF))
-        return 0;
-    return len;
-}
 
 /* XML 1.0 Char production (surrogates never reach here). */
 static bool xml_char(uint32_t cp)
@@ -92,22 +57,16 @@ static void xml_put(FILE *o, const char *s, bool attr)
 {
     if (!s)
         return;
-    const unsigned char *u = (const unsigned char *)s;
     size_t n = strlen(s), i = 0;
     while (i < n) {
-        uint32_t cp = 0;
-        size_t len = utf8_decode(u + i, n - i, &cp);
-        if (len == 0) {
-            fputs("\xEF\xBF\xBD", o);
-            i++;
-            continue;
-        }
+        const char *bytes;
+        size_t len;
+        uint32_t cp = ld_report_utf8_next(s, n, &i, &bytes, &len);
         const char *ref = xml_ref(cp, attr);
         if (ref)
             fputs(ref, o);
-        else if (xml_char(cp))
-            fwrite(u + i, 1, len, o);
-        i += len;
+        else if (xml_char(cp)) /* U+FFFD for invalid bytes is one */
+            fwrite(bytes, 1, len, o);
     }
 }
 
@@ -212,7 +171,7 @@ static void write_outcome(FILE *o, suite *s, const ld_finding *f)
 static int junit_finding(ld_report *r, const ld_finding *f, ld_error *err)
 {
     junit_state *st = r->writer_state;
-    ld_tier tier = f->control->tier < LD_TIER_COUNT ? f->control->tier : LD_TIER_HOST;
+    ld_tier tier = ld_report_tier(f);
     suite *s = &st->tiers[tier];
     int rc = open_suite(s, err);
     if (rc < 0)
@@ -321,10 +280,7 @@ static int junit_end(ld_report *r, ld_error *err)
         total.skipped += s->skipped;
     }
     char timestamp[32];
-    struct tm tm;
-    if (!gmtime_r(&r->opt.now, &tm) ||
-        strftime(timestamp, sizeof(timestamp), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        snprintf(timestamp, sizeof(timestamp), "1970-01-01T00:00:00");
+    ld_report_utc_time(r->opt.now, false, timestamp, sizeof(timestamp));
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lockdown\"", o);
     xml_attr_count(o, "tests", total.tests);
     xml_attr_count(o, "failures", total.failures);
@@ -343,10 +299,7 @@ static int junit_end(ld_report *r, ld_error *err)
     }
     write_gate_suite(o, r, &gate, timestamp);
     fputs("</testsuites>\n", o);
-    if (fflush(o) != 0 || ferror(o))
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno ? errno : EIO,
-                                  "cannot write the JUnit report");
-    return 0;
+    return ld_report_flush(o, "the JUnit report", err);
 }
 
 static void junit_destroy(ld_report *r)

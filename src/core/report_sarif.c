@@ -4,13 +4,12 @@
  * is one result with a stable fingerprint; notes, compliance and the gate
  * follow the results. Every string goes through ld_json (valid JSON and
  * UTF-8 whatever the input). Not a SARIF reader or validator. */
-#include <errno.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/report.h"
+#include "core/report_common.h"
 #include "util/json_out.h"
 #include "util/mem.h"
 
@@ -19,15 +18,6 @@
 #define INFORMATION_URI "https://lockdown.dev"
 #define FINGERPRINT_KEY "lockdownFinding/v1"
 #define RULE_NAME_MAX 64
-
-static void kv_strlist(ld_json *j, const char *key, const ld_strlist *l)
-{
-    ld_json_key(j, key);
-    ld_json_array_begin(j);
-    for (size_t i = 0; i < l->n; i++)
-        ld_json_string(j, l->v[i]);
-    ld_json_array_end(j);
-}
 
 /* {"text": s} */
 static void kv_message(ld_json *j, const char *key, const char *text)
@@ -113,24 +103,15 @@ static void write_rule(ld_json *j, const ld_control *c)
     ld_json_kv_string(j, "severity", ld_severity_name(c->severity));
     ld_json_kv_string(j, "level", ld_level_name(c->level));
     ld_json_kv_string(j, "nist", c->nist);
-    kv_strlist(j, "cis", &c->cis);
-    kv_strlist(j, "refs", &c->refs);
+    ld_report_json_strlist(j, "cis", &c->cis);
+    ld_report_json_strlist(j, "refs", &c->refs);
     ld_json_object_end(j);
     ld_json_object_end(j);
-}
-
-static void rfc3339(time_t t, char *out, size_t n)
-{
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, n, "1970-01-01T00:00:00Z");
 }
 
 static int sarif_begin(ld_report *r, ld_error *err)
 {
-    ld_json *j = ld_xcalloc(1, sizeof(*j));
-    r->writer_state = j;
-    ld_json_init(j, r->opt.out, true);
+    ld_json *j = ld_report_json_start(r);
     ld_json_object_begin(j);
     ld_json_kv_string(j, "$schema", SARIF_SCHEMA);
     ld_json_kv_string(j, "version", SARIF_VERSION);
@@ -290,13 +271,7 @@ static void write_result_properties(ld_json *j, const ld_finding *f)
     ld_json_kv_string(j, "severity", ld_severity_name(f->severity));
     ld_json_kv_string(j, "check", f->check_id);
     ld_json_kv_string(j, "tier", ld_tier_name(f->control->tier));
-    ld_json_key(j, "target");
-    ld_json_object_begin(j);
-    ld_json_kv_string(j, "kind", ld_target_kind_name(f->target.kind));
-    ld_json_kv_string(j, "id", f->target.id ? f->target.id : "");
-    ld_json_kv_string(j, "name", f->target.name);
-    ld_json_object_end(j);
-    ld_json_kv_string(j, "evidence", f->evidence);
+    ld_report_json_target_evidence(j, f, false);
     ld_json_object_end(j);
 }
 
@@ -348,7 +323,7 @@ static int sarif_finding(ld_report *r, const ld_finding *f, ld_error *err)
 static void write_invocation(ld_json *j, const ld_report *r)
 {
     char started[32];
-    rfc3339(r->opt.now, started, sizeof(started));
+    ld_report_utc_time(r->opt.now, true, started, sizeof(started));
     ld_json_key(j, "invocations");
     ld_json_array_begin(j);
     ld_json_object_begin(j);
@@ -367,20 +342,6 @@ static void write_invocation(ld_json *j, const ld_report *r)
     ld_json_array_end(j);
 }
 
-static void write_level_counts(ld_json *j, const ld_report *r, ld_level level)
-{
-    ld_compliance c;
-    ld_report_compliance(r, level, &c);
-    ld_json_key(j, ld_level_name(level));
-    ld_json_object_begin(j);
-    ld_json_kv_int(j, "required", (int64_t)c.required);
-    ld_json_kv_int(j, "passed", (int64_t)c.passed);
-    ld_json_kv_int(j, "failed", (int64_t)c.failed);
-    ld_json_kv_int(j, "attested", (int64_t)c.attested);
-    ld_json_kv_int(j, "not_assessed", (int64_t)c.not_assessed);
-    ld_json_object_end(j);
-}
-
 static void write_run_properties(ld_json *j, const ld_report *r)
 {
     ld_json_key(j, "properties");
@@ -389,8 +350,7 @@ static void write_run_properties(ld_json *j, const ld_report *r)
     ld_json_kv_string(j, "level_source", r->opt.level_source);
     ld_json_key(j, "compliance");
     ld_json_object_begin(j);
-    for (int l = 0; l < LD_LEVEL_COUNT; l++)
-        write_level_counts(j, r, (ld_level)l);
+    ld_report_json_level_counts(j, r);
     ld_json_key(j, "failed_controls");
     ld_json_array_begin(j);
     for (size_t i = 0; i < r->catalog->n; i++) {
@@ -400,12 +360,7 @@ static void write_run_properties(ld_json *j, const ld_report *r)
     }
     ld_json_array_end(j);
     ld_json_object_end(j);
-    ld_json_key(j, "gate");
-    ld_json_object_begin(j);
-    ld_json_kv_bool(j, "failed", r->gate_failed);
-    kv_strlist(j, "reasons", &r->gate_reasons);
-    ld_json_kv_string(j, "fail_on", r->opt.has_fail_on ? ld_severity_name(r->opt.fail_on) : NULL);
-    ld_json_object_end(j);
+    ld_report_json_gate(j, r);
     ld_json_object_end(j);
 }
 
@@ -418,16 +373,7 @@ static int sarif_end(ld_report *r, ld_error *err)
     ld_json_object_end(j); /* run */
     ld_json_array_end(j);  /* runs */
     ld_json_object_end(j);
-    if (fflush(r->opt.out) != 0 || ferror(r->opt.out))
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno ? errno : EIO,
-                                  "cannot write the SARIF report");
-    return 0;
-}
-
-static void sarif_destroy(ld_report *r)
-{
-    free(r->writer_state);
-    r->writer_state = NULL;
+    return ld_report_flush(r->opt.out, "the SARIF report", err);
 }
 
 const ld_writer_ops ld_writer_sarif = {
@@ -435,5 +381,5 @@ const ld_writer_ops ld_writer_sarif = {
     .begin = sarif_begin,
     .finding = sarif_finding,
     .end = sarif_end,
-    .destroy = sarif_destroy,
+    .destroy = ld_report_json_destroy,
 };

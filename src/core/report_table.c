@@ -5,13 +5,13 @@
  * then compliance per level, notes and the gate line.
  * Not for machines: this writer sanitises and truncates to stay readable at
  * 100 columns; JSON, SARIF and JUnit carry every byte. */
-#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/report.h"
+#include "core/report_common.h"
 #include "util/mem.h"
 
 #define TABLE_WIDTH 100
@@ -82,41 +82,6 @@ static void buf_adds(buf *b, const char *s)
     buf_add(b, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available) with its code
- * point in *cp, or 0 if the bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        *cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        *cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        *cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
-        (*cp >= 0xD800 && *cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* Code points a terminal must not receive from data: C0/C1 controls, DEL
  * (escape sequences) and bidirectional overrides (text that reads
  * differently from what it is). */
@@ -136,25 +101,19 @@ static char *term_clean(const char *s, bool keep_newlines, size_t max)
         return NULL;
     buf b = {0};
     buf_add(&b, "", 0);
-    const unsigned char *u = (const unsigned char *)s;
     size_t n = strnlen(s, max), i = 0;
     while (i < n) {
-        uint32_t cp = 0;
-        size_t len = utf8_decode(u + i, n - i, &cp);
-        if (len == 0) {
-            buf_adds(&b, "\xEF\xBF\xBD");
-            i++;
-            continue;
-        }
+        const char *bytes;
+        size_t len;
+        uint32_t cp = ld_report_utf8_next(s, n, &i, &bytes, &len);
         if (cp == '\n')
             buf_adds(&b, keep_newlines ? "\n" : " \xE2\x8F\x8E ");
         else if (cp == '\t')
             buf_adds(&b, " ");
         else if (unsafe_cp(cp))
-            buf_adds(&b, "\xEF\xBF\xBD");
+            buf_adds(&b, LD_UTF8_REPLACEMENT);
         else
-            buf_add(&b, u + i, len);
-        i += len;
+            buf_add(&b, bytes, len); /* U+FFFD for invalid bytes included */
     }
     return b.p;
 }
@@ -353,7 +312,7 @@ static table_state *state(ld_report *r)
 static int table_finding(ld_report *r, const ld_finding *f, ld_error *err)
 {
     table_state *st = state(r);
-    ld_tier tier = f->control->tier < LD_TIER_COUNT ? f->control->tier : LD_TIER_HOST;
+    ld_tier tier = ld_report_tier(f);
     tier_rows *tr = &st->tiers[tier];
     if (f->exception)
         tr->excepted++;
@@ -729,10 +688,7 @@ static int table_end(ld_report *r, ld_error *err)
     print_failed_controls(r, o);
     print_notes(r, o);
     print_gate(r, o);
-    if (fflush(o) != 0 || ferror(o))
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno ? errno : EIO,
-                                  "cannot write the report");
-    return 0;
+    return ld_report_flush(o, "the report", err);
 }
 
 static void table_destroy(ld_report *r)

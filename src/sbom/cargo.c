@@ -12,6 +12,7 @@
 
 #include "sbom/catalogers_list.h"
 #include "util/cleanup.h"
+#include "util/elf_view.h"
 #include "util/mem.h"
 
 #define MAX_PACKAGES 100000
@@ -168,56 +169,6 @@ fail:
 
 /* --- cargo-auditable ---------------------------------------------------- */
 
-typedef struct {
-    const uint8_t *d;
-    size_t len;
-    bool is64, be;
-} elf_file;
-
-static uint64_t fld(const elf_file *e, uint64_t off, int n)
-{
-    if (off > e->len || e->len - off < (uint64_t)n)
-        return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = e->be ? (v << 8) | e->d[off + i] : v | (uint64_t)e->d[off + i] << (8 * i);
-    return v;
-}
-
-/* File range of the ELF section called name (same walk as go_buildinfo.c). */
-static bool elf_section(const elf_file *e, const char *name, uint64_t *off, uint64_t *size)
-{
-    uint64_t shoff = e->is64 ? fld(e, 40, 8) : fld(e, 32, 4);
-    uint64_t shentsize = e->is64 ? fld(e, 58, 2) : fld(e, 46, 2);
-    uint64_t shnum = e->is64 ? fld(e, 60, 2) : fld(e, 48, 2);
-    uint64_t shstrndx = e->is64 ? fld(e, 62, 2) : fld(e, 50, 2);
-    if (!shoff || shentsize < (e->is64 ? 64u : 40u) || shstrndx >= shnum)
-        return false;
-    uint64_t f_off = e->is64 ? 24 : 16, f_size = e->is64 ? 32 : 20;
-    int w = e->is64 ? 8 : 4;
-    uint64_t strtab = shoff + shstrndx * shentsize;
-    uint64_t str_off = fld(e, strtab + f_off, w), str_size = fld(e, strtab + f_size, w);
-    if (str_off > e->len || e->len - str_off < str_size)
-        return false;
-    size_t nl = strlen(name);
-    for (uint64_t i = 0; i < shnum; i++) {
-        uint64_t sh = shoff + i * shentsize;
-        if (sh > e->len || e->len - sh < shentsize)
-            return false;
-        uint64_t nm = fld(e, sh, 4);
-        if (nm >= str_size || str_size - nm < nl + 1 ||
-            memcmp(e->d + str_off + nm, name, nl + 1) != 0)
-            continue;
-        uint64_t o = fld(e, sh + f_off, w), s = fld(e, sh + f_size, w);
-        if (o > e->len || e->len - o < s)
-            return false;
-        *off = o;
-        *size = s;
-        return true;
-    }
-    return false;
-}
-
 /* Inflate zlib data into a new buffer of at most MAX_AUDIT_JSON bytes. */
 static char *inflate_capped(const char *path, const uint8_t *in, size_t n, size_t *out_len,
                             ld_error *err)
@@ -264,15 +215,14 @@ static void json_decref_p(json_t **j)
         json_decref(*j);
 }
 
-static int parse_auditable(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
+static int parse_auditable(const char *path, const ld_elf_view *e, ld_package_list *out,
                            ld_error *err)
 {
-    elf_file e = {data, len, data[4] == 2, data[5] == 2};
     uint64_t off, size;
-    if (!elf_section(&e, ".dep-v0", &off, &size))
+    if (ld_elf_section(e, ".dep-v0", &off, &size) != LD_ELF_SECTION_FOUND)
         return 0; /* not built with cargo-auditable */
     size_t jl;
-    ld_autofree char *text = inflate_capped(path, data + off, (size_t)size, &jl, err);
+    ld_autofree char *text = inflate_capped(path, e->data + off, (size_t)size, &jl, err);
     if (!text)
         return err->code;
     json_error_t je;
@@ -303,18 +253,12 @@ static int parse_auditable(const char *path, const uint8_t *data, size_t len, ld
 static int cargo_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
                        ld_error *err)
 {
-    if (len >= 64 &&
-        memcmp(data,
-               "\x7f"
-               "ELF",
-               4) == 0 &&
-        (data[4] == 1 || data[4] == 2) && (data[5] == 1 || data[5] == 2))
-        return parse_auditable(path, data, len, out, err);
-    if (len >= 4 && memcmp(data,
-                           "\x7f"
-                           "ELF",
-                           4) == 0)
-        return 0;
+    /* 64 bytes for either class (a 32-bit ELF file shorter than that is skipped). */
+    ld_elf_view e;
+    if (len >= LD_ELF_EHDR64_SIZE && ld_elf_open(&e, data, len))
+        return parse_auditable(path, &e, out, err);
+    if (len >= 4 && memcmp(data, "\177ELF", 4) == 0)
+        return 0; /* an ELF file too short or odd to view */
     return parse_lock(path, (const char *)data, len, out, err);
 }
 

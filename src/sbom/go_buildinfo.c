@@ -12,6 +12,7 @@
 
 #include "sbom/catalogers_list.h"
 #include "util/cleanup.h"
+#include "util/elf_view.h"
 #include "util/mem.h"
 
 static const char bi_magic[14] = "\xff Go buildinf:";
@@ -22,127 +23,26 @@ static const char bi_magic[14] = "\xff Go buildinf:";
 #define MAX_MODINFO ((uint64_t)16 << 20)
 #define MAX_DEPS 100000
 
-typedef struct {
-    const uint8_t *d;
-    size_t len;
-    bool is64, be;
-} elf_file;
-
-static uint64_t rd(const elf_file *e, const uint8_t *p, int n)
+/* Old layout: a pointer to a Go string header {data, len}, in the byte
+ * order the build info flags give (the blob's, not necessarily the ELF's). */
+static bool read_ptr_string(const ld_elf_view *e, const uint8_t *ptr, unsigned psz, bool be,
+                            uint64_t max, const uint8_t **s, size_t *n)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = e->be ? (v << 8) | p[i] : v | (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-/* Bounds-checked field read: 0 if [off, off+n) leaves the file. */
-static uint64_t fld(const elf_file *e, uint64_t off, int n)
-{
-    if (off > e->len || e->len - off < (uint64_t)n)
-        return 0;
-    return rd(e, e->d + off, n);
-}
-
-static bool elf_open(elf_file *e, const uint8_t *d, size_t len)
-{
-    if (len < 52 ||
-        memcmp(d,
-               "\x7f"
-               "ELF",
-               4) != 0 ||
-        (d[4] != 1 && d[4] != 2) || (d[5] != 1 && d[5] != 2))
+    uint64_t hdr_va = ld_elf_load(ptr, psz, be), hdr_off, data_off;
+    if (!ld_elf_vaddr(e, hdr_va, 2 * (uint64_t)psz, &hdr_off))
         return false;
-    *e = (elf_file){d, len, d[4] == 2, d[5] == 2};
-    return !e->is64 || len >= 64;
-}
-
-/* Find the section called name: 1 with off and size inside the file, 0 if
- * the section table is sound but has no such section, -1 if there is no
- * usable section table. */
-static int elf_section(const elf_file *e, const char *name, uint64_t *off, uint64_t *size)
-{
-    uint64_t shoff = e->is64 ? fld(e, 40, 8) : fld(e, 32, 4);
-    uint64_t shentsize = e->is64 ? fld(e, 58, 2) : fld(e, 46, 2);
-    uint64_t shnum = e->is64 ? fld(e, 60, 2) : fld(e, 48, 2);
-    uint64_t shstrndx = e->is64 ? fld(e, 62, 2) : fld(e, 50, 2);
-    if (!shoff || shentsize < (e->is64 ? 64u : 40u) || shstrndx >= shnum)
-        return -1;
-    uint64_t sh_name_off = 0, sh_off = e->is64 ? 24 : 16, sh_size = e->is64 ? 32 : 20;
-    int w = e->is64 ? 8 : 4;
-    uint64_t strtab = shoff + shstrndx * shentsize;
-    uint64_t str_off = fld(e, strtab + sh_off, w), str_size = fld(e, strtab + sh_size, w);
-    if (str_off > e->len || e->len - str_off < str_size)
-        return -1;
-    size_t nl = strlen(name);
-    for (uint64_t i = 0; i < shnum; i++) {
-        uint64_t sh = shoff + i * shentsize;
-        if (sh > e->len || e->len - sh < shentsize)
-            return -1;
-        uint64_t nm = fld(e, sh + sh_name_off, 4);
-        if (nm >= str_size || str_size - nm < nl + 1 ||
-            memcmp(e->d + str_off + nm, name, nl + 1) != 0)
-            continue;
-        uint64_t o = fld(e, sh + sh_off, w), s = fld(e, sh + sh_size, w);
-        if (o > e->len || e->len - o < s)
-            return -1;
-        *off = o;
-        *size = s;
-        return 1;
-    }
-    return 0;
-}
-
-/* File offset of virtual address va with at least need bytes behind it in
- * the same PT_LOAD segment; false if none. */
-static bool elf_vaddr(const elf_file *e, uint64_t va, uint64_t need, uint64_t *off)
-{
-    uint64_t phoff = e->is64 ? fld(e, 32, 8) : fld(e, 28, 4);
-    uint64_t phentsize = e->is64 ? fld(e, 54, 2) : fld(e, 42, 2);
-    uint64_t phnum = e->is64 ? fld(e, 56, 2) : fld(e, 44, 2);
-    if (!phoff || phentsize < (e->is64 ? 56u : 32u))
-        return false;
-    int w = e->is64 ? 8 : 4;
-    for (uint64_t i = 0; i < phnum; i++) {
-        uint64_t ph = phoff + i * phentsize;
-        if (ph > e->len || e->len - ph < phentsize)
-            return false;
-        if (fld(e, ph, 4) != 1) /* PT_LOAD */
-            continue;
-        uint64_t p_off = fld(e, ph + (e->is64 ? 8 : 4), w);
-        uint64_t p_va = fld(e, ph + (e->is64 ? 16 : 8), w);
-        uint64_t p_filesz = fld(e, ph + (e->is64 ? 32 : 16), w);
-        if (va < p_va || va - p_va >= p_filesz || p_filesz - (va - p_va) < need)
-            continue;
-        uint64_t o = p_off + (va - p_va);
-        if (o < p_off || o > e->len || e->len - o < need)
-            return false;
-        *off = o;
-        return true;
-    }
-    return false;
-}
-
-/* Old layout: a pointer to a Go string header {data, len}. */
-static bool read_ptr_string(const elf_file *e, const uint8_t *ptr, int psz, bool be, uint64_t max,
-                            const uint8_t **s, size_t *n)
-{
-    elf_file pe = *e;
-    pe.be = be;
-    uint64_t hdr_va = rd(&pe, ptr, psz), hdr_off, data_off;
-    if (!elf_vaddr(e, hdr_va, 2 * (uint64_t)psz, &hdr_off))
-        return false;
-    uint64_t data_va = rd(&pe, e->d + hdr_off, psz), len = rd(&pe, e->d + hdr_off + psz, psz);
+    uint64_t data_va = ld_elf_read_order(e, hdr_off, psz, be);
+    uint64_t len = ld_elf_read_order(e, hdr_off + psz, psz, be);
     if (len > max)
         return false;
     if (len == 0) {
-        *s = e->d;
+        *s = e->data;
         *n = 0;
         return true;
     }
-    if (!elf_vaddr(e, data_va, len, &data_off))
+    if (!ld_elf_vaddr(e, data_va, len, &data_off))
         return false;
-    *s = e->d + data_off;
+    *s = e->data + data_off;
     *n = (size_t)len;
     return true;
 }
@@ -172,21 +72,23 @@ static bool read_varint_string(const uint8_t **p, const uint8_t *end, uint64_t m
  * The scan (a pass over the whole file) runs only when the section table is
  * missing or unusable, or when other Go sections show a Go binary, so the
  * many non-Go ELF files in an image cost one section-table walk each. */
-static const uint8_t *find_blob(const elf_file *e)
+static const uint8_t *find_blob(const ld_elf_view *e)
 {
     uint64_t off, size;
-    int r = elf_section(e, ".go.buildinfo", &off, &size);
-    if (r == 1 && size >= BI_HDR && memcmp(e->d + off, bi_magic, sizeof bi_magic) == 0)
-        return e->d + off;
-    if (r == 0 && elf_section(e, ".note.go.buildid", &off, &size) != 1 &&
-        elf_section(e, ".gopclntab", &off, &size) != 1)
+    int r = ld_elf_section(e, ".go.buildinfo", &off, &size);
+    if (r == LD_ELF_SECTION_FOUND && size >= BI_HDR &&
+        memcmp(e->data + off, bi_magic, sizeof bi_magic) == 0)
+        return e->data + off;
+    if (r == LD_ELF_SECTION_ABSENT &&
+        ld_elf_section(e, ".note.go.buildid", &off, &size) != LD_ELF_SECTION_FOUND &&
+        ld_elf_section(e, ".gopclntab", &off, &size) != LD_ELF_SECTION_FOUND)
         return NULL;
-    const uint8_t *p = e->d, *end = e->d + e->len;
+    const uint8_t *p = e->data, *end = e->data + e->len;
     while (p < end && (size_t)(end - p) >= BI_HDR) {
         const uint8_t *hit = memmem(p, (size_t)(end - p), bi_magic, sizeof bi_magic);
         if (!hit || (size_t)(end - hit) < BI_HDR)
             return NULL;
-        if ((hit - e->d) % 16 == 0)
+        if ((hit - e->data) % 16 == 0)
             return hit;
         p = hit + 1;
     }
@@ -328,8 +230,8 @@ static int parse_modinfo(const char *path, const char *mi, size_t len, ld_packag
 static int go_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
                     ld_error *err)
 {
-    elf_file e;
-    if (!elf_open(&e, data, len))
+    ld_elf_view e;
+    if (!ld_elf_open(&e, data, len))
         return 0; /* not an ELF file: nothing to report */
     const uint8_t *bi = find_blob(&e);
     if (!bi)

@@ -1,0 +1,160 @@
+/* Shared pieces of the report writers (see report_common.h): each was a
+ * copy in two or more of report_json.c, report_sarif.c, report_junit.c and
+ * report_table.c and writes the same bytes they did. Not for anything a
+ * single writer needs: that stays in its own file. */
+#include "core/report_common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "util/mem.h"
+
+/* ---- JSON and SARIF ---- */
+
+ld_json *ld_report_json_start(ld_report *r)
+{
+    ld_json *j = ld_xcalloc(1, sizeof(*j));
+    r->writer_state = j;
+    ld_json_init(j, r->opt.out, true);
+    return j;
+}
+
+void ld_report_json_destroy(ld_report *r)
+{
+    free(r->writer_state);
+    r->writer_state = NULL;
+}
+
+void ld_report_json_strlist(ld_json *j, const char *key, const ld_strlist *l)
+{
+    ld_json_key(j, key);
+    ld_json_array_begin(j);
+    for (size_t i = 0; i < l->n; i++)
+        ld_json_string(j, l->v[i]);
+    ld_json_array_end(j);
+}
+
+void ld_report_json_target_evidence(ld_json *j, const ld_finding *f, bool with_location)
+{
+    const ld_target *t = &f->target;
+    ld_json_key(j, "target");
+    ld_json_object_begin(j);
+    ld_json_kv_string(j, "kind", ld_target_kind_name(t->kind));
+    ld_json_kv_string(j, "id", t->id ? t->id : "");
+    ld_json_kv_string(j, "name", t->name);
+    if (with_location) {
+        ld_json_kv_string(j, "path", t->path);
+        ld_json_key(j, "line");
+        if (t->line > 0)
+            ld_json_int(j, t->line);
+        else
+            ld_json_null(j);
+    }
+    ld_json_object_end(j);
+    ld_json_kv_string(j, "evidence", f->evidence);
+}
+
+void ld_report_json_level_counts(ld_json *j, const ld_report *r)
+{
+    for (int l = 0; l < LD_LEVEL_COUNT; l++) {
+        ld_compliance c;
+        ld_report_compliance(r, (ld_level)l, &c);
+        ld_json_key(j, ld_level_name((ld_level)l));
+        ld_json_object_begin(j);
+        ld_json_kv_int(j, "required", (int64_t)c.required);
+        ld_json_kv_int(j, "passed", (int64_t)c.passed);
+        ld_json_kv_int(j, "failed", (int64_t)c.failed);
+        ld_json_kv_int(j, "attested", (int64_t)c.attested);
+        ld_json_kv_int(j, "not_assessed", (int64_t)c.not_assessed);
+        ld_json_object_end(j);
+    }
+}
+
+void ld_report_json_gate(ld_json *j, const ld_report *r)
+{
+    ld_json_key(j, "gate");
+    ld_json_object_begin(j);
+    ld_json_kv_bool(j, "failed", r->gate_failed);
+    ld_report_json_strlist(j, "reasons", &r->gate_reasons);
+    ld_json_kv_string(j, "fail_on", r->opt.has_fail_on ? ld_severity_name(r->opt.fail_on) : NULL);
+    ld_json_object_end(j);
+}
+
+/* ---- every writer ---- */
+
+void ld_report_utc_time(time_t t, bool zulu, char *out, size_t n)
+{
+    struct tm tm;
+    size_t w = 0;
+    if (gmtime_r(&t, &tm))
+        w = zulu ? strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm)
+                 : strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (w == 0)
+        snprintf(out, n, "%s", zulu ? "1970-01-01T00:00:00Z" : "1970-01-01T00:00:00");
+}
+
+int ld_report_flush(FILE *o, const char *what, ld_error *err)
+{
+    if (fflush(o) != 0 || ferror(o))
+        return ld_error_set_errno(err, LD_ERR_GENERIC, errno ? errno : EIO, "cannot write %s",
+                                  what);
+    return 0;
+}
+
+ld_tier ld_report_tier(const ld_finding *f)
+{
+    return f->control->tier < LD_TIER_COUNT ? f->control->tier : LD_TIER_HOST;
+}
+
+/* ---- text ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes available) with its code
+ * point in *cp, or 0 if the bytes are not valid UTF-8. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        *cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        *cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        *cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+uint32_t ld_report_utf8_next(const char *s, size_t n, size_t *i, const char **bytes, size_t *len)
+{
+    uint32_t cp = 0;
+    size_t l = utf8_decode((const unsigned char *)s + *i, n - *i, &cp);
+    if (l == 0) {
+        *bytes = LD_UTF8_REPLACEMENT;
+        *len = sizeof(LD_UTF8_REPLACEMENT) - 1;
+        *i += 1;
+        return 0xFFFD;
+    }
+    *bytes = s + *i;
+    *len = l;
+    *i += l;
+    return cp;
+}

@@ -1,0 +1,70 @@
+/* What the report writers (report_<format>.c) have in common, so that each
+ * of them keeps only its format: the JSON pieces both JSON and SARIF write
+ * (string lists, a finding's target and evidence, compliance counts, the
+ * gate, the ld_json writer state), timestamps, the final flush, the tier a
+ * finding is grouped under, and a UTF-8 walk that replaces invalid bytes
+ * (JUnit escaping, terminal cleaning). Every function writes exactly the
+ * bytes the writers wrote before it moved here. Not for the report logic
+ * itself (policy, tallies, gate: report.c) and not a public API for
+ * callers outside src/core/report_*.c. */
+#ifndef LD_CORE_REPORT_COMMON_H
+#define LD_CORE_REPORT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "core/report.h"
+#include "util/json_out.h"
+
+/* ---- JSON and SARIF ---- */
+
+/* Creates the writer state of a JSON-based writer: a pretty ld_json on
+ * r->opt.out, stored in r->writer_state (freed by ld_report_json_destroy,
+ * which fits ld_writer_ops.destroy). Never fails (allocation aborts). */
+ld_json *ld_report_json_start(ld_report *r);
+void ld_report_json_destroy(ld_report *r);
+
+/* "key": [strings of l], as a member of the object being written. */
+void ld_report_json_strlist(ld_json *j, const char *key, const ld_strlist *l);
+
+/* Members "target": {"kind", "id" ("" if none), "name" (null if none)} and,
+ * with_location, "path" (null if none) and "line" (null unless > 0) inside
+ * it; then "evidence" (null if none). */
+void ld_report_json_target_evidence(ld_json *j, const ld_finding *f, bool with_location);
+
+/* One member per level, in level order: "low": {"required", "passed",
+ * "failed", "attested", "not_assessed"}, ... (counts of ld_report_compliance). */
+void ld_report_json_level_counts(ld_json *j, const ld_report *r);
+
+/* Member "gate": {"failed", "reasons": [...], "fail_on" (null unless set)}. */
+void ld_report_json_gate(ld_json *j, const ld_report *r);
+
+/* ---- every writer ---- */
+
+/* t in UTC as "YYYY-MM-DDTHH:MM:SS", with a trailing "Z" when zulu, into
+ * out (n >= 21 with zulu, else >= 20); the epoch when t cannot be shown. */
+void ld_report_utc_time(time_t t, bool zulu, char *out, size_t n);
+
+/* Flushes o and checks its error flag: 0, or LD_ERR_GENERIC with errno (EIO
+ * if none) and the message "cannot write <what>". */
+int ld_report_flush(FILE *o, const char *what, ld_error *err);
+
+/* The tier a finding is grouped under: its control's, LD_TIER_HOST if that
+ * is out of range. */
+ld_tier ld_report_tier(const ld_finding *f);
+
+/* ---- text ---- */
+
+#define LD_UTF8_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* Steps over the character at s[*i] (n bytes in all, *i < n): returns its
+ * code point, points *bytes and *len at its UTF-8 encoding and advances *i
+ * past it. A byte that does not start a valid, shortest-form, non-surrogate
+ * sequence yields U+FFFD (with *bytes at LD_UTF8_REPLACEMENT) and *i moves
+ * on by that one byte. NUL is a character like any other here. */
+uint32_t ld_report_utf8_next(const char *s, size_t n, size_t *i, const char **bytes, size_t *len);
+
+#endif
