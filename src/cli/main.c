@@ -13,6 +13,7 @@ typedef struct {
 static const command commands[] = {
     {"assess", cmd_assess, "assess this machine: host, Docker engine, images, containers"},
     {"controls", cmd_controls, "list the controls catalog (NIST SP 800-190, CIS Docker)"},
+    {"dockerfile", cmd_dockerfile, "lint Dockerfiles: USER, secrets, ADD, curl | sh, pinning, base images"},
     {"image", cmd_image, "image commands: sbom (inventory of every package, every layer)"},
     {"level", cmd_level, "derive the security level from an environment profile"},
     {"policy", cmd_policy, "check or show a policy file"},

@@ -1,0 +1,3 @@
+FROM lockdown-test/busybox:1
+RUN true
+COPYY a b

@@ -1,0 +1,3 @@
+FROM lockdown-test/busybox:1
+RUN <<EOF
+echo never closed
