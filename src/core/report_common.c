@@ -158,3 +158,55 @@ uint32_t ld_report_utf8_next(const char *s, size_t n, size_t *i, const char **by
     *i += l;
     return cp;
 }
+
+static void json_opt_double(ld_json *j, const char *key, double v)
+{
+    ld_json_key(j, key);
+    if (v > 0)
+        ld_json_double(j, v);
+    else
+        ld_json_null(j);
+}
+
+void ld_report_json_extras(ld_json *j, const ld_finding *f)
+{
+    const ld_vuln_fields *v = f->vuln;
+    if (v) {
+        ld_json_key(j, "vulnerability");
+        ld_json_object_begin(j);
+        ld_json_kv_string(j, "id", v->id);
+        ld_report_json_strlist(j, "aliases", &v->aliases);
+        ld_json_kv_string(j, "ecosystem", v->ecosystem);
+        ld_json_kv_string(j, "package", v->package);
+        ld_json_kv_string(j, "source_package", v->source_package);
+        ld_json_kv_string(j, "installed_version", v->installed_version);
+        ld_report_json_strlist(j, "fixed_versions", &v->fixed_versions);
+        ld_json_kv_string(j, "fix_status", v->fix_status);
+        ld_json_kv_string(j, "purl", v->purl);
+        ld_json_kv_string(j, "severity_source", v->severity_source);
+        json_opt_double(j, "cvss_score", v->cvss_score);
+        ld_json_kv_string(j, "cvss_vector", v->cvss_vector);
+        ld_report_json_strlist(j, "references", &v->references);
+        ld_json_key(j, "layer");
+        ld_json_object_begin(j);
+        ld_json_kv_string(j, "digest", v->layer_digest);
+        ld_json_kv_string(j, "diff_id", v->layer_diff_id);
+        ld_json_kv_string(j, "created_by", v->layer_created_by);
+        ld_json_object_end(j);
+        ld_json_object_end(j);
+    }
+    const ld_secret_fields *s = f->secret;
+    if (s) {
+        ld_json_key(j, "secret");
+        ld_json_object_begin(j);
+        ld_json_kv_string(j, "rule_id", s->rule_id);
+        ld_json_kv_string(j, "masked", s->masked);
+        ld_json_kv_int(j, "line", s->line);
+        ld_json_kv_string(j, "layer_digest", s->layer_digest);
+        ld_json_kv_string(j, "layer_created_by", s->layer_created_by);
+        ld_json_kv_bool(j, "deleted", s->deleted);
+        ld_json_kv_bool(j, "overwritten", s->overwritten);
+        ld_json_kv_string(j, "removed_by_layer", s->removed_by_layer);
+        ld_json_object_end(j);
+    }
+}

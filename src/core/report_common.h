@@ -38,6 +38,9 @@ void ld_report_json_target_evidence(ld_json *j, const ld_finding *f, bool with_l
 /* One member per level, in level order: "low": {"required", "passed",
  * "failed", "attested", "not_assessed"}, ... (counts of ld_report_compliance). */
 void ld_report_json_level_counts(ld_json *j, const ld_report *r);
+/* Writes "vulnerability": {...} and/or "secret": {...} members for a finding
+ * that carries those extra fields; nothing for a plain finding. */
+void ld_report_json_extras(ld_json *j, const ld_finding *f);
 
 /* Member "gate": {"failed", "reasons": [...], "fail_on" (null unless set)}. */
 void ld_report_json_gate(ld_json *j, const ld_report *r);

@@ -52,6 +52,7 @@ static int json_finding(ld_report *r, const ld_finding *f, ld_error *err)
     ld_report_json_target_evidence(j, f, true);
     ld_json_kv_string(j, "remediation", ld_finding_remediation(f));
     ld_json_kv_string(j, "exception", f->exception);
+    ld_report_json_extras(j, f);
     ld_json_object_end(j);
     return 0;
 }

@@ -272,6 +272,7 @@ static void write_result_properties(ld_json *j, const ld_finding *f)
     ld_json_kv_string(j, "check", f->check_id);
     ld_json_kv_string(j, "tier", ld_tier_name(f->control->tier));
     ld_report_json_target_evidence(j, f, false);
+    ld_report_json_extras(j, f);
     ld_json_object_end(j);
 }
 
