@@ -34,13 +34,19 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls dockerfile image level policy version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess controls docker dockerfile image level policy version --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
         assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host" -- "$cur")) ;;
         controls) COMPREPLY=($(compgen -W "--level --tier --framework --format --output --help" -- "$cur")) ;;
         level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
+        docker)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "audit --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$common --all --docker-host --host-root" -- "$cur"))
+            fi ;;
         dockerfile)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "lint --help" -- "$cur"))

@@ -1,6 +1,8 @@
 /* `lockdown assess`: assess this machine — the host OS and, when one
- * answers, the Docker engine's daemon configuration — and report against the
- * controls catalog. Only wiring: the checks live in src/host and src/docker.
+ * answers, the full Docker audit (ld_docker_audit: daemon, host files,
+ * containers; the same entry point as `lockdown docker audit`) — and report
+ * against the controls catalog. Only wiring: the checks live in src/host
+ * and src/docker.
  *
  * An engine that does not answer is not a failure of `assess` (it assesses
  * what it finds): the report carries a note that engine, image and
@@ -14,7 +16,7 @@
 
 #include "cli/cli.h"
 #include "docker/engine.h"
-#include "docker/engine_info_checks.h"
+#include "docker/audit.h"
 #include "host/host_os.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -48,12 +50,11 @@ static void usage(void)
            "\n"
            "Assesses this machine against the controls catalog (NIST SP 800-190 and the CIS\n"
            "Docker Benchmark): the host operating system, read under --host-root, and, when a\n"
-           "Docker engine answers, the daemon's configuration as its API reports it (live\n"
-           "restore, experimental features, user namespaces, seccomp, insecure registries,\n"
-           "storage driver, authorization plugins, remote logging, swarm mode, image and\n"
-           "container sprawl, engine version). An engine that does not answer is not an error:\n"
-           "the report notes that engine, image and container controls were not assessed, and\n"
-           "the exit code follows the gate.\n"
+           "Docker engine answers, the full audit of 'lockdown docker audit' (the daemon as\n"
+           "/info, daemon.json and dockerd's command line give it, the host's Docker files and\n"
+           "audit rules, every running container). An engine that does not answer is not an\n"
+           "error: the report notes that engine, image and container controls were not\n"
+           "assessed, and the exit code follows the gate.\n"
            "\n"
            "Options:\n"
            "      --host-root DIR    the host's root directory (default /)\n"
@@ -71,25 +72,17 @@ static void usage(void)
 /* What was fetched from the engine, once each. */
 typedef struct {
     ld_engine *engine;
-    json_t *version;
-    json_t *info;
-    json_t *containers;
-    json_t *images;
+    ld_docker_snapshot snap;
     char *unreachable; /* why no engine answered (then engine is NULL) */
     char *endpoint;    /* resolved endpoint for messages */
-    ld_strlist notes;  /* inventory problems, noted in the report */
 } engine_state;
 
 static void engine_state_clear(engine_state *st)
 {
     ld_engine_free(st->engine);
-    json_decref(st->version);
-    json_decref(st->info);
-    json_decref(st->containers);
-    json_decref(st->images);
+    ld_docker_snapshot_clear(&st->snap);
     free(st->unreachable);
     free(st->endpoint);
-    ld_strlist_clear(&st->notes);
     memset(st, 0, sizeof(*st));
 }
 
@@ -121,63 +114,24 @@ static int fetch_engine(const cli_session *s, const assess_args *a, engine_state
     }
     free(st->endpoint);
     st->endpoint = ld_xstrdup(ld_engine_endpoint(st->engine));
-    cli_progress(s, "reading the engine's version and configuration");
-    st->version = ld_engine_get_json(st->engine, "/version", 0, &err);
-    if (!st->version)
+    cli_progress(s, "reading the engine's version, configuration, containers and images");
+    if (ld_docker_snapshot_fetch(st->engine, &st->snap, &err) < 0)
         return cli_error_exit(&err);
-    st->info = ld_engine_get_json(st->engine, "/info", 0, &err);
-    if (!st->info)
-        return cli_error_exit(&err);
-    cli_progress(s, "listing containers and images");
-    st->containers = ld_engine_get_json(st->engine, "/containers/json?all=1", 0, &err);
-    if (!st->containers) {
-        ld_strlist_push_owned(&st->notes, ld_xasprintf("cannot list containers: %s", err.msg));
-    } else if (!json_is_array(st->containers)) {
-        ld_strlist_push(&st->notes, "container list from the engine is not an array; ignored");
-        json_decref(st->containers);
-        st->containers = NULL;
-    }
-    ld_error_clear(&err);
-    st->images = ld_engine_get_json(st->engine, "/images/json", 0, &err);
-    if (!st->images) {
-        ld_strlist_push_owned(&st->notes, ld_xasprintf("cannot list images: %s", err.msg));
-    } else if (!json_is_array(st->images)) {
-        ld_strlist_push(&st->notes, "image list from the engine is not an array; ignored");
-        json_decref(st->images);
-        st->images = NULL;
-    }
     return 0;
 }
 
-static size_t running_containers(const json_t *list)
-{
-    size_t n = 0, i;
-    const json_t *c;
-    json_array_foreach(list, i, c)
-    {
-        const char *state = json_string_value(json_object_get(c, "State"));
-        if (state && strcmp(state, "running") == 0)
-            n++;
-    }
-    return n;
-}
-
-/* "host NAME, docker engine ENDPOINT (VERSION): N containers (M running), K images" */
+/* "host NAME, docker engine ENDPOINT (VERSION, API V): N containers (M running), K images" */
 static char *scope_line(const char *host, const engine_state *st)
 {
     if (!st->engine)
         return ld_xasprintf("host %s, docker engine %s (not answering)", host, st->endpoint);
-    const char *ver = json_string_value(json_object_get(st->version, "Version"));
-    ld_autofree char *inv = NULL;
-    if (st->containers && st->images) {
-        size_t n = json_array_size(st->containers);
-        inv = ld_xasprintf(": %zu container%s (%zu running), %zu image%s", n, n == 1 ? "" : "s",
-                           running_containers(st->containers), json_array_size(st->images),
-                           json_array_size(st->images) == 1 ? "" : "s");
-    }
-    return ld_xasprintf("host %s, docker engine %s (%.64s, API %s)%s", host, st->endpoint,
-                        ver ? ver : "version unknown", ld_engine_api_version(st->engine),
-                        inv ? inv : "");
+    ld_autofree char *engine = ld_docker_scope(st->engine, &st->snap);
+    return ld_xasprintf("host %s, %s", host, engine);
+}
+
+static void on_progress(void *ctx, const char *msg)
+{
+    cli_progress(ctx, "%s", msg);
 }
 
 static int run(cli_session *s, const assess_args *a)
@@ -201,8 +155,8 @@ static int run(cli_session *s, const assess_args *a)
                        "no Docker engine answered at %s: engine, image and container controls "
                        "not assessed (%s)",
                        st.endpoint, st.unreachable);
-    for (size_t i = 0; i < st.notes.n; i++)
-        ld_report_note(r, "%s", st.notes.v[i]);
+    for (size_t i = 0; i < st.snap.notes.n; i++)
+        ld_report_note(r, "%s", st.snap.notes.v[i]);
 
     cli_progress(s, "checking the host under %s", a->host_root);
     if (ld_host_os_check(r, a->host_root, &err) < 0) {
@@ -210,8 +164,15 @@ static int run(cli_session *s, const assess_args *a)
         goto out;
     }
     if (st.engine) {
-        cli_progress(s, "checking the docker daemon");
-        if (ld_engine_info_checks(r, st.engine, st.info, st.version, &err) < 0) {
+        ld_docker_audit_options o = {
+            .host_root = a->host_root,
+            .host_name = host,
+            .all = false,
+            .snapshot = &st.snap,
+            .progress = on_progress,
+            .progress_ctx = s,
+        };
+        if (ld_docker_audit(r, st.engine, &o, &err) < 0) {
             rc = cli_error_exit(&err);
             goto out;
         }

@@ -11,8 +11,9 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    {"assess", cmd_assess, "assess this machine: host, Docker engine, images, containers"},
+    {"assess", cmd_assess, "assess this machine: host and, when an engine answers, the docker audit"},
     {"controls", cmd_controls, "list the controls catalog (NIST SP 800-190, CIS Docker)"},
+    {"docker", cmd_docker, "docker commands: audit (CIS Docker Benchmark on a live engine)"},
     {"dockerfile", cmd_dockerfile, "lint Dockerfiles: USER, secrets, ADD, curl | sh, pinning, base images"},
     {"image", cmd_image, "image commands: sbom (inventory of every package, every layer)"},
     {"level", cmd_level, "derive the security level from an environment profile"},

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -253,17 +254,16 @@ static int parse_host(ld_engine *e, const char *host, ld_error *err)
                         "docker host \"%s\": expected unix:///PATH or tcp://HOST:PORT", host);
 }
 
-/* Sets the options every request shares; the handle keeps its connection. */
-static void prepare(ld_engine *e, const char *url, long connect_ms, long total_ms, body_buf *b,
-                    size_t max)
+/* Sets the options every request shares on handle c (the engine's own or
+ * one of a batch's); the handle keeps its connection. */
+static void setup_handle(ld_engine *e, CURL *c, const char *url, long connect_ms, long total_ms,
+                         body_buf *b, size_t max, char *errbuf)
 {
-    CURL *c = e->curl;
     curl_easy_reset(c);
-    e->errbuf[0] = '\0';
-    e->hdr_api[0] = '\0';
+    errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, e->errbuf);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -276,8 +276,6 @@ static void prepare(ld_engine *e, const char *url, long connect_ms, long total_m
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, e);
     if (e->socket_path)
         curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, e->socket_path);
     if (e->tls) {
@@ -289,6 +287,15 @@ static void prepare(ld_engine *e, const char *url, long connect_ms, long total_m
             curl_easy_setopt(c, CURLOPT_SSLKEY, e->key_file);
         }
     }
+}
+
+static void prepare(ld_engine *e, const char *url, long connect_ms, long total_ms, body_buf *b,
+                    size_t max)
+{
+    setup_handle(e, e->curl, url, connect_ms, total_ms, b, max, e->errbuf);
+    e->hdr_api[0] = '\0';
+    curl_easy_setopt(e->curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e->curl, CURLOPT_HEADERDATA, e);
 }
 
 /* A one-line description of a transport failure. For unix sockets curl's
@@ -369,13 +376,8 @@ static int ping(ld_engine *e, ld_error *err)
     return 0;
 }
 
-ld_engine *ld_engine_connect(const char *host, ld_error *err)
+static ld_engine *connect_one(const char *host, ld_error *err)
 {
-    if (!host || !host[0]) {
-        host = getenv("DOCKER_HOST");
-        if (!host || !host[0])
-            host = LD_ENGINE_DEFAULT_HOST;
-    }
     ld_engine *e = ld_xcalloc(1, sizeof(*e));
     /* Reference-counted; paired with curl_global_cleanup in ld_engine_free. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -394,6 +396,60 @@ ld_engine *ld_engine_connect(const char *host, ld_error *err)
         ld_engine_free(e);
         return NULL;
     }
+    return e;
+}
+
+static bool is_socket(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+void ld_engine_candidates(ld_strlist *out)
+{
+    ld_strlist_push(out, LD_ENGINE_DEFAULT_HOST);
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    ld_autofree char *run_user = NULL;
+    if (!xdg || xdg[0] != '/') {
+        run_user = ld_xasprintf("/run/user/%lu", (unsigned long)getuid());
+        xdg = run_user;
+    }
+    ld_strlist_push_owned(out, ld_xasprintf("unix://%s/docker.sock", xdg));
+    ld_strlist_push_owned(out, ld_xasprintf("unix://%s/podman/podman.sock", xdg));
+    ld_strlist_push(out, "unix:///run/podman/podman.sock");
+}
+
+ld_engine *ld_engine_connect(const char *host, ld_error *err)
+{
+    if (!host || !host[0])
+        host = getenv("DOCKER_HOST");
+    if (host && host[0])
+        return connect_one(host, err);
+    /* No endpoint named: the rootful socket, the rootless one under
+     * $XDG_RUNTIME_DIR, then Podman's Docker-compatible sockets. The first
+     * that exists and answers wins; the default's error is reported when
+     * none does. */
+    ld_strlist cands = {0};
+    ld_engine_candidates(&cands);
+    ld_engine *e = NULL;
+    ld_error first = LD_ERROR_INIT;
+    bool have_first = false;
+    for (size_t i = 0; !e && i < cands.n; i++) {
+        const char *path = cands.v[i] + strlen("unix://");
+        if (i > 0 && !is_socket(path))
+            continue;
+        if (strlen(path) > UNIX_PATH_MAX_LEN)
+            continue;
+        ld_error e2 = LD_ERROR_INIT;
+        e = connect_one(cands.v[i], &e2);
+        if (!e && !have_first) {
+            first = e2;
+            have_first = true;
+        }
+    }
+    ld_strlist_clear(&cands);
+    if (!e && err)
+        *err = first;
     return e;
 }
 
@@ -453,7 +509,7 @@ json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_
         goto out;
     }
     json_error_t jerr;
-    doc = json_loadb(b.data ? b.data : "", b.len, 0, &jerr);
+    doc = json_loadb(b.data ? b.data : "", b.len, JSON_ALLOW_NUL, &jerr);
     if (!doc)
         ld_error_set(err, LD_ERR_CORRUPT,
                      "docker engine at %s: %s: invalid JSON at line %d column %d: %s", e->endpoint,
@@ -461,6 +517,148 @@ json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_
 out:
     free(b.data);
     return doc;
+}
+
+/* One concurrent transfer of a batch. */
+typedef struct {
+    CURL *h;
+    body_buf b;
+    size_t idx;
+    char errbuf[CURL_ERROR_SIZE];
+    bool busy;
+    bool used; /* has a connection of its own: later transfers may reuse one */
+} batch_slot;
+
+/* Turns a finished transfer into docs[idx] or errs[idx]. */
+static void batch_finish(ld_engine *e, batch_slot *s, CURLcode rc, const char *path, json_t **docs,
+                         char **errs)
+{
+    size_t i = s->idx;
+    if (s->b.over || rc == CURLE_FILESIZE_EXCEEDED) {
+        errs[i] = ld_xasprintf("docker engine at %s: GET %s: response larger than %zu bytes",
+                               e->endpoint, path, s->b.max);
+        return;
+    }
+    if (rc != CURLE_OK) {
+        errs[i] = ld_xasprintf("docker engine at %s: GET %s: %s", e->endpoint, path,
+                               s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+        return;
+    }
+    long status = 0;
+    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || status > 299) {
+        char msg[ENGINE_MSG_MAX + 1];
+        engine_message(&s->b, msg, sizeof(msg));
+        errs[i] = ld_xasprintf("docker engine at %s: GET %s: HTTP %ld%s%s", e->endpoint, path,
+                               status, msg[0] ? ": " : "", msg);
+        return;
+    }
+    json_error_t jerr;
+    docs[i] = json_loadb(s->b.data ? s->b.data : "", s->b.len, JSON_ALLOW_NUL, &jerr);
+    if (!docs[i])
+        errs[i] = ld_xasprintf("docker engine at %s: GET %s: invalid JSON at line %d column %d: "
+                               "%s",
+                               e->endpoint, path, jerr.line, jerr.column, jerr.text);
+}
+
+int ld_engine_get_json_batch(ld_engine *e, const char *const *paths, size_t n, size_t max_bytes,
+                             json_t **docs, char **errs, ld_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        docs[i] = NULL;
+        errs[i] = NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!path_ok(paths[i]))
+            return ld_error_set(err, LD_ERR_INVALID,
+                                "docker engine request path \"%.200s\" must start with '/' and "
+                                "be URL-escaped printable ASCII",
+                                paths[i]);
+    if (n == 0)
+        return 0;
+    size_t max = max_bytes ? max_bytes : LD_ENGINE_DEFAULT_MAX_BYTES;
+    size_t k = n < LD_ENGINE_PARALLEL ? n : LD_ENGINE_PARALLEL;
+    CURLM *m = curl_multi_init();
+    if (!m)
+        return ld_error_set(err, LD_ERR_NOMEM, "cannot create a libcurl multi handle");
+    batch_slot *slots = ld_xcalloc(k, sizeof(*slots));
+    int rc = 0;
+    size_t next = 0, done = 0;
+    for (size_t j = 0; j < k; j++) {
+        slots[j].h = curl_easy_init();
+        if (!slots[j].h) {
+            rc = ld_error_set(err, LD_ERR_NOMEM, "cannot create a libcurl handle");
+            goto out;
+        }
+    }
+    /* Starts the next pending request on slot s. */
+#define START(s)                                                                                   \
+    do {                                                                                           \
+        ld_autofree char *url_ = ld_xasprintf("%s/v%s%s", e->base_url, e->api, paths[next]);       \
+        free((s)->b.data);                                                                         \
+        (s)->b = (body_buf){.max = max};                                                           \
+        setup_handle(e, (s)->h, url_, GET_CONNECT_MS, GET_TOTAL_MS, &(s)->b, max, (s)->errbuf);    \
+        curl_easy_setopt((s)->h, CURLOPT_PRIVATE, (void *)(s));                                    \
+        curl_easy_setopt((s)->h, CURLOPT_FRESH_CONNECT, (long)!(s)->used);                         \
+        (s)->used = true;                                                                          \
+        (s)->idx = next++;                                                                         \
+        (s)->busy = true;                                                                          \
+        curl_multi_add_handle(m, (s)->h);                                                          \
+    } while (0)
+    for (size_t j = 0; j < k; j++)
+        START(&slots[j]);
+    while (done < n) {
+        int running = 0;
+        CURLMcode mc = curl_multi_perform(m, &running);
+        if (mc != CURLM_OK) {
+            rc = ld_error_set(err, LD_ERR_GENERIC, "docker engine at %s: %s", e->endpoint,
+                              curl_multi_strerror(mc));
+            goto out;
+        }
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            batch_slot *s = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+            CURLcode res = msg->data.result;
+            curl_multi_remove_handle(m, s->h);
+            s->busy = false;
+            batch_finish(e, s, res, paths[s->idx], docs, errs);
+            done++;
+            if (next < n)
+                START(s);
+        }
+        if (done < n) {
+            mc = curl_multi_poll(m, NULL, 0, 1000, NULL);
+            if (mc != CURLM_OK) {
+                rc = ld_error_set(err, LD_ERR_GENERIC, "docker engine at %s: %s", e->endpoint,
+                                  curl_multi_strerror(mc));
+                goto out;
+            }
+        }
+    }
+#undef START
+out:
+    for (size_t j = 0; j < k; j++) {
+        if (slots[j].h) {
+            if (slots[j].busy)
+                curl_multi_remove_handle(m, slots[j].h);
+            curl_easy_cleanup(slots[j].h);
+        }
+        free(slots[j].b.data);
+    }
+    free(slots);
+    curl_multi_cleanup(m);
+    if (rc < 0)
+        for (size_t i = 0; i < n; i++) {
+            json_decref(docs[i]);
+            docs[i] = NULL;
+            free(errs[i]);
+            errs[i] = NULL;
+        }
+    return rc;
 }
 
 const char *ld_engine_endpoint(const ld_engine *e)

@@ -4,7 +4,11 @@
  * the docker CLI.
  *
  * Endpoint selection (like the docker CLI):
- *   host argument, else $DOCKER_HOST, else unix:///var/run/docker.sock.
+ *   host argument, else $DOCKER_HOST, else the first of these sockets that
+ *   exists and answers: unix:///var/run/docker.sock (rootful),
+ *   $XDG_RUNTIME_DIR/docker.sock (rootless Docker; /run/user/UID when
+ *   XDG_RUNTIME_DIR is unset), $XDG_RUNTIME_DIR/podman/podman.sock and
+ *   /run/podman/podman.sock (Podman's Docker-compatible API).
  *   unix:///path       the engine's socket
  *   tcp://host[:port]  plain HTTP (port 2375), or HTTPS (port 2376) when
  *                      $DOCKER_TLS_VERIFY is non-empty: the server is verified
@@ -23,6 +27,7 @@
 #include <jansson.h>
 
 #include "core/error.h"
+#include "util/strlist.h"
 
 #define LD_ENGINE_DEFAULT_HOST "unix:///var/run/docker.sock"
 /* Oldest Engine API lockdown talks to (Docker 1.12); also used when /_ping
@@ -53,10 +58,27 @@ ld_engine *ld_engine_connect(const char *host, ld_error *err);
  * naming the path, the HTTP status and the engine's "message" (404 is
  * LD_ERR_NOT_FOUND). Malformed JSON is LD_ERR_CORRUPT; jansson bounds the
  * nesting depth (JSON_PARSER_MAX_DEPTH, 2048) so hostile nesting cannot
- * exhaust the stack. Duplicate keys are accepted (last one wins), as the
+ * exhaust the stack. \u0000 inside strings is accepted (JSON_ALLOW_NUL: a
+ * label may hold one; C readers see the string cut there, evidence writers
+ * escape it). Duplicate keys are accepted (last one wins), as the
  * engine's own Go client does. Returns a new reference (json_decref), or
  * NULL with err set. */
 json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_error *err);
+
+/* Concurrent transfers of ld_engine_get_json_batch. */
+#define LD_ENGINE_PARALLEL 8
+
+/* GETs paths[0..n) (as ld_engine_get_json) with up to LD_ENGINE_PARALLEL
+ * transfers in flight on their own connections. For each i, docs[i] is a
+ * new reference, or NULL and errs[i] a message (caller frees both; a
+ * failed request does not fail the batch). Returns 0, or < 0 with err set
+ * (an invalid path, libcurl failure) and every docs[i]/errs[i] NULL. */
+int ld_engine_get_json_batch(ld_engine *e, const char *const *paths, size_t n, size_t max_bytes,
+                             json_t **docs, char **errs, ld_error *err);
+
+/* Appends the endpoints tried, in order, when neither a host argument nor
+ * $DOCKER_HOST names one (see above). */
+void ld_engine_candidates(ld_strlist *out);
 
 /* "unix:///var/run/docker.sock", "tcp://host:2376"; owned by e. */
 const char *ld_engine_endpoint(const ld_engine *e);

@@ -1,0 +1,190 @@
+/* `lockdown docker audit`: audit a live Docker engine, its daemon
+ * configuration, its host's Docker files and its containers against the CIS
+ * Docker Benchmark. Only wiring: the audit is ld_docker_audit (src/docker).
+ *
+ * Unlike `assess`, an engine that does not answer is exit 3 with one line
+ * on stderr: this command has nothing else to assess. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "docker/audit.h"
+#include "docker/engine.h"
+#include "host/host_os.h"
+#include "util/cleanup.h"
+#include "util/mem.h"
+
+typedef struct {
+    const char *host_root;
+    const char *docker_host;
+    bool all;
+} docker_args;
+
+enum { OPT_HOST_ROOT = 0x2300, OPT_DOCKER_HOST, OPT_ALL };
+
+static const struct option docker_opts[] = {
+    {"host-root", required_argument, NULL, OPT_HOST_ROOT},
+    {"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
+    {"all", no_argument, NULL, OPT_ALL},
+    {NULL, 0, NULL, 0},
+};
+
+static int on_opt(int opt, const char *arg, void *ctx)
+{
+    docker_args *a = ctx;
+    switch (opt) {
+    case OPT_HOST_ROOT: a->host_root = arg; return 0;
+    case OPT_DOCKER_HOST: a->docker_host = arg; return 0;
+    case OPT_ALL: a->all = true; return 0;
+    default: return 1;
+    }
+}
+
+static void usage_docker(FILE *f)
+{
+    fputs("Usage: lockdown docker <subcommand> [options]\n"
+          "\n"
+          "Docker engine commands.\n"
+          "\n"
+          "Subcommands:\n"
+          "  audit    audit the engine, its daemon configuration, host files and containers\n"
+          "           against the CIS Docker Benchmark\n"
+          "\n"
+          "Run 'lockdown docker audit --help' for its options.\n",
+          f);
+}
+
+static void usage_audit(void)
+{
+    printf("Usage: lockdown docker audit [--all] [--docker-host URL] [--host-root DIR] "
+           "[options]\n"
+           "\n"
+           "Audits a live Docker engine against the CIS Docker Benchmark (v1.6 ids) and NIST\n"
+           "SP 800-190: the daemon as /info and /version report it, its effective configuration\n"
+           "(daemon.json and the dockerd command line), the host's Docker files (systemd units,\n"
+           "sockets, certificates; owner and mode), audit rules for Docker's files (auditctl -l,\n"
+           "else /etc/audit rules files), the docker group, and every running container (its\n"
+           "inspect document and its processes in /proc). One request per document; container\n"
+           "inspects run in parallel. lockdown leaves out its own container.\n"
+           "\n"
+           "Options:\n"
+           "      --all              also audit created, exited and paused containers\n"
+           "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
+           "                         (default $DOCKER_HOST, else /var/run/docker.sock, then the\n"
+           "                         rootless $XDG_RUNTIME_DIR/docker.sock and Podman's socket;\n"
+           "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
+           "      --host-root DIR    the engine host's root filesystem (default /): files,\n"
+           "                         audit rules and DIR/proc are read there\n"
+           "\n"
+           "%s"
+           "\n"
+           "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
+           "(no engine answered, unreadable policy, a write error).\n",
+           cli_common_help);
+}
+
+static void on_progress(void *ctx, const char *msg)
+{
+    cli_progress(ctx, "%s", msg);
+}
+
+static int run_audit(cli_session *s, const docker_args *a)
+{
+    ld_error err = LD_ERROR_INIT;
+    ld_report *r = NULL;
+    ld_docker_snapshot snap = {0};
+    ld_autofree char *scope = NULL;
+    ld_autofree char *host = NULL;
+    ld_autofree char *engine_scope = NULL;
+    int rc = 0;
+    cli_progress(s, "connecting to the docker engine");
+    ld_engine *e = ld_engine_connect(a->docker_host, &err);
+    if (!e) {
+        if (a->docker_host && err.code == LD_ERR_INVALID)
+            return cli_usage_error("docker audit", "--docker-host: %s", err.msg);
+        return cli_error_exit(&err);
+    }
+    cli_progress(s, "reading the engine's version, configuration, containers and images");
+    if (ld_docker_snapshot_fetch(e, &snap, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    host = ld_host_name(a->host_root);
+    engine_scope = ld_docker_scope(e, &snap);
+    scope = ld_xasprintf("host %s, %s%s", host, engine_scope,
+                         a->all ? " (all containers)" : " (running containers)");
+    r = cli_session_report(s, "docker audit", scope);
+    if (ld_report_begin(r, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    for (size_t i = 0; i < snap.notes.n; i++)
+        ld_report_note(r, "%s", snap.notes.v[i]);
+    ld_docker_audit_options o = {
+        .host_root = a->host_root,
+        .host_name = host,
+        .all = a->all,
+        .snapshot = &snap,
+        .progress = on_progress,
+        .progress_ctx = s,
+    };
+    if (ld_docker_audit(r, e, &o, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    rc = cli_session_finish(s, r);
+out:
+    ld_report_free(r);
+    ld_docker_snapshot_clear(&snap);
+    ld_engine_free(e);
+    return rc;
+}
+
+static int cmd_docker_audit(int argc, char **argv)
+{
+    docker_args a = {.host_root = "/"};
+    cli_common common = {0};
+    int first = 0;
+    int rc = cli_parse("docker audit", argc, argv, docker_opts, "", on_opt, &a, &common, &first);
+    if (rc)
+        return rc;
+    if (common.help) {
+        usage_audit();
+        return LD_EXIT_OK;
+    }
+    if (first < argc)
+        return cli_usage_error("docker audit", "unexpected argument \"%s\"", argv[first]);
+    struct stat st;
+    if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode))
+        return cli_usage_error("docker audit", "--host-root \"%s\" is not a directory",
+                               a.host_root);
+    cli_session s;
+    rc = cli_session_open(&s, "docker audit", &common);
+    if (rc == 0)
+        rc = run_audit(&s, &a);
+    cli_session_close(&s);
+    return rc;
+}
+
+/* Declared in cli.h once `docker` is registered in main.c. */
+
+int cmd_docker(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_docker(stderr);
+        return LD_EXIT_USAGE;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
+        usage_docker(stdout);
+        return LD_EXIT_OK;
+    }
+    if (strcmp(sub, "audit") == 0)
+        return cmd_docker_audit(argc - 1, argv + 1);
+    fprintf(stderr,
+            "lockdown docker: unknown subcommand \"%s\"\nRun 'lockdown docker --help' for usage.\n",
+            sub);
+    return LD_EXIT_USAGE;
+}

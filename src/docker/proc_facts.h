@@ -1,0 +1,55 @@
+/* Facts about containers' processes read from the host's /proc, not from
+ * `docker exec`: which processes belong to a container (its PID namespace,
+ * or the descendants of its init when it shares the host's), whether one of
+ * them is an SSH daemon, which user runs its PID 1. Also whether lockdown
+ * itself runs in a container, and which one, so the audit can leave it out.
+ * One scan of /proc serves every container.
+ * Not for anything that needs ptrace or entering a namespace. */
+#ifndef LD_DOCKER_PROC_FACTS_H
+#define LD_DOCKER_PROC_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* At most this many processes are kept from one scan. */
+#define LD_PROC_MAX 65536
+
+typedef struct {
+    pid_t pid, ppid;
+    ino_t pidns; /* inode of /proc/PID/ns/pid; 0 when unreadable */
+    char comm[17];
+} ld_proc_entry;
+
+typedef struct {
+    char *proc_dir;   /* "/proc" or ROOT/proc */
+    ino_t host_pidns; /* pid namespace of proc_dir's PID 1 */
+    ld_proc_entry *v;
+    size_t n, cap;
+} ld_proc_table;
+
+/* Scans proc_dir (e.g. "/proc") once. Returns 0, or -1 when proc_dir cannot
+ * be read (t is then empty; every container's process facts are unknown). */
+int ld_proc_scan(const char *proc_dir, ld_proc_table *t);
+void ld_proc_table_clear(ld_proc_table *t);
+
+typedef struct {
+    bool known;     /* false: not running, or its processes could not be read */
+    size_t nproc;   /* processes seen in the container */
+    bool sshd;      /* a process named sshd (comm) runs in it */
+    pid_t sshd_pid; /* host pid of that process */
+    bool uid_known;
+    unsigned long uid; /* real uid of the container's init, as the host sees it */
+    char why[96];      /* when !known: why ("not running", "no /proc/PID") */
+} ld_container_procs;
+
+/* Fills out for the container whose init has host pid `pid` (State.Pid; 0
+ * when not running). */
+void ld_container_procs_get(const ld_proc_table *t, long pid, ld_container_procs *out);
+
+/* When this process runs inside a container: true, and id (65 bytes) the
+ * container's 64-hex id when /proc/self/cgroup or /proc/self/mountinfo names
+ * one ("" otherwise). False on the host. */
+bool ld_self_container(char id[65]);
+
+#endif
