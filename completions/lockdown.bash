@@ -34,13 +34,19 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls docker dockerfile image level policy version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image level policy version --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
         assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host" -- "$cur")) ;;
         controls) COMPREPLY=($(compgen -W "--level --tier --framework --format --output --help" -- "$cur")) ;;
         level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
+        db)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "update import status --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -W "--db --source --cacert --config --type --format --quiet --help" -- "$cur"))
+            fi ;;
         docker)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "audit --help" -- "$cur"))

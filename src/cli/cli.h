@@ -82,6 +82,7 @@ extern const char cli_common_help[];
 /* Subcommands */
 int cmd_assess(int argc, char **argv);
 int cmd_controls(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_docker(int argc, char **argv);
 int cmd_dockerfile(int argc, char **argv);
 int cmd_image(int argc, char **argv);

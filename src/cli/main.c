@@ -13,6 +13,7 @@ typedef struct {
 static const command commands[] = {
     {"assess", cmd_assess, "assess this machine: host and, when an engine answers, the docker audit"},
     {"controls", cmd_controls, "list the controls catalog (NIST SP 800-190, CIS Docker)"},
+    {"db", cmd_db, "vulnerability database: update, import, status"},
     {"docker", cmd_docker, "docker commands: audit (CIS Docker Benchmark on a live engine)"},
     {"dockerfile", cmd_dockerfile, "lint Dockerfiles: USER, secrets, ADD, curl | sh, pinning, base images"},
     {"image", cmd_image, "image commands: sbom (inventory of every package, every layer)"},
