@@ -61,9 +61,9 @@ _lockdown()
             fi ;;
         image)
             if [ "$COMP_CWORD" -eq 2 ]; then
-                COMPREPLY=($(compgen -W "sbom --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "scan sbom --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -f -W "--format --output --platform --quiet --help" -- "$cur"))
+                COMPREPLY=($(compgen -f -W "$common --platform --checks --severity --ignore-unfixed --ignore-status --ignorefile --vex --db --secret-max-bytes" -- "$cur"))
             fi ;;
         version)
             if [ "$COMP_CWORD" -eq 2 ]; then

@@ -1,13 +1,22 @@
 /* `lockdown image sbom TARGET`: collect the SBOM of an image or root file
  * system (src/sbom/sbom.c) and write it as a table, lockdown's own JSON, or
- * through the CycloneDX / SPDX writers (src/sbom/sbom_writers.h). Argument
- * handling and output only; all analysis is in the library. */
+ * through the CycloneDX / SPDX writers (src/sbom/sbom_writers.h).
+ * `lockdown image scan TARGET`: configuration, file-system and secret checks
+ * (src/checks/image_scan.c) and vulnerabilities (src/vuln/match.c) from one
+ * read of the image, through the report. Argument handling and output
+ * only; all analysis is in the library. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "checks/image_scan.h"
 #include "cli/cli.h"
 #include "image/image.h"
+#include "util/mem.h"
+#include "vuln/db.h"
+#include "vuln/match.h"
 #include "sbom/sbom.h"
 #include "sbom/sbom_writers.h"
 #include "util/json_out.h"
@@ -40,8 +49,9 @@ static void usage_image(FILE *f)
           "\n"
           "Subcommands:\n"
           "  sbom       list the packages in an image or root file system\n"
+          "  scan       check an image: configuration, secrets, vulnerabilities\n"
           "\n"
-          "Run 'lockdown image sbom --help' for details.\n",
+          "Run 'lockdown image sbom --help' or 'lockdown image scan --help' for details.\n",
           f);
 }
 
@@ -319,6 +329,259 @@ static int cmd_sbom(int argc, char **argv)
     return rc < 0 ? cli_error_exit(&err) : LD_EXIT_OK;
 }
 
+/* ---- image scan ---- */
+
+enum {
+    OPT_CHECKS = 0x3100,
+    OPT_SEVERITY,
+    OPT_IGNORE_UNFIXED,
+    OPT_IGNORE_STATUS,
+    OPT_IGNOREFILE,
+    OPT_VEX,
+    OPT_DB,
+    OPT_SECRET_MAX,
+    OPT_SCAN_PLATFORM,
+};
+
+static const struct option scan_opts[] = {
+    {"checks", required_argument, NULL, OPT_CHECKS},
+    {"severity", required_argument, NULL, OPT_SEVERITY},
+    {"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+    {"ignore-status", required_argument, NULL, OPT_IGNORE_STATUS},
+    {"ignorefile", required_argument, NULL, OPT_IGNOREFILE},
+    {"vex", required_argument, NULL, OPT_VEX},
+    {"db", required_argument, NULL, OPT_DB},
+    {"secret-max-bytes", required_argument, NULL, OPT_SECRET_MAX},
+    {"platform", required_argument, NULL, OPT_SCAN_PLATFORM},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    bool checks_given;
+    bool config, secrets, vuln;
+    const char *platform;
+    const char *db;
+    uint64_t secret_max;
+    ld_vuln_options vopt;
+} scan_args;
+
+/* "config,secrets,vuln" into the three flags; -1 after a usage error. */
+static int parse_checks(scan_args *a, const char *arg)
+{
+    a->config = a->secrets = a->vuln = false;
+    a->checks_given = true;
+    char *copy = ld_xstrdup(arg), *save = NULL;
+    int rc = 0;
+    size_t n = 0;
+    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save), n++) {
+        if (strcmp(w, "config") == 0)
+            a->config = true;
+        else if (strcmp(w, "secrets") == 0 || strcmp(w, "secret") == 0)
+            a->secrets = true;
+        else if (strcmp(w, "vuln") == 0 || strcmp(w, "vulns") == 0)
+            a->vuln = true;
+        else {
+            rc = cli_usage_error("image scan",
+                                 "--checks takes config, secrets and vuln, comma-separated, "
+                                 "not \"%s\"",
+                                 w);
+            break;
+        }
+    }
+    if (rc == 0 && n == 0)
+        rc = cli_usage_error("image scan", "--checks needs at least one of config, secrets, vuln");
+    free(copy);
+    return rc ? -1 : 0;
+}
+
+static int on_scan_opt(int opt, const char *arg, void *ctx)
+{
+    scan_args *a = ctx;
+    switch (opt) {
+    case OPT_CHECKS: return parse_checks(a, arg);
+    case OPT_SEVERITY:
+        if (ld_severity_parse(arg, &a->vopt.min_severity) < 0) {
+            cli_usage_error("image scan",
+                            "--severity must be critical, high, medium, low or info, not \"%s\"",
+                            arg);
+            return -1;
+        }
+        a->vopt.has_min_severity = true;
+        return 0;
+    case OPT_IGNORE_UNFIXED: a->vopt.ignore_unfixed = true; return 0;
+    case OPT_IGNORE_STATUS: {
+        char *copy = ld_xstrdup(arg), *save = NULL;
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
+            ld_strlist_push(&a->vopt.ignore_status, w);
+        free(copy);
+        return 0;
+    }
+    case OPT_IGNOREFILE: a->vopt.ignore_file = arg; return 0;
+    case OPT_VEX: ld_strlist_push(&a->vopt.vex_files, arg); return 0;
+    case OPT_DB: a->db = arg; return 0;
+    case OPT_SECRET_MAX: {
+        uint64_t n = 0;
+        bool ok = *arg != '\0';
+        for (const char *p = arg; *p && ok; p++)
+            ok = *p >= '0' && *p <= '9' && !__builtin_mul_overflow(n, 10, &n) &&
+                 !__builtin_add_overflow(n, (uint64_t)(*p - '0'), &n);
+        if (!ok || n == 0 || n > ((uint64_t)1 << 30)) {
+            cli_usage_error("image scan",
+                            "--secret-max-bytes must be a number of bytes from 1 to 1073741824, "
+                            "not \"%s\"",
+                            arg);
+            return -1;
+        }
+        a->secret_max = n;
+        return 0;
+    }
+    case OPT_SCAN_PLATFORM: a->platform = arg; return 0;
+    default: return 1;
+    }
+}
+
+static void usage_scan(void)
+{
+    fputs("Usage: lockdown image scan TARGET [--checks config,secrets,vuln] [options]\n"
+          "\n"
+          "Checks an image (or root file system) read once: its configuration and file\n"
+          "system: non-root USER, HEALTHCHECK, SSH servers, setuid and world-writable\n"
+          "files, package caches, secrets in ENV/labels/ARG history, ADD from URLs,\n"
+          "update-alone layers, latest tag, base registry, sensitive ports, empty\n"
+          "passwords, extra uid-0 accounts, sudo; secrets in every file of every layer\n"
+          "(also files deleted or overwritten later; reported masked, never in clear),\n"
+          "and known vulnerabilities of its packages.\n"
+          "\n"
+          "TARGET: docker-archive:PATH, oci-archive:PATH, oci:DIR, dir:DIR,\n"
+          "        docker:NAME[:TAG] (see 'lockdown image sbom --help')\n"
+          "\n"
+          "Options:\n"
+          "      --checks LIST          config, secrets, vuln (default: all three; without\n"
+          "                             a vulnerability database and without --checks,\n"
+          "                             config and secrets run and the report says so)\n"
+          "      --severity SEV         vulnerabilities at SEV or above only\n"
+          "      --ignore-unfixed       drop vulnerabilities without a fixed version\n"
+          "      --ignore-status LIST   drop vulnerabilities with these fix statuses\n"
+          "                             (will-not-fix,end-of-life,...)\n"
+          "      --ignorefile FILE      vulnerability ids to ignore, one per line\n"
+          "      --vex FILE             OpenVEX document (repeatable)\n"
+          "      --db PATH              vulnerability database (default: $LOCKDOWN_DB or\n"
+          "                             the per-user cache; see 'lockdown db')\n"
+          "      --secret-max-bytes N   skip files larger than N bytes in the secret scan\n"
+          "                             (default: the policy's secrets.max-file-bytes, or\n"
+          "                             10485760)\n"
+          "      --platform P           pick P (e.g. linux/arm64) from a multi-platform index\n"
+          "\n",
+          stdout);
+    fputs(cli_common_help, stdout);
+    fputs("\nExit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
+          "(unreadable target, or vulnerabilities requested and no database).\n",
+          stdout);
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+    cli_common common = {0};
+    scan_args args = {.config = true, .secrets = true, .vuln = true};
+    int first = 0;
+    int rc = cli_parse("image scan", argc, argv, scan_opts, "", on_scan_opt, &args, &common,
+                       &first);
+    ld_report *r = NULL;
+    char *scope = NULL;
+    ld_image_scan_result res = {0};
+    bool have_res = false, session = false;
+    cli_session s;
+    ld_error err = LD_ERROR_INIT;
+    if (rc)
+        goto done;
+    if (common.help) {
+        usage_scan();
+        rc = LD_EXIT_OK;
+        goto done;
+    }
+    if (first >= argc) {
+        rc = cli_usage_error("image scan", "missing TARGET (an image archive, docker:NAME, dir:PATH, ...)");
+        goto done;
+    }
+    if (argc - first > 1) {
+        rc = cli_usage_error("image scan", "one TARGET expected, got \"%s\" and \"%s\"",
+                             argv[first], argv[first + 1]);
+        goto done;
+    }
+    const char *target = argv[first];
+    rc = cli_session_open(&s, "image scan", &common);
+    session = true;
+    if (rc)
+        goto done;
+
+    /* the database is checked before the (long) read of the image */
+    bool vuln_dropped = false;
+    const char *db_path = args.db ? args.db : ld_vulndb_default_path();
+    char *db_copy = ld_xstrdup(db_path);
+    if (args.vuln && access(db_copy, R_OK) != 0) {
+        if (args.checks_given || args.db) {
+            ld_error_set(&err, LD_ERR_NOT_FOUND,
+                         "no vulnerability database at %s: run 'lockdown db update' (or "
+                         "'lockdown db import FILES' offline), or leave vuln out of --checks",
+                         db_copy);
+            free(db_copy);
+            rc = cli_error_exit(&err);
+            goto done;
+        }
+        args.vuln = false;
+        vuln_dropped = true;
+    }
+    args.vopt.db_path = db_copy;
+
+    ld_image_scan_options opt = {.config = args.config,
+                                 .secrets = args.secrets,
+                                 .secret_max_bytes = args.secret_max,
+                                 .policy = s.policy,
+                                 .image = {.platform = args.platform}};
+    cli_progress(&s, "reading %s", target);
+    if (ld_image_scan_read(target, &opt, &res, &err) < 0) {
+        free(db_copy);
+        rc = cli_error_exit(&err);
+        goto done;
+    }
+    have_res = true;
+    scope = ld_xasprintf("image %s", target);
+    r = cli_session_report(&s, "image scan", scope);
+    if (!r || ld_report_begin(r, &err) < 0) {
+        if (!r)
+            ld_error_set(&err, LD_ERR_GENERIC, "cannot open the report");
+        free(db_copy);
+        rc = cli_error_exit(&err);
+        goto done;
+    }
+    if (vuln_dropped)
+        ld_report_note(r,
+                       "vulnerabilities were not assessed: no vulnerability database at %s; run "
+                       "'lockdown db update' (or 'lockdown db import FILES' offline)",
+                       db_copy);
+    for (size_t i = 0; i < res.sbom.notes.n; i++)
+        cli_warn(&s.opt, "%s", res.sbom.notes.v[i]);
+    int e = ld_image_scan_report(r, target, &opt, &res, &err);
+    if (e == 0 && args.vuln)
+        e = ld_vuln_scan(r, &res.sbom, res.img, &args.vopt, &err);
+    free(db_copy);
+    if (e < 0) {
+        rc = cli_error_exit(&err);
+        goto done;
+    }
+    rc = cli_session_finish(&s, r);
+done:
+    ld_report_free(r);
+    free(scope);
+    if (have_res)
+        ld_image_scan_clear(&res);
+    if (session)
+        cli_session_close(&s);
+    ld_strlist_clear(&args.vopt.ignore_status);
+    ld_strlist_clear(&args.vopt.vex_files);
+    return rc;
+}
+
 int cmd_image(int argc, char **argv)
 {
     if (argc < 2) {
@@ -332,6 +595,8 @@ int cmd_image(int argc, char **argv)
     }
     if (strcmp(sub, "sbom") == 0)
         return cmd_sbom(argc - 1, argv + 1);
+    if (strcmp(sub, "scan") == 0)
+        return cmd_scan(argc - 1, argv + 1);
     fprintf(stderr,
             "lockdown image: unknown subcommand \"%s\"\n"
             "Run 'lockdown image --help' for the list.\n",

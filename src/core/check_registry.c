@@ -76,6 +76,16 @@ static const char *const implemented[] = {
     /* src/docker/swarm_checks.c: CIS Docker 7.x */
     "engine.swarm-managers", "engine.swarm-listen-addr", "engine.swarm-overlay-encryption",
     "engine.swarm-autolock", "engine.swarm-cert-expiry",
+    /* src/vuln/match.c */
+    "image.vulnerabilities",
+    /* src/checks/image_config.c */
+    "image.user-nonroot", "image.healthcheck", "image.config-secrets", "image.add-instruction",
+    "image.update-alone", "image.tag-latest", "image.base-trusted", "image.sensitive-port",
+    /* src/checks/image_files.c */
+    "image.ssh-server", "image.setuid-files", "image.world-writable", "image.package-cache",
+    "image.empty-password", "image.uid0-accounts", "image.sudo",
+    /* src/checks/image_scan.c (secrets.c) */
+    "image.secrets",
     /* policy gate itself */
     "policy.gate",
     NULL,

@@ -21,6 +21,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -383,8 +385,8 @@ static bool want_list(pctx *c, const ld_yaml_node *k, const ld_yaml_node *v, siz
 /* ---- sections ---- */
 
 static const char *const top_keys[] = {
-    "version",      "profile", "level", "gate", "exceptions", "attestations", "trusted-registries",
-    "trusted-keys", NULL};
+    "version",      "profile", "level",   "gate", "exceptions", "attestations", "trusted-registries",
+    "trusted-keys", "secrets", NULL};
 static const char *const profile_keys[] = {"data-classification", "exposure", "use-case", NULL};
 static const char *const gate_keys[] = {"fail-on", "required-controls", NULL};
 static const char *const exception_keys[] = {"id", "target", "reason", "expires", NULL};
@@ -698,6 +700,183 @@ static void parse_trusted_keys(pctx *c, const ld_yaml_node *key, const ld_yaml_n
     }
 }
 
+/* ---- secrets ---- */
+
+#define POLICY_MAX_SECRET_RULES 500
+#define POLICY_MAX_KEYWORDS 32
+#define SECRET_MAX_FILE_BYTES ((uint64_t)1 << 30) /* 1 GiB */
+
+static const char *const secrets_keys[] = {"rules", "allow", "max-file-bytes", "skip-binary",
+                                           NULL};
+static const char *const secret_rule_keys[] = {"id",       "description", "regex",
+                                               "keywords", "severity",    NULL};
+static const char *const secret_allow_keys[] = {"id", "path", "regex", NULL};
+
+/* A PCRE2 pattern for key; false after reporting why it does not compile. */
+static bool want_regex(pctx *c, const ld_yaml_node *v, const char *key, char **out)
+{
+    const char *s = want_str(c, v, key, MAX_TEXT, false);
+    if (!s)
+        return false;
+    int ecode = 0;
+    PCRE2_SIZE eoff = 0;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, &ecode, &eoff, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[200];
+        if (pcre2_get_error_message(ecode, msg, sizeof(msg)) < 0)
+            snprintf((char *)msg, sizeof(msg), "error %d", ecode);
+        shown_buf sb;
+        problem(c, v->line, "\"%s\" \"%s\" is not a valid regular expression: %s at offset %zu",
+                key, SHOW(sb, s), (const char *)msg, (size_t)eoff);
+        return false;
+    }
+    pcre2_code_free(code);
+    *out = ld_xstrdup(s);
+    return true;
+}
+
+static bool secret_id_ok(const char *s)
+{
+    if (strlen(s) > 64)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+              *s == '.'))
+            return false;
+    return true;
+}
+
+static void parse_secret_rule(pctx *c, const ld_yaml_node *v, ld_policy_secret_rule *r,
+                              const ld_policy *p)
+{
+    r->line = v->line;
+    r->severity = LD_SEV_HIGH;
+    if (v->kind != LD_YAML_MAP) {
+        problem(c, v->line,
+                "each secret rule must be a mapping with \"id\", \"regex\" and \"keywords\"");
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const ld_yaml_node *val = v->items[i];
+        shown_buf sb;
+        switch (key_index(c, v->keys[i], "in secret rule", secret_rule_keys)) {
+        case 0:
+            if (take_str(c, val, "id", MAX_WORD, &r->id)) {
+                if (!secret_id_ok(r->id))
+                    problem(c, val->line,
+                            "secret rule id \"%s\" must be at most 64 lowercase letters, digits, "
+                            "'-', '_' or '.'",
+                            SHOW(sb, r->id));
+                for (size_t j = 0; j < p->n_secret_rules; j++)
+                    if (p->secret_rules[j].id && strcmp(p->secret_rules[j].id, r->id) == 0)
+                        problem(c, val->line, "secret rule id \"%s\" is used twice (line %d)",
+                                SHOW(sb, r->id), p->secret_rules[j].line);
+            }
+            break;
+        case 1: take_str(c, val, "description", MAX_TEXT, &r->description); break;
+        case 2: want_regex(c, val, "regex", &r->regex); break;
+        case 3:
+            if (val->kind != LD_YAML_SEQ || val->n == 0 || val->n > POLICY_MAX_KEYWORDS) {
+                problem(c, val->line, "\"keywords\" must be a list of 1 to %d words",
+                        POLICY_MAX_KEYWORDS);
+                break;
+            }
+            for (size_t k = 0; k < val->n; k++) {
+                const char *w = want_str(c, val->items[k], "keywords entry", 64, false);
+                if (w)
+                    ld_strlist_push(&r->keywords, w);
+            }
+            break;
+        case 4: {
+            int sev = want_enum(c, val, "severity", severity_names);
+            if (sev >= 0)
+                (void)ld_severity_parse(severity_names[sev], &r->severity);
+            break;
+        }
+        default: break;
+        }
+    }
+    if (!ld_yaml_get(v, "id"))
+        problem(c, v->line, "secret rule needs an \"id\"");
+    if (!ld_yaml_get(v, "regex"))
+        problem(c, v->line, "secret rule needs a \"regex\"");
+    if (!ld_yaml_get(v, "keywords"))
+        problem(c, v->line,
+                "secret rule needs \"keywords\" (words one of which must appear in a file "
+                "before the regex runs)");
+}
+
+static void parse_secret_allow(pctx *c, const ld_yaml_node *v, ld_policy_secret_allow *a)
+{
+    a->line = v->line;
+    if (v->kind != LD_YAML_MAP) {
+        problem(c, v->line, "each secret allow rule must be a mapping with \"path\" or \"regex\"");
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const ld_yaml_node *val = v->items[i];
+        switch (key_index(c, v->keys[i], "in secret allow rule", secret_allow_keys)) {
+        case 0: take_str(c, val, "id", MAX_WORD, &a->id); break;
+        case 1: want_regex(c, val, "path", &a->path); break;
+        case 2: want_regex(c, val, "regex", &a->regex); break;
+        default: break;
+        }
+    }
+    if (!ld_yaml_get(v, "path") && !ld_yaml_get(v, "regex"))
+        problem(c, v->line, "secret allow rule needs a \"path\" or a \"regex\" (or both)");
+}
+
+static void parse_secrets(pctx *c, const ld_yaml_node *key, const ld_yaml_node *v, ld_policy *p)
+{
+    if (!want_kind(c, key, v, LD_YAML_MAP))
+        return;
+    for (size_t i = 0; i < v->n; i++) {
+        const ld_yaml_node *k = v->keys[i], *val = v->items[i];
+        switch (key_index(c, k, "in secrets", secrets_keys)) {
+        case 0:
+            if (!want_list(c, k, val, POLICY_MAX_SECRET_RULES))
+                break;
+            p->secret_rules = ld_xcalloc(val->n, sizeof(*p->secret_rules));
+            for (size_t j = 0; j < val->n; j++) {
+                parse_secret_rule(c, val->items[j], &p->secret_rules[j], p);
+                p->n_secret_rules++;
+            }
+            break;
+        case 1:
+            if (!want_list(c, k, val, POLICY_MAX_ENTRIES))
+                break;
+            p->secret_allow = ld_xcalloc(val->n, sizeof(*p->secret_allow));
+            for (size_t j = 0; j < val->n; j++)
+                parse_secret_allow(c, val->items[j], &p->secret_allow[p->n_secret_allow++]);
+            break;
+        case 2: {
+            const char *s = want_str(c, val, "max-file-bytes", 32, false);
+            if (!s)
+                break;
+            uint64_t n = 0;
+            bool ok = *s != '\0';
+            for (const char *q = s; *q && ok; q++)
+                ok = *q >= '0' && *q <= '9' && !__builtin_mul_overflow(n, 10, &n) &&
+                     !__builtin_add_overflow(n, (uint64_t)(*q - '0'), &n);
+            if (!ok || n == 0 || n > SECRET_MAX_FILE_BYTES) {
+                shown_buf sb;
+                problem(c, val->line,
+                        "\"max-file-bytes\" must be a number of bytes from 1 to %llu, not \"%s\"",
+                        (unsigned long long)SECRET_MAX_FILE_BYTES, SHOW(sb, s));
+                break;
+            }
+            p->secret_max_bytes = n;
+            break;
+        }
+        case 3:
+            if (want_bool(c, val, "skip-binary", &p->secret_skip_binary))
+                p->has_secret_skip_binary = true;
+            break;
+        default: break;
+        }
+    }
+}
+
 static void parse_root(pctx *c, const ld_yaml_node *root, ld_policy *p)
 {
     if (root->kind != LD_YAML_MAP) {
@@ -718,6 +897,7 @@ static void parse_root(pctx *c, const ld_yaml_node *root, ld_policy *p)
         case 5: parse_attestations(c, k, v, p); break;
         case 6: parse_registries(c, k, v, p); break;
         case 7: parse_trusted_keys(c, k, v, p); break;
+        case 8: parse_secrets(c, k, v, p); break;
         default: break;
         }
     }
@@ -886,6 +1066,20 @@ void ld_policy_free(ld_policy *p)
     }
     free(p->trusted_keys);
     ld_strlist_clear(&p->trusted_registries);
+    for (size_t i = 0; i < p->n_secret_rules; i++) {
+        ld_policy_secret_rule *r = &p->secret_rules[i];
+        free(r->id);
+        free(r->description);
+        free(r->regex);
+        ld_strlist_clear(&r->keywords);
+    }
+    free(p->secret_rules);
+    for (size_t i = 0; i < p->n_secret_allow; i++) {
+        free(p->secret_allow[i].id);
+        free(p->secret_allow[i].path);
+        free(p->secret_allow[i].regex);
+    }
+    free(p->secret_allow);
     free(p->path);
     free(p);
 }

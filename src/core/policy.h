@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "core/error.h"
@@ -40,6 +41,25 @@ typedef struct {
     int line;
 } ld_trusted_key;
 
+/* A custom secret rule (secrets.rules); compiled by checks/image_scan.c. */
+typedef struct {
+    char *id;
+    char *description;
+    char *regex;          /* PCRE2; the first capture group is the secret if there is one */
+    ld_strlist keywords;  /* prefilter words, matched case-insensitively */
+    ld_severity severity; /* default high */
+    int line;
+} ld_policy_secret_rule;
+
+/* A secret allow rule (secrets.allow): drops hits whose secret matches regex
+ * or whose file matches path; limited to rule id when given. */
+typedef struct {
+    char *id;    /* NULL: every rule */
+    char *path;  /* PCRE2 over the file path; NULL: any */
+    char *regex; /* PCRE2 over the secret; NULL: any */
+    int line;
+} ld_policy_secret_allow;
+
 typedef struct {
     char *path; /* where it came from, "built-in default" for the default */
     bool has_profile;
@@ -56,6 +76,14 @@ typedef struct {
     ld_strlist trusted_registries;
     ld_trusted_key *trusted_keys;
     size_t n_trusted_keys;
+    /* secrets: custom rules, allow rules, limits (docs/policy.md) */
+    ld_policy_secret_rule *secret_rules;
+    size_t n_secret_rules;
+    ld_policy_secret_allow *secret_allow;
+    size_t n_secret_allow;
+    uint64_t secret_max_bytes; /* 0: default (10 MiB) */
+    bool has_secret_skip_binary;
+    bool secret_skip_binary;
 } ld_policy;
 
 /* The embedded default policy (data/default-policy.yaml). */

@@ -341,6 +341,13 @@ static void set_purls(ld_sbom *s)
 int ld_sbom_collect(const char *target, const ld_image_options *opt, ld_sbom *out,
                     ld_image **img_out, ld_error *err)
 {
+    return ld_sbom_collect_with(target, opt, NULL, 0, out, img_out, err);
+}
+
+int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
+                         const ld_analyzer *extra, size_t n_extra, ld_sbom *out,
+                         ld_image **img_out, ld_error *err)
+{
     memset(out, 0, sizeof(*out));
     if (img_out)
         *img_out = NULL;
@@ -361,7 +368,12 @@ int ld_sbom_collect(const char *target, const ld_image_options *opt, ld_sbom *ou
         .max_bytes = max,
     };
 
-    ld_image *img = ld_image_read(target, opt, &an, 1, err);
+    ld_analyzer *all = ld_xcalloc(n_extra + 1, sizeof(*all));
+    all[0] = an;
+    for (size_t i = 0; i < n_extra; i++)
+        all[i + 1] = extra[i];
+    ld_image *img = ld_image_read(target, opt, all, n_extra + 1, err);
+    free(all);
     int rc = 0;
     if (!img) {
         rc = err->code < 0 ? (int)err->code : LD_ERR_GENERIC;
@@ -389,7 +401,8 @@ int ld_sbom_collect(const char *target, const ld_image_options *opt, ld_sbom *ou
         attribute_layers(&c.pkgs, hidden.items, hidden.n, c.seen, c.n_seen, img);
     }
     ld_package_list_clear(&hidden);
-    qsort(c.pkgs.items, c.pkgs.n, sizeof(*c.pkgs.items), cmp_pkg);
+    if (c.pkgs.n > 1) /* items is NULL when nothing was found: qsort must not see it */
+        qsort(c.pkgs.items, c.pkgs.n, sizeof(*c.pkgs.items), cmp_pkg);
     drop_redundant_npm_locks(&c.pkgs);
     out->packages = c.pkgs;
     /* notes about file versions a later layer replaced are not the user's concern */

@@ -21,6 +21,11 @@ typedef struct {
  * attribution (caller frees). Returns 0 or < 0 with err set. */
 int ld_sbom_collect(const char *target, const ld_image_options *opt, ld_sbom *out,
                     ld_image **img_out, ld_error *err);
+/* As ld_sbom_collect, with extra analyzers run in the same read of the image
+ * (image scan: secrets and account files), so the image is read once. */
+int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
+                         const ld_analyzer *extra, size_t n_extra, ld_sbom *out,
+                         ld_image **img_out, ld_error *err);
 void ld_sbom_clear(ld_sbom *s);
 
 #endif

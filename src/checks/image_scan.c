@@ -1,0 +1,302 @@
+/* The single read behind `lockdown image scan`: the SBOM analyzer plus two
+ * analyzers of this file (every file version to the secret scanner; the
+ * account files kept for the checks) run in one ld_image_read through
+ * ld_sbom_collect_with. Afterwards hits are classified as visible, deleted
+ * or overwritten (with the removing layer) and emitted as image.secrets
+ * findings carrying only masked excerpts; then the configuration and
+ * file-system checks run. Not for the CLI (cmd_image.c) or vulnerability
+ * matching (vuln/match.c). */
+#include "checks/image_scan.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/image_checks.h"
+#include "util/cleanup.h"
+#include "util/mem.h"
+
+#define ACCOUNT_MAX_BYTES ((uint64_t)4 << 20)
+#define ACCOUNT_VERSIONS_MAX 256
+
+typedef struct {
+    pthread_mutex_t lock;
+    ld_image_scan_result *res;
+    bool secrets;
+} scan_ctx;
+
+static int account_index(const char *path)
+{
+    if (strcmp(path, "/etc/passwd") == 0)
+        return 0;
+    if (strcmp(path, "/etc/shadow") == 0)
+        return 1;
+    return -1;
+}
+
+static bool secrets_wants(const char *path, uint64_t size, void *vctx)
+{
+    scan_ctx *c = vctx;
+    if (size == 0)
+        return false;
+    if (size > c->res->secret_max_bytes) {
+        pthread_mutex_lock(&c->lock);
+        c->res->files_oversize++;
+        pthread_mutex_unlock(&c->lock);
+        return false;
+    }
+    return true;
+}
+
+static int secrets_file(const char *path, int layer, const uint8_t *data, size_t len, void *vctx,
+                        ld_error *err)
+{
+    scan_ctx *c = vctx;
+    ld_image_scan_result *res = c->res;
+    if (res->skip_binary && ld_secret_looks_binary(data, len)) {
+        pthread_mutex_lock(&c->lock);
+        res->files_binary++;
+        pthread_mutex_unlock(&c->lock);
+        return 0;
+    }
+    ld_secret_hits h = {0};
+    if (ld_secret_scan(res->rules, path, data, len, &h, err) < 0)
+        return -1;
+    pthread_mutex_lock(&c->lock);
+    res->files_scanned++;
+    res->bytes_scanned += len;
+    for (size_t i = 0; i < h.n; i++) {
+        ld_xgrow(&res->secrets, &res->cap_secrets, res->n_secrets + 1, sizeof(*res->secrets));
+        res->secrets[res->n_secrets++] = (ld_image_secret){ld_xstrdup(path), layer, h.v[i]};
+    }
+    pthread_mutex_unlock(&c->lock);
+    ld_secret_hits_clear(&h);
+    return 0;
+}
+
+static bool accounts_wants(const char *path, uint64_t size, void *vctx)
+{
+    (void)vctx;
+    return account_index(path) >= 0 && size <= ACCOUNT_MAX_BYTES;
+}
+
+static int accounts_file(const char *path, int layer, const uint8_t *data, size_t len, void *vctx,
+                         ld_error *err)
+{
+    (void)err;
+    scan_ctx *c = vctx;
+    ld_image_scan_result *res = c->res;
+    pthread_mutex_lock(&c->lock);
+    if (res->n_accounts < ACCOUNT_VERSIONS_MAX) {
+        ld_xgrow(&res->accounts, &res->cap_accounts, res->n_accounts + 1, sizeof(*res->accounts));
+        res->accounts[res->n_accounts++] = (struct ld_image_account_file){
+            account_index(path), layer, ld_xstrndup((const char *)data, len), len};
+    }
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+ld_secret_ruleset *ld_image_scan_rules(const ld_policy *policy, ld_error *err)
+{
+    ld_secret_ruleset *rs = ld_secret_rules_new();
+    if (ld_secret_rules_add_builtin(rs, err) < 0)
+        goto fail;
+    for (size_t i = 0; policy && i < policy->n_secret_rules; i++) {
+        const ld_policy_secret_rule *pr = &policy->secret_rules[i];
+        ld_secret_rule_spec spec = {.id = pr->id,
+                                    .description = pr->description,
+                                    .severity = pr->severity,
+                                    .keywords = &pr->keywords,
+                                    .regex = pr->regex,
+                                    .group = -1};
+        if (ld_secret_rules_add(rs, &spec, err) < 0) {
+            ld_error_wrap(err, "%s:%d", policy->path, pr->line);
+            goto fail;
+        }
+    }
+    for (size_t i = 0; policy && i < policy->n_secret_allow; i++) {
+        const ld_policy_secret_allow *a = &policy->secret_allow[i];
+        if (ld_secret_rules_add_allow(rs, a->id, a->path, a->regex, err) < 0) {
+            ld_error_wrap(err, "%s:%d", policy->path, a->line);
+            goto fail;
+        }
+    }
+    if (ld_secret_rules_compile(rs, err) < 0)
+        goto fail;
+    return rs;
+fail:
+    ld_secret_rules_free(rs);
+    return NULL;
+}
+
+void ld_image_scan_clear(ld_image_scan_result *res)
+{
+    ld_sbom_clear(&res->sbom);
+    ld_image_free(res->img);
+    ld_secret_rules_free(res->rules);
+    for (size_t i = 0; i < res->n_secrets; i++)
+        free(res->secrets[i].path);
+    free(res->secrets);
+    for (size_t i = 0; i < res->n_accounts; i++)
+        free(res->accounts[i].data);
+    free(res->accounts);
+    memset(res, 0, sizeof(*res));
+}
+
+int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
+                       ld_image_scan_result *res, ld_error *err)
+{
+    memset(res, 0, sizeof(*res));
+    const ld_policy *pol = opt->policy;
+    res->secret_max_bytes = opt->secret_max_bytes          ? opt->secret_max_bytes
+                            : pol && pol->secret_max_bytes ? pol->secret_max_bytes
+                                                           : LD_SECRET_DEFAULT_MAX_BYTES;
+    res->skip_binary = pol && pol->has_secret_skip_binary ? pol->secret_skip_binary : true;
+    if (opt->secrets && !(res->rules = ld_image_scan_rules(pol, err)))
+        return err->code < 0 ? (int)err->code : LD_ERR_GENERIC;
+    scan_ctx c = {.res = res, .secrets = opt->secrets};
+    pthread_mutex_init(&c.lock, NULL);
+    ld_analyzer an[2];
+    size_t n = 0;
+    an[n++] = (ld_analyzer){.name = "accounts", .wants = accounts_wants, .file = accounts_file,
+                            .ctx = &c, .max_bytes = ACCOUNT_MAX_BYTES};
+    if (opt->secrets)
+        an[n++] = (ld_analyzer){.name = "secrets", .wants = secrets_wants, .file = secrets_file,
+                                .ctx = &c, .max_bytes = res->secret_max_bytes};
+    /* the reader's cap (0: its default, 64 MiB) must let the secret limit through */
+    ld_image_options io = opt->image;
+    uint64_t cap = io.max_file_bytes ? io.max_file_bytes : (uint64_t)64 << 20;
+    if (cap < res->secret_max_bytes)
+        io.max_file_bytes = res->secret_max_bytes;
+    int rc = ld_sbom_collect_with(target, &io, an, n, &res->sbom, &res->img, err);
+    pthread_mutex_destroy(&c.lock);
+    if (rc < 0) {
+        ld_image_scan_clear(res);
+        return rc;
+    }
+    return 0;
+}
+
+/* The visible version of account file `which`. */
+static ld_image_text_file visible_account(const ld_image_scan_result *res, int which)
+{
+    static const char *const paths[] = {"/etc/passwd", "/etc/shadow"};
+    for (size_t i = 0; i < res->n_accounts; i++) {
+        const struct ld_image_account_file *a = &res->accounts[i];
+        if (a->which == which && ld_image_visible(res->img, paths[which], a->layer))
+            return (ld_image_text_file){a->data, a->len, a->layer};
+    }
+    return (ld_image_text_file){NULL, 0, -1};
+}
+
+static int cmp_secret(const void *va, const void *vb)
+{
+    const ld_image_secret *a = va, *b = vb;
+    int r = strcmp(a->path, b->path);
+    if (!r)
+        r = (a->layer > b->layer) - (a->layer < b->layer);
+    if (!r)
+        r = (a->hit.offset > b->hit.offset) - (a->hit.offset < b->hit.offset);
+    return r;
+}
+
+static const char *layer_digest(const ld_image *img, int layer)
+{
+    if (!img || layer < 0 || (size_t)layer >= ld_image_layer_count(img))
+        return NULL;
+    const ld_layer_info *l = ld_image_layer(img, (size_t)layer);
+    return l->digest ? l->digest : l->diff_id;
+}
+
+static int emit_secret(ld_report *r, const ld_image_facts *f, const ld_image_scan_result *res,
+                       const ld_image_secret *s, ld_error *err)
+{
+    const ld_control *c = ld_catalog_control_for_check(r->catalog, "image.secrets");
+    if (!c)
+        return ld_error_set(err, LD_ERR_GENERIC, "check image.secrets has no control");
+    bool visible = ld_image_visible(res->img, s->path, s->layer);
+    const ld_removed_file *rm = NULL;
+    for (size_t i = 0; !visible && i < ld_image_removed_count(res->img); i++) {
+        const ld_removed_file *x = ld_image_removed(res->img, i);
+        if (x->layer == s->layer && strcmp(x->path, s->path) == 0)
+            rm = x;
+    }
+    ld_finding *fd = ld_finding_new(c, "image.secrets", LD_STATUS_FAIL);
+    fd->severity = s->hit.severity;
+    ld_finding_set_title(fd, s->hit.description);
+    ld_finding_set_target(fd, LD_TARGET_IMAGE, f->target_id, f->target_name);
+    ld_finding_set_location(fd, s->path, s->hit.line);
+    ld_secret_fields *sf = ld_finding_secret(fd);
+    sf->rule_id = ld_xstrdup(s->hit.rule_id);
+    sf->masked = ld_xstrdup(s->hit.masked);
+    sf->line = s->hit.line;
+    sf->layer_digest = ld_xstrdup(layer_digest(res->img, s->layer));
+    if (s->layer >= 0 && (size_t)s->layer < ld_image_layer_count(res->img))
+        sf->layer_created_by =
+            ld_image_history_redact(ld_image_layer(res->img, (size_t)s->layer)->created_by);
+    if (!visible) {
+        sf->overwritten = rm && rm->overwritten;
+        sf->deleted = !sf->overwritten;
+        if (rm)
+            sf->removed_by_layer = ld_xstrdup(layer_digest(res->img, rm->removed_by));
+    }
+    ld_autofree char *ld = ld_image_layer_desc(res->img, s->layer);
+    ld_autofree char *gone = NULL;
+    if (!visible) {
+        ld_autofree char *rd = rm ? ld_image_layer_desc(res->img, rm->removed_by) : NULL;
+        gone = ld_xasprintf("; %s by %s (still in the image's history)",
+                            sf->overwritten ? "overwritten" : "deleted",
+                            rd ? rd : "a later layer");
+    }
+    ld_finding_set_evidence(fd, "%s:%d: %s %s (rule %s) in %s%s", s->path, s->hit.line,
+                            s->hit.description, s->hit.masked, s->hit.rule_id, ld,
+                            gone ? gone : "");
+    return ld_report_emit(r, fd, err);
+}
+
+int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_options *opt,
+                         const ld_image_scan_result *res, ld_error *err)
+{
+    const char *id = ld_image_id(res->img);
+    ld_image_facts f = {
+        .target_id = id ? id : target,
+        .target_name = target,
+        .reference = ld_image_name(res->img),
+        .config_json = ld_image_config_json(res->img),
+        .img = res->img,
+        .passwd = visible_account(res, 0),
+        .shadow = visible_account(res, 1),
+        .trusted_registries = opt->policy ? &opt->policy->trusted_registries : NULL,
+        .rules = res->rules,
+    };
+    /* the tag check wants the name the user gave when it is a reference */
+    if (strncmp(target, "docker:", 7) == 0)
+        f.reference = target;
+    if (opt->config) {
+        if (ld_image_config_checks(r, &f, err) < 0 || ld_image_file_checks(r, &f, err) < 0)
+            return -1;
+    }
+    if (!opt->secrets)
+        return 0;
+    if (res->n_secrets > 1)
+        qsort(res->secrets, res->n_secrets, sizeof(*res->secrets), cmp_secret);
+    for (size_t i = 0; i < res->n_secrets; i++)
+        if (emit_secret(r, &f, res, &res->secrets[i], err) < 0)
+            return -1;
+    if (res->files_oversize)
+        ld_report_note(r,
+                       "secret scan: %llu file%s over %llu bytes not scanned (raise "
+                       "--secret-max-bytes or the policy's secrets.max-file-bytes)",
+                       (unsigned long long)res->files_oversize, res->files_oversize == 1 ? "" : "s",
+                       (unsigned long long)res->secret_max_bytes);
+    if (res->n_secrets)
+        return 0;
+    return ld_image_emit(r, &f, "image.secrets", LD_STATUS_PASS, NULL, err,
+                         "no secrets in %llu file versions (%llu bytes) across %zu layer%s with "
+                         "%zu rules; %llu binary files passed over",
+                         (unsigned long long)res->files_scanned,
+                         (unsigned long long)res->bytes_scanned, ld_image_layer_count(res->img),
+                         ld_image_layer_count(res->img) == 1 ? "" : "s",
+                         ld_secret_rules_count(res->rules),
+                         (unsigned long long)res->files_binary);
+}

@@ -1,0 +1,68 @@
+/* `lockdown image scan`: reads an image once through the SBOM catalogers,
+ * the secret scanner and an account-file reader (one ld_image_read), then
+ * emits the configuration, file-system and secret findings. The CLI adds
+ * vulnerabilities with ld_vuln_scan over the SBOM collected here. Not for
+ * the checks themselves (image_config.c, image_files.c, secrets.c). */
+#ifndef LD_CHECKS_IMAGE_SCAN_H
+#define LD_CHECKS_IMAGE_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "checks/secrets.h"
+#include "core/error.h"
+#include "core/policy.h"
+#include "core/report.h"
+#include "image/image.h"
+#include "sbom/sbom.h"
+
+typedef struct {
+    bool config;               /* configuration and file-system checks */
+    bool secrets;              /* secret scan of every file version in every layer */
+    uint64_t secret_max_bytes; /* 0: the policy's, else LD_SECRET_DEFAULT_MAX_BYTES */
+    const ld_policy *policy;   /* trusted registries, secret rules and limits; may be NULL */
+    ld_image_options image;
+} ld_image_scan_options;
+
+/* A secret found in one version of one file (the secret itself is not kept). */
+typedef struct {
+    char *path;
+    int layer; /* -1 for dir: */
+    ld_secret_hit hit;
+} ld_image_secret;
+
+typedef struct {
+    ld_sbom sbom;
+    ld_image *img;
+    ld_secret_ruleset *rules;
+    ld_image_secret *secrets;
+    size_t n_secrets, cap_secrets;
+    /* versions of /etc/passwd and /etc/shadow (all layers; the visible one is used) */
+    struct ld_image_account_file {
+        int which; /* 0 passwd, 1 shadow */
+        int layer;
+        char *data;
+        size_t len;
+    } *accounts;
+    size_t n_accounts, cap_accounts;
+    uint64_t secret_max_bytes;
+    bool skip_binary;
+    uint64_t files_scanned, bytes_scanned, files_binary, files_oversize;
+} ld_image_scan_result;
+
+/* Reads target once. On success res owns the SBOM, the image and the hits
+ * (free with ld_image_scan_clear); on failure res is cleared and err names
+ * the target. */
+int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
+                       ld_image_scan_result *res, ld_error *err);
+/* Emits the selected checks' findings for a read result into r (sorts the
+ * secret hits in place by file, layer and offset first). */
+int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_options *opt,
+                         const ld_image_scan_result *res, ld_error *err);
+void ld_image_scan_clear(ld_image_scan_result *res);
+
+/* The rule set a scan uses: built-in rules, then the policy's custom rules
+ * (same id replaces) and allow rules. Caller frees. */
+ld_secret_ruleset *ld_image_scan_rules(const ld_policy *policy, ld_error *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* Internal to the secret scanner (secret_rules.c builds, secrets.c scans):
+ * the compiled rule set and its keyword automaton. Not a public API; use
+ * checks/secrets.h. */
+#ifndef LD_CHECKS_SECRET_RULES_H
+#define LD_CHECKS_SECRET_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "checks/secrets.h"
+
+#define SECRET_MAX_RULES 1024
+#define SECRET_MAX_STATES 65535 /* automaton states fit uint16_t */
+#define SECRET_MAX_KEYWORD 64
+#define SECRET_MAX_WINDOW 65536
+#define SECRET_LINE_MAX 4096 /* bytes searched back/forward for a line end */
+#define SECRET_MATCH_LIMIT 200000
+#define SECRET_DEPTH_LIMIT 5000
+#define SECRET_HEAP_LIMIT_KIB 20480
+
+typedef struct {
+    char *id;
+    char *description;
+    ld_severity severity;
+    ld_strlist keywords;
+    pcre2_code *re;
+    pcre2_code *path_re; /* NULL: every file */
+    int group;
+    double entropy;
+    unsigned window;
+} secret_rule;
+
+typedef struct {
+    char *rule_id;       /* NULL: every rule */
+    pcre2_code *path_re; /* NULL: any path */
+    pcre2_code *re;      /* NULL: any secret */
+} secret_allow;
+
+struct ld_secret_ruleset {
+    secret_rule *rules;
+    size_t n_rules, cap_rules;
+    secret_allow *allow;
+    size_t n_allow, cap_allow;
+    bool compiled;
+    /* automaton over byte classes (bytes in no keyword share class 0,
+     * letters fold to lower case): delta[(state << class_shift) | cls[byte]];
+     * a narrow table stays in cache. out_start/out_n index out_rules. */
+    uint8_t cls[256];
+    unsigned class_shift;
+    uint16_t *delta;
+    uint8_t *has_out;
+    uint32_t *out_start;
+    uint16_t *out_n;
+    uint16_t *out_rules;
+    size_t n_states, n_out;
+    size_t max_keyword; /* longest keyword in bytes */
+    pcre2_match_context *mctx;
+};
+
+#endif

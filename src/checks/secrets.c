@@ -1,0 +1,300 @@
+/* The secret scanner: one pass of the keyword automaton over a file, then
+ * each hit rule's regex on the lines around its keyword (never the whole
+ * file), entropy and allow rules on the captured secret, and a masked
+ * excerpt. The secret bytes are only read here; nothing outside this file
+ * ever holds them. Not for building rule sets (secret_rules.c) or for
+ * reporting (image_scan.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/secret_rules.h"
+#include "util/mem.h"
+
+bool ld_secret_looks_binary(const uint8_t *data, size_t len)
+{
+    return memchr(data, 0, len < LD_SECRET_BINARY_PROBE ? len : LD_SECRET_BINARY_PROBE) != NULL;
+}
+
+void ld_secret_mask(const char *s, size_t n, char out[LD_SECRET_MASK_MAX])
+{
+    size_t show = n >= 16 ? 4 : n >= 8 ? 2 : 0;
+    size_t stars = n - show;
+    if (stars > 16)
+        stars = 16;
+    if (stars < 4)
+        stars = 4;
+    size_t o = 0;
+    for (size_t i = 0; i < show; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[o++] = (c < 0x21 || c > 0x7e) ? '?' : (char)c;
+    }
+    for (size_t i = 0; i < stars && o + 1 < LD_SECRET_MASK_MAX; i++)
+        out[o++] = '*';
+    out[o] = '\0';
+}
+
+void ld_secret_hits_clear(ld_secret_hits *h)
+{
+    free(h->v);
+    memset(h, 0, sizeof(*h));
+}
+
+static double shannon(const uint8_t *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    unsigned counts[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        counts[s[i]]++;
+    double h = 0;
+    for (int i = 0; i < 256; i++)
+        if (counts[i]) {
+            double p = (double)counts[i] / (double)n;
+            h -= p * log2(p);
+        }
+    return h;
+}
+
+static bool re_matches(const pcre2_code *re, const char *s, size_t n, pcre2_match_data *md,
+                       pcre2_match_context *mctx)
+{
+    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, mctx) >= 0;
+}
+
+/* Does an allow rule (path-only ones are handled per file) drop this secret? */
+static bool allowed(const ld_secret_ruleset *rs, const secret_rule *rule, const char *path,
+                    const uint8_t *sec, size_t n, pcre2_match_data *md)
+{
+    for (size_t i = 0; i < rs->n_allow; i++) {
+        const secret_allow *a = &rs->allow[i];
+        if (a->rule_id && strcmp(a->rule_id, rule->id) != 0)
+            continue;
+        if (a->path_re && !re_matches(a->path_re, path, strlen(path), md, rs->mctx))
+            continue;
+        if (a->re && !re_matches(a->re, (const char *)sec, n, md, rs->mctx))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+/* A file covered by an allow rule with a path and nothing else is skipped. */
+static bool path_allowed(const ld_secret_ruleset *rs, const char *path, pcre2_match_data *md)
+{
+    for (size_t i = 0; i < rs->n_allow; i++) {
+        const secret_allow *a = &rs->allow[i];
+        if (!a->rule_id && !a->re && a->path_re &&
+            re_matches(a->path_re, path, strlen(path), md, rs->mctx))
+            return true;
+    }
+    return false;
+}
+
+typedef struct {
+    const ld_secret_ruleset *rs;
+    const char *path;
+    const uint8_t *data;
+    size_t len;
+    pcre2_match_data *md;
+    size_t *scanned_to; /* per rule: end of the last window its regex saw */
+    signed char *active; /* per rule: -1 unknown, 0 path excludes, 1 runs */
+    ld_secret_hits *out;
+    size_t first_hit; /* index in out of this file's first hit */
+} scan_ctx;
+
+static void add_hit(scan_ctx *c, size_t rule, size_t off, size_t n)
+{
+    const secret_rule *r = &c->rs->rules[rule];
+    const uint8_t *sec = c->data + off;
+    if (r->entropy > 0 && shannon(sec, n) < r->entropy)
+        return;
+    if (allowed(c->rs, r, c->path, sec, n, c->md))
+        return;
+    ld_secret_hits *h = c->out;
+    ld_secret_hit *hit = NULL;
+    for (size_t i = c->first_hit; i < h->n && !hit; i++) {
+        if (h->v[i].offset != off)
+            continue;
+        /* one finding per secret: the more specific rule (earlier in the
+         * set: provider rules come before the generic ones) names it */
+        if (h->v[i].rule_index <= rule)
+            return;
+        hit = &h->v[i];
+    }
+    if (!hit) {
+        ld_xgrow(&h->v, &h->cap, h->n + 1, sizeof(*h->v));
+        hit = &h->v[h->n++];
+    }
+    memset(hit, 0, sizeof(*hit));
+    hit->rule_index = rule;
+    hit->rule_id = r->id;
+    hit->description = r->description;
+    hit->severity = r->severity;
+    hit->offset = off;
+    ld_secret_mask((const char *)sec, n, hit->masked);
+}
+
+/* Runs rule's regex over the window around the keyword ending at pos. */
+static void run_rule(scan_ctx *c, size_t rule, size_t pos)
+{
+    const secret_rule *r = &c->rs->rules[rule];
+    if (pos < c->scanned_to[rule])
+        return; /* this line was already searched for this rule */
+    const uint8_t *d = c->data;
+    size_t lo = pos, hi = pos;
+    size_t back = 0;
+    while (lo > 0 && d[lo - 1] != '\n' && back++ < SECRET_LINE_MAX)
+        lo--;
+    const uint8_t *nl = memchr(d + hi, '\n', c->len - hi < SECRET_LINE_MAX ? c->len - hi
+                                                                          : SECRET_LINE_MAX);
+    hi = nl ? (size_t)(nl - d) : (c->len - hi < SECRET_LINE_MAX ? c->len : hi + SECRET_LINE_MAX);
+    lo = lo > r->window ? lo - r->window : 0;
+    hi = c->len - hi > r->window ? hi + r->window : c->len;
+    if (lo < c->scanned_to[rule])
+        lo = c->scanned_to[rule];
+    c->scanned_to[rule] = hi;
+    size_t off = lo;
+    while (off < hi) {
+        int rc = pcre2_match(r->re, (PCRE2_SPTR)d, hi, off, 0, c->md, c->rs->mctx);
+        if (rc < 0)
+            break; /* no match, or a match limit hit on hostile content */
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+        size_t s = ov[0], e = ov[1];
+        if (r->group > 0 && rc > r->group && ov[2 * r->group] != PCRE2_UNSET) {
+            s = ov[2 * r->group];
+            e = ov[2 * r->group + 1];
+        }
+        size_t next = ov[1] > off ? ov[1] : off + 1;
+        if (e > s)
+            add_hit(c, rule, s, e - s); /* reuses the match data */
+        off = next;
+    }
+}
+
+static int cmp_hit(const void *va, const void *vb)
+{
+    const ld_secret_hit *a = va, *b = vb;
+    return (a->offset > b->offset) - (a->offset < b->offset);
+}
+
+/* Keyword hits: (end position, automaton state), in position order. */
+typedef struct {
+    size_t pos;
+    uint32_t state;
+} kw_hit;
+
+typedef struct {
+    kw_hit *v;
+    size_t n, cap;
+} kw_hits;
+
+static void kw_push(kw_hits *h, size_t pos, uint32_t state)
+{
+    ld_xgrow(&h->v, &h->cap, h->n + 1, sizeof(*h->v));
+    h->v[h->n++] = (kw_hit){pos, state};
+}
+
+/* Runs the automaton over data[0..len) as two interleaved streams, so the
+ * two dependent table-lookup chains overlap in the CPU: stream A over
+ * [0, mid), stream B from max_keyword - 1 bytes before mid (so keywords
+ * ending at or after mid are seen whole) keeping hits at or after mid. */
+static void find_keywords(const ld_secret_ruleset *rs, const uint8_t *data, size_t len,
+                          kw_hits *a, kw_hits *b)
+{
+    const uint16_t *delta = rs->delta;
+    const uint8_t *has_out = rs->has_out;
+    const uint8_t *cls = rs->cls;
+    const unsigned shift = rs->class_shift;
+    size_t back = rs->max_keyword ? rs->max_keyword - 1 : 0;
+    size_t mid = len / 2;
+    if (len < 4096 || mid <= back) {
+        uint32_t s = 0;
+        for (size_t i = 0; i < len; i++) {
+            s = delta[((size_t)s << shift) | cls[data[i]]];
+            if (has_out[s])
+                kw_push(a, i, s);
+        }
+        return;
+    }
+    size_t j = mid - back; /* stream B's start; it has more steps than A's mid */
+    uint32_t sa = 0, sb = 0;
+    for (size_t i = 0; i < mid; i++, j++) {
+        sa = delta[((size_t)sa << shift) | cls[data[i]]];
+        sb = delta[((size_t)sb << shift) | cls[data[j]]];
+        if (__builtin_expect(has_out[sa], 0))
+            kw_push(a, i, sa);
+        if (__builtin_expect(has_out[sb], 0) && j >= mid)
+            kw_push(b, j, sb);
+    }
+    for (; j < len; j++) {
+        sb = delta[((size_t)sb << shift) | cls[data[j]]];
+        if (has_out[sb] && j >= mid)
+            kw_push(b, j, sb);
+    }
+}
+
+int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t *data, size_t len,
+                   ld_secret_hits *out, ld_error *err)
+{
+    if (!rs->compiled)
+        return ld_error_set(err, LD_ERR_GENERIC, "secret rules used before compilation");
+    if (len == 0 || rs->n_states == 0)
+        return 0;
+    kw_hits ka = {0}, kb = {0};
+    find_keywords(rs, data, len, &ka, &kb);
+    if (ka.n + kb.n == 0)
+        return 0;
+    scan_ctx c = {.rs = rs, .path = path, .data = data, .len = len, .out = out,
+                  .first_hit = out->n};
+    c.md = pcre2_match_data_create(12, NULL);
+    c.scanned_to = calloc(rs->n_rules, sizeof(*c.scanned_to));
+    c.active = malloc(rs->n_rules);
+    if (!c.md || !c.scanned_to || !c.active) {
+        pcre2_match_data_free(c.md);
+        free(c.scanned_to);
+        free(c.active);
+        free(ka.v);
+        free(kb.v);
+        return ld_error_set(err, LD_ERR_NOMEM, "%s: out of memory scanning for secrets", path);
+    }
+    memset(c.active, -1, rs->n_rules);
+    bool skip = path_allowed(rs, path, c.md);
+    for (size_t h = 0; !skip && h < ka.n + kb.n; h++) {
+        const kw_hit *kh = h < ka.n ? &ka.v[h] : &kb.v[h - ka.n]; /* position order */
+        const uint16_t *o = rs->out_rules + rs->out_start[kh->state];
+        for (uint16_t k = 0; k < rs->out_n[kh->state]; k++) {
+            size_t r = o[k];
+            if (c.active[r] < 0)
+                c.active[r] = !rs->rules[r].path_re ||
+                              re_matches(rs->rules[r].path_re, path, strlen(path), c.md, rs->mctx);
+            if (c.active[r])
+                run_rule(&c, r, kh->pos);
+        }
+    }
+    free(ka.v);
+    free(kb.v);
+    pcre2_match_data_free(c.md);
+    free(c.scanned_to);
+    free(c.active);
+    /* hits of this file by offset; line numbers in one pass */
+    size_t n = out->n - c.first_hit;
+    ld_secret_hit *h = out->v + c.first_hit;
+    if (n > 1)
+        qsort(h, n, sizeof(*h), cmp_hit);
+    size_t pos = 0;
+    int line = 1;
+    for (size_t i = 0; i < n; i++) {
+        while (pos < h[i].offset) {
+            const uint8_t *nl = memchr(data + pos, '\n', h[i].offset - pos);
+            if (!nl) {
+                pos = h[i].offset;
+                break;
+            }
+            line++;
+            pos = (size_t)(nl - data) + 1;
+        }
+        h[i].line = line;
+    }
+    return 0;
+}
