@@ -20,6 +20,7 @@ struct ld_vulndb {
     sqlite3 *sql;
     char *path;
     sqlite3_stmt *q_affected, *q_aliases, *q_refs, *q_ranges, *q_versions;
+    bool in_txn; /* the handle holds one read transaction (see ld_vulndb_open) */
     /* scratch owned per callback */
     char **strs;
     size_t n_strs, cap_strs;
@@ -87,6 +88,8 @@ void ld_vulndb_close(ld_vulndb *db)
     sqlite3_finalize(db->q_refs);
     sqlite3_finalize(db->q_ranges);
     sqlite3_finalize(db->q_versions);
+    if (db->in_txn)
+        sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(db->sql);
     for (size_t i = 0; i < db->n_strs; i++)
         free(db->strs[i]);
@@ -183,6 +186,18 @@ ld_vulndb *ld_vulndb_open(const char *path, ld_error *err)
         ld_vulndb_close(db);
         return NULL;
     }
+    /* A scan makes thousands of small lookups: map the file, keep a larger
+     * page cache, and hold one read transaction for the handle's life so
+     * each statement does not take and drop the shared lock again (the
+     * builder writes a new file and renames it, so it never waits on us). */
+    if (sqlite3_exec(db->sql,
+                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; BEGIN DEFERRED",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        sql_err(db, err, "starting the read transaction");
+        ld_vulndb_close(db);
+        return NULL;
+    }
+    db->in_txn = true;
     return db;
 }
 
