@@ -51,7 +51,7 @@ _lockdown()
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "audit --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "$common --all --docker-host --host-root" -- "$cur"))
+                COMPREPLY=($(compgen -W "$common --all --images --docker-host --host-root" -- "$cur"))
             fi ;;
         dockerfile)
             if [ "$COMP_CWORD" -eq 2 ]; then

@@ -300,3 +300,41 @@ int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_o
                          ld_secret_rules_count(res->rules),
                          (unsigned long long)res->files_binary);
 }
+
+/* The reference to read an engine image by: its first real tag (so the tag
+ * checks see it), else its id. Caller frees. */
+static char *engine_image_ref(const json_t *image)
+{
+    const json_t *tags = json_object_get(image, "RepoTags");
+    size_t i;
+    const json_t *t;
+    json_array_foreach(tags, i, t)
+    {
+        const char *tag = json_string_value(t);
+        if (tag && tag[0] && strcmp(tag, "<none>:<none>") != 0)
+            return ld_xasprintf("docker:%s", tag);
+    }
+    const char *id = json_string_value(json_object_get(image, "Id"));
+    return id && id[0] ? ld_xasprintf("docker:%s", id) : NULL;
+}
+
+int ld_image_scan_engine_image(ld_report *r, const json_t *image, void *ctx, ld_error *err)
+{
+    ld_image_scan_engine_ctx *c = ctx;
+    char *target = engine_image_ref(image);
+    if (!target)
+        return 0;
+    ld_image_scan_result res = {0};
+    ld_error read_err = LD_ERROR_INIT;
+    int rc = 0;
+    if (ld_image_scan_read(target, &c->scan, &res, &read_err) < 0) {
+        ld_report_note(r, "image %s not checked: %s", target + strlen("docker:"), read_err.msg);
+        c->failed++;
+    } else {
+        rc = ld_image_scan_report(r, target, &c->scan, &res, err);
+        c->scanned++;
+    }
+    ld_image_scan_clear(&res);
+    free(target);
+    return rc;
+}

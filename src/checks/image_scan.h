@@ -12,6 +12,8 @@
 #include "checks/secrets.h"
 #include "core/error.h"
 #include "core/policy.h"
+#include <jansson.h>
+
 #include "core/report.h"
 #include "image/image.h"
 #include "sbom/sbom.h"
@@ -60,6 +62,20 @@ int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
 int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_options *opt,
                          const ld_image_scan_result *res, ld_error *err);
 void ld_image_scan_clear(ld_image_scan_result *res);
+
+/* Context of ld_image_scan_engine_image: which checks, the policy, and the
+ * engine the images are streamed from. */
+typedef struct {
+    ld_image_scan_options scan; /* scan.image.docker_host names the engine */
+    size_t scanned, failed;     /* counts, for the caller's notes */
+} ld_image_scan_engine_ctx;
+
+/* Hook for the docker audit (ld_docker_audit_options.image_hook): reads one
+ * local image (an /images/json entry) from the engine as docker:REF and emits
+ * the selected image checks (CIS Docker section 4). An image that cannot be
+ * read becomes a report note, not an error, so one bad image does not stop
+ * the audit. ctx is an ld_image_scan_engine_ctx. */
+int ld_image_scan_engine_image(ld_report *r, const json_t *image, void *ctx, ld_error *err);
 
 /* The rule set a scan uses: built-in rules, then the policy's custom rules
  * (same id replaces) and allow rules. Caller frees. */

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "docker/audit.h"
 #include "docker/engine.h"
+#include "checks/image_scan.h"
 #include "host/host_os.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -20,14 +21,16 @@ typedef struct {
     const char *host_root;
     const char *docker_host;
     bool all;
+    bool images;
 } docker_args;
 
-enum { OPT_HOST_ROOT = 0x2300, OPT_DOCKER_HOST, OPT_ALL };
+enum { OPT_HOST_ROOT = 0x2300, OPT_DOCKER_HOST, OPT_ALL, OPT_IMAGES };
 
 static const struct option docker_opts[] = {
     {"host-root", required_argument, NULL, OPT_HOST_ROOT},
     {"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
     {"all", no_argument, NULL, OPT_ALL},
+    {"images", no_argument, NULL, OPT_IMAGES},
     {NULL, 0, NULL, 0},
 };
 
@@ -38,6 +41,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_HOST_ROOT: a->host_root = arg; return 0;
     case OPT_DOCKER_HOST: a->docker_host = arg; return 0;
     case OPT_ALL: a->all = true; return 0;
+    case OPT_IMAGES: a->images = true; return 0;
     default: return 1;
     }
 }
@@ -58,8 +62,8 @@ static void usage_docker(FILE *f)
 
 static void usage_audit(void)
 {
-    printf("Usage: lockdown docker audit [--all] [--docker-host URL] [--host-root DIR] "
-           "[options]\n"
+    printf("Usage: lockdown docker audit [--all] [--images] [--docker-host URL] [--host-root DIR]\n"
+           "                             [options]\n"
            "\n"
            "Audits a live Docker engine against the CIS Docker Benchmark (v1.6 ids) and NIST\n"
            "SP 800-190: the daemon as /info and /version report it, its effective configuration\n"
@@ -71,6 +75,9 @@ static void usage_audit(void)
            "\n"
            "Options:\n"
            "      --all              also audit created, exited and paused containers\n"
+           "      --images           also stream every local image from the engine through the\n"
+           "                         image checks (configuration, file system and secrets: CIS\n"
+           "                         section 4); an image that cannot be read becomes a note\n"
            "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
            "                         (default $DOCKER_HOST, else /var/run/docker.sock, then the\n"
            "                         rootless $XDG_RUNTIME_DIR/docker.sock and Podman's socket;\n"
@@ -122,11 +129,17 @@ static int run_audit(cli_session *s, const docker_args *a)
     }
     for (size_t i = 0; i < snap.notes.n; i++)
         ld_report_note(r, "%s", snap.notes.v[i]);
+    ld_image_scan_engine_ctx images = {
+        .scan = {.config = true, .secrets = true, .policy = s->policy},
+    };
+    images.scan.image.docker_host = a->docker_host;
     ld_docker_audit_options o = {
         .host_root = a->host_root,
         .host_name = host,
         .all = a->all,
         .snapshot = &snap,
+        .image_hook = a->images ? ld_image_scan_engine_image : NULL,
+        .image_ctx = &images,
         .progress = on_progress,
         .progress_ctx = s,
     };
