@@ -8,7 +8,7 @@
 # seeds in the repository stay as committed.
 #
 # Usage: tests/fuzz/run.sh [SECONDS]
-#   LOCKDOWN_FUZZ_BUILD=DIR   build directory (default: $TMPDIR/lockdown-fuzz)
+#   LOCKDOWN_FUZZ_BUILD=DIR   build directory (default: build-fuzz/ in the source tree)
 set -euo pipefail
 
 secs=${1:-30}
@@ -24,7 +24,7 @@ command -v clang >/dev/null || {
 }
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
-build=${LOCKDOWN_FUZZ_BUILD:-${TMPDIR:-/tmp}/lockdown-fuzz}
+build=${LOCKDOWN_FUZZ_BUILD:-$src/build-fuzz}
 gen=()
 command -v ninja >/dev/null && gen=(-G Ninja)
 
