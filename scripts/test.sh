@@ -12,7 +12,7 @@
 # With CI=true the engine and the images are required.
 #
 # Env: LOCKDOWN_CTEST_JOBS (default: nproc), LOCKDOWN_SKIP_ASAN=1 (local only),
-#      LOCKDOWN_FUZZ_SECONDS (per fuzz target, default 4; 0 skips locally),
+#      LOCKDOWN_FUZZ_RUNS (inputs per fuzz target, default 5000; 0 skips locally),
 #      CTEST_ARGS (extra ctest arguments, e.g. "-R e2e/").
 set -euo pipefail
 
@@ -119,13 +119,15 @@ else
 fi
 
 # ---- fuzz smoke ----------------------------------------------------------------
-# Every libFuzzer target (one per parser) runs a few seconds over its seed
-# corpus, so a parser change that crashes on known-hostile input fails here.
-# LOCKDOWN_FUZZ_SECONDS=0 skips it (local only); tests/fuzz/run.sh 60 for more.
-fuzz_secs=${LOCKDOWN_FUZZ_SECONDS:-4}
-if ((fuzz_secs > 0)) || ((in_ci)); then
-  ((fuzz_secs > 0)) || fuzz_secs=4
-  phase "fuzz smoke (${fuzz_secs} s per target)" bash tests/fuzz/run.sh "$fuzz_secs" || true
+# Every libFuzzer target (one per parser) replays its seed corpus (which keeps
+# every input that once crashed) and then a fixed, seeded run of inputs, so a
+# parser change that crashes on known-hostile input fails here, and the same
+# tree always runs the same inputs. LOCKDOWN_FUZZ_RUNS=0 skips it (local
+# only); tests/fuzz/run.sh 60 fuzzes for real.
+fuzz_runs=${LOCKDOWN_FUZZ_RUNS:-5000}
+if ((fuzz_runs > 0)) || ((in_ci)); then
+  ((fuzz_runs > 0)) || fuzz_runs=5000
+  phase "fuzz smoke (seed 1, ${fuzz_runs} inputs per target)" bash tests/fuzz/run.sh --runs "$fuzz_runs" || true
 fi
 
 # ---- summary ------------------------------------------------------------------

@@ -279,6 +279,8 @@ int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t 
     free(c.active);
     /* hits of this file by offset; line numbers in one pass */
     size_t n = out->n - c.first_hit;
+    if (n == 0) /* out->v may still be NULL: no pointer arithmetic on it */
+        return 0;
     ld_secret_hit *h = out->v + c.first_hit;
     if (n > 1)
         qsort(h, n, sizeof(*h), cmp_hit);

@@ -7,17 +7,30 @@
 # BUILD/tests/fuzz/fuzz_NAME FILE). New inputs go to a scratch corpus, so the
 # seeds in the repository stay as committed.
 #
-# Usage: tests/fuzz/run.sh [SECONDS]
+# Usage: tests/fuzz/run.sh [SECONDS]   (default 30)
+#        tests/fuzz/run.sh --runs N  (seed 1, N inputs per target: what CI runs)
 #   LOCKDOWN_FUZZ_BUILD=DIR   build directory (default: build-fuzz/ in the source tree)
 set -euo pipefail
 
-secs=${1:-30}
-case $secs in
-'' | *[!0-9]*)
-    echo "usage: $0 [SECONDS]" >&2
-    exit 2
-    ;;
-esac
+# --runs N: deterministic mode for CI: seed 1 and N inputs per target (after
+# the seeds), so the same tree always runs the same inputs.
+limit=()
+if [ "${1:-}" = "--runs" ]; then
+    runs=${2:-}
+    case $runs in '' | *[!0-9]*) echo "usage: $0 [SECONDS] | --runs N" >&2; exit 2 ;; esac
+    limit=(-seed=1 -runs="$runs")
+    secs="$runs inputs"
+else
+    secs=${1:-30}
+    case $secs in
+    '' | *[!0-9]*)
+        echo "usage: $0 [SECONDS] | --runs N" >&2
+        exit 2
+        ;;
+    esac
+    limit=(-max_total_time="$secs")
+    secs="${secs}s"
+fi
 command -v clang >/dev/null || {
     echo "$0: clang is needed for libFuzzer (apt-get install clang)" >&2
     exit 2
@@ -52,12 +65,12 @@ for t in "${targets[@]}"; do
     log=$scratch/$t.log
     dict=()
     [ -f "$src/tests/fuzz/$t.dict" ] && dict=(-dict="$src/tests/fuzz/$t.dict")
-    if "$build/tests/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    if "$build/tests/fuzz/$t" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$artifacts/$t-" -print_final_stats=1 "${dict[@]}" \
         "$scratch/$name" "$seeds" >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-        echo "ok   $t: ${runs:-?} runs in ${secs}s, $cov"
+        echo "ok   $t: ${runs:-?} runs ($secs), $cov"
     else
         echo "FAIL $t (inputs in $artifacts/):"
         grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -20
