@@ -2,6 +2,7 @@
  * SP 800-190 HOST-01)? Reads os-release under a root without following
  * symlinks out of it. See host_os.h. */
 #include "host/host_os.h"
+#include "host/host_files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,11 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#ifdef SYS_openat2
-#include <linux/openat2.h>
-#endif
 
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -48,81 +45,6 @@ static const char *const container_os_variants[] = {
     NULL,
 };
 
-/* Opens rel (relative, no leading '/') under rootfd for reading, never
- * leaving the root: openat2(RESOLVE_IN_ROOT) where the kernel has it, else a
- * component walk that refuses symlinks (ELOOP). Returns an fd or -errno. */
-static int open_in_root(int rootfd, const char *rel)
-{
-    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-#ifdef SYS_openat2
-    struct open_how how = {
-        .flags = (unsigned long long)flags,
-        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-    };
-    long fd;
-    do
-        fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-    while (fd < 0 && errno == EINTR);
-    if (fd >= 0)
-        return (int)fd;
-    /* ENOSYS: kernel before 5.6; EPERM: a seccomp filter that predates it. */
-    if (errno != ENOSYS && errno != EPERM)
-        return -errno;
-#endif
-    ld_autofree char *copy = ld_xstrdup(rel);
-    ld_autoclose int dir = -1;
-    int at = rootfd;
-    char *save = NULL;
-    char *part = strtok_r(copy, "/", &save);
-    while (part) {
-        char *next = strtok_r(NULL, "/", &save);
-        if (strcmp(part, "..") == 0)
-            return -EPERM;
-        int o = next ? (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : (flags | O_NOFOLLOW);
-        int fd2;
-        do
-            fd2 = openat(at, part, o);
-        while (fd2 < 0 && errno == EINTR);
-        if (fd2 < 0)
-            return -errno;
-        if (dir >= 0)
-            close(dir);
-        dir = fd2;
-        at = fd2;
-        part = next;
-    }
-    return dir >= 0 ? ld_steal_fd(&dir) : -ENOENT;
-}
-
-/* Reads a whole regular file of at most max bytes from fd into a new
- * NUL-terminated buffer (*out, caller frees). Returns 0 or an error. */
-static int read_capped(int fd, const char *name, size_t max, char **out, size_t *len, ld_error *err)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot stat \"%s\"", name);
-    if (!S_ISREG(st.st_mode))
-        return ld_error_set(err, LD_ERR_CORRUPT, "\"%s\" is not a regular file", name);
-    ld_autofree char *buf = ld_xmalloc(max + 2);
-    size_t n = 0;
-    for (;;) {
-        ssize_t got = read(fd, buf + n, max + 1 - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot read \"%s\"", name);
-        if (got == 0)
-            break;
-        n += (size_t)got;
-        if (n > max)
-            return ld_error_set(err, LD_ERR_LIMIT, "\"%s\" is larger than %zu bytes", name, max);
-    }
-    buf[n] = '\0';
-    *len = n;
-    *out = ld_steal_ptr(&buf);
-    return 0;
-}
-
 static char *local_hostname(void)
 {
     char name[HOST_NAME_MAX + 1];
@@ -132,27 +54,13 @@ static char *local_hostname(void)
     return ld_xstrdup(name);
 }
 
-static bool is_root_slash(const char *root)
-{
-    if (!root || !root[0])
-        return true;
-    for (const char *p = root; *p; p++)
-        if (*p != '/')
-            return false;
-    return true;
-}
-
 char *ld_host_name(const char *root)
 {
-    if (is_root_slash(root))
+    if (ld_host_root_is_slash(root))
         return local_hostname();
-    ld_autoclose int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return local_hostname();
-    ld_autoclose int fd = open_in_root(rootfd, "etc/hostname");
     ld_autofree char *buf = NULL;
     size_t len = 0;
-    if (fd < 0 || read_capped(fd, "etc/hostname", HOSTNAME_FILE_MAX, &buf, &len, NULL) < 0)
+    if (ld_host_read_file(root, "/etc/hostname", HOSTNAME_FILE_MAX, &buf, &len, NULL) < 0)
         return local_hostname();
     size_t n = 0;
     while (n < len && n <= HOST_NAME_MAX && buf[n] > ' ' && buf[n] < 0x7f)
@@ -226,31 +134,26 @@ int ld_host_os_check(ld_report *r, const char *root, ld_error *err)
         return ld_error_set_errno(err, LD_ERR_NOT_FOUND, errno, "host root \"%s\"", root);
     ld_autofree char *host = ld_host_name(root);
 
-    static const char *const candidates[] = {"etc/os-release", "usr/lib/os-release"};
-    ld_autoclose int fd = -1;
-    const char *rel = NULL;
-    int first_errno = 0;
-    for (size_t i = 0; i < 2 && fd < 0; i++) {
-        fd = open_in_root(rootfd, candidates[i]);
-        if (fd >= 0)
-            rel = candidates[i];
-        else if (!first_errno || first_errno == ENOENT || first_errno == ELOOP ||
-                 first_errno == ENOTDIR)
-            first_errno = -fd;
-    }
-    if (fd < 0) {
-        ld_autofree char *ev =
-            first_errno == ENOENT || first_errno == ELOOP || first_errno == ENOTDIR
-                ? ld_xasprintf("no etc/os-release or usr/lib/os-release under %s", root)
-                : ld_xasprintf("cannot open os-release under %s: %s", root, strerror(first_errno));
-        return emit(r, host, LD_STATUS_ERROR, NULL, NULL, ev, err);
-    }
-    ld_autofree char *path = ld_xasprintf("/%s", rel);
+    /* os-release(5): /etc/os-release, else /usr/lib/os-release, read inside root */
+    static const char *const candidates[] = {"/etc/os-release", "/usr/lib/os-release"};
     ld_autofree char *buf = NULL;
     size_t len = 0;
+    const char *path = NULL;
     ld_error rerr = LD_ERROR_INIT;
-    if (read_capped(fd, path, LD_OS_RELEASE_MAX, &buf, &len, &rerr) < 0)
-        return emit(r, host, LD_STATUS_ERROR, NULL, path, rerr.msg, err);
+    for (size_t i = 0; i < 2 && !path; i++) {
+        ld_error e = LD_ERROR_INIT;
+        if (ld_host_read_file(root, candidates[i], LD_OS_RELEASE_MAX, &buf, &len, &e) == 0)
+            path = candidates[i];
+        else if (i == 0 || rerr.code == LD_ERR_NOT_FOUND)
+            rerr = e;
+    }
+    if (!path) {
+        ld_autofree char *ev =
+            rerr.code == LD_ERR_NOT_FOUND
+                ? ld_xasprintf("no etc/os-release or usr/lib/os-release under %s", root)
+                : ld_xstrdup(rerr.msg);
+        return emit(r, host, LD_STATUS_ERROR, NULL, NULL, ev, err);
+    }
 
     raw_keys raw = {{NULL}};
     ld_os_release os;
