@@ -1,5 +1,6 @@
 /* CVSS v3.x base score from a vector string (FIRST CVSS v3.1 specification,
- * section 7.1 and Appendix A Roundup). Pure; allocates nothing. */
+ * section 7.1 and Appendix A Roundup), and the qualitative rating. v4.0 is
+ * in cvss4.c. Pure; allocates nothing. */
 #include "vuln/cvss.h"
 
 #include <math.h>
@@ -72,16 +73,6 @@ int ld_cvss3_base_score(const char *vector, double *score, ld_error *err)
         s = roundup(fmin(impact + expl, 10.0));
     *score = s;
     return 0;
-}
-
-int ld_cvss4_base_score(const char *vector, double *score, ld_error *err)
-{
-    (void)score;
-    if (!vector || strncmp(vector, "CVSS:4.0/", 9) != 0)
-        return ld_error_set(err, LD_ERR_INVALID, "cvss vector \"%s\": not a CVSS:4.0 vector",
-                            vector ? vector : "");
-    return ld_error_set(err, LD_ERR_UNSUPPORTED,
-                        "cvss vector \"%s\": CVSS v4.0 scoring is not implemented", vector);
 }
 
 const char *ld_cvss_rating(double score)
