@@ -95,11 +95,23 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Bytes that go out as they are: printable ASCII other than '"' and '\\'. */
+static bool plain_byte(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
 void ld_json_escape(FILE *f, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
+        /* write each run of plain bytes with one call: most text is plain */
+        size_t run = i;
+        while (run < n && plain_byte(s[run]))
+            run++;
+        if (run > i) {
+            fwrite(s + i, 1, run - i, f);
+            i = run;
+            continue;
+        }
         unsigned char c = s[i];
         switch (c) {
         case '"': fputs("\\\"", f); i++; continue;

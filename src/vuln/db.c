@@ -3,6 +3,7 @@
  * ld_vulndb_lookup(), source statistics. The builder is in db_build.c. */
 #include "vuln/db.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -16,14 +17,54 @@
 #include "util/mem.h"
 #include "vuln/db_internal.h"
 
+/* Strings copied out of result rows live in blocks of this size (longer
+ * strings get a block of their own); the blocks are reused by every lookup. */
+#define ARENA_BLOCK 65536
+
+typedef struct strblock {
+    struct strblock *next;
+    size_t used, cap;
+    char data[];
+} strblock;
+
+/* One affected row of the current lookup: its ranges and versions are
+ * slices (first, count) of the handle's shared arrays until they are final. */
+typedef struct {
+    int64_t aff, adv;
+    size_t range_first, n_ranges, version_first, n_versions;
+    ld_vuln_affected a;
+} pending_row;
+
+typedef struct {
+    int64_t aff;
+    size_t row;
+} aff_index;
+
 struct ld_vulndb {
     sqlite3 *sql;
     char *path;
     sqlite3_stmt *q_affected, *q_aliases, *q_refs, *q_ranges, *q_versions;
     bool in_txn; /* the handle holds one read transaction (see ld_vulndb_open) */
-    /* scratch owned per callback */
-    char **strs;
-    size_t n_strs, cap_strs;
+    /* per-lookup scratch, reused from lookup to lookup (no allocation per row) */
+    strblock *blocks, *blocks_tail, *block_cur;
+    pending_row *rows;
+    size_t n_rows, cap_rows;
+    aff_index *by_aff; /* the rows in affected-id order */
+    size_t cap_by_aff;
+    pending_row **order; /* the rows in callback order (advisory id, affected id) */
+    size_t cap_order;
+    ld_vuln_range *ranges;
+    size_t *range_ev; /* index of each range's first event in events */
+    size_t n_ranges, cap_ranges, cap_range_ev;
+    ld_vuln_event *events;
+    size_t n_events, cap_events;
+    const char **versions;
+    size_t n_versions, cap_versions;
+    const char **aliases; /* details of the row in the callback */
+    size_t cap_aliases;
+    ld_vuln_ref *refs;
+    size_t cap_refs;
+    const pending_row *cb_row; /* the row being passed to the callback, or NULL */
 };
 
 static const char *const fix_names[LD_FIX_COUNT] = {
@@ -91,9 +132,19 @@ void ld_vulndb_close(ld_vulndb *db)
     if (db->in_txn)
         sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(db->sql);
-    for (size_t i = 0; i < db->n_strs; i++)
-        free(db->strs[i]);
-    free(db->strs);
+    for (strblock *b = db->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(db->rows);
+    free(db->by_aff);
+    free(db->order);
+    free(db->ranges);
+    free(db->range_ev);
+    free(db->events);
+    free(db->versions);
+    free(db->aliases);
+    free(db->refs);
     free(db->path);
     free(db);
 }
@@ -168,20 +219,23 @@ ld_vulndb *ld_vulndb_open(const char *path, ld_error *err)
         "v.cvss4_vector, v.cvss4_score, v.published, v.modified, v.id "
         "FROM affected a JOIN advisories v ON v.id = a.advisory "
         "WHERE a.ecosystem = ?1 AND a.package = ?2 AND v.withdrawn IS NULL "
-        "ORDER BY v.advisory_id, a.id";
+        "ORDER BY a.id"; /* the index order; by advisory id in C (cmp_callback_order) */
     if (sqlite3_prepare_v3(db->sql, q_aff, -1, SQLITE_PREPARE_PERSISTENT, &db->q_affected, NULL) ||
         sqlite3_prepare_v3(db->sql, "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY rowid",
                            -1, SQLITE_PREPARE_PERSISTENT, &db->q_aliases, NULL) ||
         sqlite3_prepare_v3(db->sql, "SELECT type, url FROM refs WHERE advisory = ?1 ORDER BY rowid",
                            -1, SQLITE_PREPARE_PERSISTENT, &db->q_refs, NULL) ||
         sqlite3_prepare_v3(db->sql,
-                           "SELECT r.id, r.type, e.kind, e.version FROM ranges r "
-                           "LEFT JOIN events e ON e.range = r.id WHERE r.affected = ?1 "
-                           "ORDER BY r.id, e.seq",
+                           "SELECT a.id, r.id, r.type, e.kind, e.version FROM affected a "
+                           "JOIN ranges r ON r.affected = a.id "
+                           "LEFT JOIN events e ON e.range = r.id "
+                           "WHERE a.ecosystem = ?1 AND a.package = ?2 ORDER BY a.id, r.id, e.seq",
                            -1, SQLITE_PREPARE_PERSISTENT, &db->q_ranges, NULL) ||
         sqlite3_prepare_v3(db->sql,
-                           "SELECT version FROM versions WHERE affected = ?1 ORDER BY rowid", -1,
-                           SQLITE_PREPARE_PERSISTENT, &db->q_versions, NULL)) {
+                           "SELECT a.id, v.version FROM affected a "
+                           "JOIN versions v ON v.affected = a.id "
+                           "WHERE a.ecosystem = ?1 AND a.package = ?2 ORDER BY a.id, v.rowid",
+                           -1, SQLITE_PREPARE_PERSISTENT, &db->q_versions, NULL)) {
         sql_err(db, err, "preparing queries");
         ld_vulndb_close(db);
         return NULL;
@@ -220,23 +274,44 @@ int ld_vulndb_built_at(ld_vulndb *db, time_t *out)
     return 0;
 }
 
-/* Copies a column into the per-callback scratch list; NULL stays NULL. */
+/* Copies a column into the lookup's string arena; NULL stays NULL. The copy
+ * lives until the next lookup starts (arena_reset) or the handle closes. */
 static const char *keep(ld_vulndb *db, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     if (!t)
         return NULL;
-    ld_xgrow(&db->strs, &db->cap_strs, db->n_strs + 1, sizeof(char *));
-    char *s = ld_xstrdup((const char *)t);
-    db->strs[db->n_strs++] = s;
+    size_t n = (size_t)sqlite3_column_bytes(st, col) + 1; /* with sqlite's terminator */
+    strblock *b = db->block_cur;
+    while (b && b->cap - b->used < n) {
+        b = b->next;
+        if (b)
+            b->used = 0;
+    }
+    if (!b) {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = ld_xmalloc(sizeof(*b) + cap);
+        b->next = NULL;
+        b->used = 0;
+        b->cap = cap;
+        if (db->blocks_tail)
+            db->blocks_tail->next = b;
+        else
+            db->blocks = b;
+        db->blocks_tail = b;
+    }
+    db->block_cur = b;
+    char *s = b->data + b->used;
+    memcpy(s, t, n);
+    b->used += n;
     return s;
 }
 
-static void scratch_clear(ld_vulndb *db)
+static void arena_reset(ld_vulndb *db)
 {
-    for (size_t i = 0; i < db->n_strs; i++)
-        free(db->strs[i]);
-    db->n_strs = 0;
+    db->block_cur = db->blocks;
+    if (db->blocks)
+        db->blocks->used = 0;
 }
 
 static ld_range_type range_type_of(const char *s)
@@ -259,113 +334,195 @@ static ld_event_kind event_kind_of(const char *s)
     return LD_EVENT_INTRODUCED;
 }
 
-/* Fills the list parts of *a for affected row aff / advisory adv. The
- * arrays are returned through the out pointers (caller frees them; the
- * strings live in the scratch list). */
-static int load_lists(ld_vulndb *db, int64_t aff, int64_t adv, ld_vuln_affected *a,
-                      const char ***aliases, ld_vuln_ref **refs, ld_vuln_range **ranges,
-                      ld_vuln_event **events, const char ***versions, ld_error *err)
+/* Binds (ecosystem, package) to a per-package statement. */
+static void bind_package(sqlite3_stmt *q, const char *ecosystem, const char *package)
 {
-    size_t cap = 0;
-    int rc;
-    sqlite3_reset(db->q_aliases);
-    sqlite3_bind_int64(db->q_aliases, 1, adv);
-    while ((rc = sqlite3_step(db->q_aliases)) == SQLITE_ROW) {
-        ld_xgrow(aliases, &cap, a->n_aliases + 1, sizeof(char *));
-        (*aliases)[a->n_aliases++] = keep(db, db->q_aliases, 0);
-    }
-    if (rc != SQLITE_DONE)
-        return sql_err(db, err, "reading aliases");
-    a->aliases = *aliases;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, ecosystem, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, package, -1, SQLITE_STATIC);
+}
 
-    cap = 0;
-    sqlite3_reset(db->q_refs);
-    sqlite3_bind_int64(db->q_refs, 1, adv);
-    while ((rc = sqlite3_step(db->q_refs)) == SQLITE_ROW) {
-        ld_xgrow(refs, &cap, a->n_refs + 1, sizeof(ld_vuln_ref));
-        const char *t = keep(db, db->q_refs, 0);
-        (*refs)[a->n_refs].type = t ? t : "WEB";
-        (*refs)[a->n_refs].url = keep(db, db->q_refs, 1);
-        if ((*refs)[a->n_refs].url)
-            a->n_refs++;
-    }
-    if (rc != SQLITE_DONE)
-        return sql_err(db, err, "reading references");
-    a->refs = *refs;
+static int cmp_aff(const void *x, const void *y)
+{
+    int64_t a = ((const aff_index *)x)->aff, b = ((const aff_index *)y)->aff;
+    return a < b ? -1 : a > b;
+}
 
-    /* ranges and events in one pass; event arrays are slices of *events */
-    size_t rcap = 0, ecap = 0, n_ev = 0;
+/* Callback order: advisory id (bytewise, as SQLite's BINARY collation;
+ * NULL first), then affected id. Sorting here rather than in SQL spares
+ * each lookup a sorter. */
+static int cmp_callback_order(const void *x, const void *y)
+{
+    const pending_row *a = *(pending_row *const *)x, *b = *(pending_row *const *)y;
+    if (!a->a.id != !b->a.id)
+        return a->a.id ? 1 : -1;
+    int c = a->a.id ? strcmp(a->a.id, b->a.id) : 0;
+    if (c)
+        return c;
+    return a->aff < b->aff ? -1 : a->aff > b->aff;
+}
+
+/* Finds the row of affected id aff, walking db->by_aff forward from *k
+ * (the per-package queries return rows in affected-id order). NULL when the
+ * id is not one of the lookup's rows (a withdrawn advisory). */
+static pending_row *row_for(ld_vulndb *db, int64_t aff, size_t *k)
+{
+    while (*k < db->n_rows && db->by_aff[*k].aff < aff)
+        (*k)++;
+    if (*k < db->n_rows && db->by_aff[*k].aff == aff)
+        return &db->rows[db->by_aff[*k].row];
+    return NULL;
+}
+
+/* Loads the ranges, events and explicit versions of every row of the
+ * lookup with one query each (joined on the same (ecosystem, package) key,
+ * ordered by affected id), then points each row's arrays at its slices. */
+static int load_lists(ld_vulndb *db, const char *ecosystem, const char *package, ld_error *err)
+{
+    ld_xgrow(&db->by_aff, &db->cap_by_aff, db->n_rows, sizeof(*db->by_aff));
+    bool sorted = true;
+    for (size_t i = 0; i < db->n_rows; i++) {
+        db->by_aff[i] = (aff_index){db->rows[i].aff, i};
+        if (i > 0 && db->rows[i].aff < db->rows[i - 1].aff)
+            sorted = false;
+    }
+    if (!sorted)
+        qsort(db->by_aff, db->n_rows, sizeof(*db->by_aff), cmp_aff);
+
+    sqlite3_stmt *q = db->q_ranges;
+    bind_package(q, ecosystem, package);
     int64_t cur = -1;
-    size_t *starts = NULL;
-    sqlite3_reset(db->q_ranges);
-    sqlite3_bind_int64(db->q_ranges, 1, aff);
-    while ((rc = sqlite3_step(db->q_ranges)) == SQLITE_ROW) {
-        int64_t rid = sqlite3_column_int64(db->q_ranges, 0);
+    size_t k = 0;
+    pending_row *row = NULL;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t rid = sqlite3_column_int64(q, 1);
         if (rid != cur) {
-            ld_xgrow(ranges, &rcap, a->n_ranges + 1, sizeof(ld_vuln_range));
-            size_t scap = rcap;
-            starts = ld_xrealloc(starts, scap * sizeof(size_t));
-            (*ranges)[a->n_ranges].type =
-                range_type_of((const char *)sqlite3_column_text(db->q_ranges, 1));
-            (*ranges)[a->n_ranges].n_events = 0;
-            starts[a->n_ranges] = n_ev;
-            a->n_ranges++;
             cur = rid;
+            row = row_for(db, sqlite3_column_int64(q, 0), &k);
+            if (!row)
+                continue;
+            ld_xgrow(&db->ranges, &db->cap_ranges, db->n_ranges + 1, sizeof(*db->ranges));
+            ld_xgrow(&db->range_ev, &db->cap_range_ev, db->n_ranges + 1, sizeof(*db->range_ev));
+            if (row->n_ranges == 0)
+                row->range_first = db->n_ranges;
+            db->ranges[db->n_ranges].type = range_type_of((const char *)sqlite3_column_text(q, 2));
+            db->ranges[db->n_ranges].n_events = 0;
+            db->range_ev[db->n_ranges] = db->n_events;
+            db->n_ranges++;
+            row->n_ranges++;
         }
-        const char *kind = (const char *)sqlite3_column_text(db->q_ranges, 2);
+        if (!row)
+            continue;
+        const char *kind = (const char *)sqlite3_column_text(q, 3);
         if (!kind)
             continue;
-        ld_xgrow(events, &ecap, n_ev + 1, sizeof(ld_vuln_event));
-        (*events)[n_ev].kind = event_kind_of(kind);
-        const char *ver = keep(db, db->q_ranges, 3);
-        (*events)[n_ev].version = ver ? ver : "";
-        n_ev++;
-        (*ranges)[a->n_ranges - 1].n_events++;
+        ld_xgrow(&db->events, &db->cap_events, db->n_events + 1, sizeof(*db->events));
+        db->events[db->n_events].kind = event_kind_of(kind);
+        const char *ver = keep(db, q, 4);
+        db->events[db->n_events].version = ver ? ver : "";
+        db->n_events++;
+        db->ranges[db->n_ranges - 1].n_events++;
     }
-    for (size_t i = 0; i < a->n_ranges; i++)
-        (*ranges)[i].events = *events ? *events + starts[i] : NULL;
-    free(starts);
+    sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return sql_err(db, err, "reading ranges");
-    a->ranges = *ranges;
 
-    cap = 0;
-    sqlite3_reset(db->q_versions);
-    sqlite3_bind_int64(db->q_versions, 1, aff);
-    while ((rc = sqlite3_step(db->q_versions)) == SQLITE_ROW) {
-        ld_xgrow(versions, &cap, a->n_versions + 1, sizeof(char *));
-        (*versions)[a->n_versions++] = keep(db, db->q_versions, 0);
+    q = db->q_versions;
+    bind_package(q, ecosystem, package);
+    k = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        row = row_for(db, sqlite3_column_int64(q, 0), &k);
+        if (!row)
+            continue;
+        ld_xgrow(&db->versions, &db->cap_versions, db->n_versions + 1, sizeof(*db->versions));
+        if (row->n_versions == 0)
+            row->version_first = db->n_versions;
+        db->versions[db->n_versions++] = keep(db, q, 1);
+        row->n_versions++;
     }
+    sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return sql_err(db, err, "reading versions");
-    a->versions = *versions;
+
+    /* the arrays are final: resolve the slices into pointers */
+    for (size_t i = 0; i < db->n_ranges; i++)
+        db->ranges[i].events = db->events ? db->events + db->range_ev[i] : NULL;
+    for (size_t i = 0; i < db->n_rows; i++) {
+        pending_row *r = &db->rows[i];
+        r->a.ranges = r->n_ranges ? db->ranges + r->range_first : NULL;
+        r->a.n_ranges = r->n_ranges;
+        r->a.versions = r->n_versions ? db->versions + r->version_first : NULL;
+        r->a.n_versions = r->n_versions;
+    }
     return 0;
 }
 
-/* One affected row, read fully before the callback runs. */
-typedef struct {
-    int64_t aff, adv;
-    ld_vuln_affected a;
-} pending_row;
+int ld_vulndb_details(ld_vulndb *db, const ld_vuln_affected *a, ld_vuln_details *out, ld_error *err)
+{
+    assert(db->cb_row && &db->cb_row->a == a);
+    (void)a;
+    int64_t adv = db->cb_row->adv;
+    memset(out, 0, sizeof(*out));
+    int rc;
+    sqlite3_stmt *q = db->q_aliases;
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, adv);
+    size_t n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        ld_xgrow(&db->aliases, &db->cap_aliases, n + 1, sizeof(*db->aliases));
+        db->aliases[n++] = keep(db, q, 0);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sql_err(db, err, "reading aliases");
+    out->aliases = n ? db->aliases : NULL;
+    out->n_aliases = n;
+
+    q = db->q_refs;
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, adv);
+    n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *url = sqlite3_column_text(q, 1);
+        if (!url)
+            continue;
+        ld_xgrow(&db->refs, &db->cap_refs, n + 1, sizeof(*db->refs));
+        const char *t = keep(db, q, 0);
+        db->refs[n].type = t ? t : "WEB";
+        db->refs[n].url = keep(db, q, 1);
+        n++;
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sql_err(db, err, "reading references");
+    out->refs = n ? db->refs : NULL;
+    out->n_refs = n;
+    return 0;
+}
 
 int ld_vulndb_lookup(ld_vulndb *db, const char *ecosystem, const char *package,
                      ld_vuln_affected_cb cb, void *ctx, ld_error *err)
 {
+    return ld_vulndb_lookup_ex(db, ecosystem, package, 0, cb, ctx, err);
+}
+
+int ld_vulndb_lookup_ex(ld_vulndb *db, const char *ecosystem, const char *package, unsigned flags,
+                        ld_vuln_affected_cb cb, void *ctx, ld_error *err)
+{
     char *norm = NULL;
     if (strcmp(ecosystem, "PyPI") == 0)
         norm = ldb_pypi_normalise(package);
-    /* Collect the rows first, then load their lists and call back. */
-    pending_row *rows = NULL;
-    size_t n = 0, cap = 0;
-    scratch_clear(db);
+    const char *key = norm ? norm : package;
+    /* Collect the rows first, then their lists, then call back. */
+    arena_reset(db);
+    db->n_rows = db->n_ranges = db->n_events = db->n_versions = 0;
     sqlite3_stmt *q = db->q_affected;
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, ecosystem, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, norm ? norm : package, -1, SQLITE_TRANSIENT);
+    bind_package(q, ecosystem, key);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        ld_xgrow(&rows, &cap, n + 1, sizeof(*rows));
-        pending_row *r = &rows[n++];
+        ld_xgrow(&db->rows, &db->cap_rows, db->n_rows + 1, sizeof(*db->rows));
+        pending_row *r = &db->rows[db->n_rows++];
         memset(r, 0, sizeof(*r));
         r->aff = sqlite3_column_int64(q, 0);
         r->adv = sqlite3_column_int64(q, 17);
@@ -391,27 +548,32 @@ int ld_vulndb_lookup(ld_vulndb *db, const char *ecosystem, const char *package,
         a->modified = keep(db, q, 16);
     }
     sqlite3_reset(q);
-    free(norm);
     int ret = 0;
     if (rc != SQLITE_DONE)
         ret = sql_err(db, err, "looking up a package");
-    /* the scratch strings of the rows must survive the list loads below */
-    for (size_t i = 0; i < n && ret == 0; i++) {
-        const char **aliases = NULL, **versions = NULL;
-        ld_vuln_ref *refs = NULL;
-        ld_vuln_range *ranges = NULL;
-        ld_vuln_event *events = NULL;
-        ret = load_lists(db, rows[i].aff, rows[i].adv, &rows[i].a, &aliases, &refs, &ranges,
-                         &events, &versions, err);
+    if (ret == 0 && db->n_rows > 0)
+        ret = load_lists(db, ecosystem, key, err);
+    free(norm);
+    ld_xgrow(&db->order, &db->cap_order, db->n_rows, sizeof(*db->order));
+    for (size_t i = 0; i < db->n_rows; i++)
+        db->order[i] = &db->rows[i];
+    if (db->n_rows > 1)
+        qsort(db->order, db->n_rows, sizeof(*db->order), cmp_callback_order);
+    for (size_t i = 0; i < db->n_rows && ret == 0; i++) {
+        ld_vuln_affected *a = &db->order[i]->a;
+        db->cb_row = db->order[i];
+        if (!(flags & LD_VULNDB_LAZY_DETAILS)) {
+            ld_vuln_details d;
+            ret = ld_vulndb_details(db, a, &d, err);
+            a->aliases = d.aliases;
+            a->n_aliases = d.n_aliases;
+            a->refs = d.refs;
+            a->n_refs = d.n_refs;
+        }
         if (ret == 0)
-            ret = cb(&rows[i].a, ctx);
-        free(aliases);
-        free(refs);
-        free(ranges);
-        free(events);
-        free(versions);
+            ret = cb(a, ctx);
+        db->cb_row = NULL;
     }
-    free(rows);
     /* the strings stay until the next lookup or close */
     return ret;
 }

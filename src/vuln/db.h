@@ -110,11 +110,14 @@ typedef struct {
 
 /* One affected entry of one advisory for the looked-up (ecosystem, package).
  * Every pointer is owned by the database handle and valid only during the
- * callback; copy what you keep. Optional strings are NULL when absent. */
+ * callback; copy what you keep. Optional strings are NULL when absent. With
+ * LD_VULNDB_LAZY_DETAILS the advisory's aliases and references are left
+ * empty (most rows do not match the installed version): ask
+ * ld_vulndb_details() for the rows that need them. */
 typedef struct {
     const char *source;         /* feed: "osv-npm", "debian-tracker", "alpine-v3.19-main", ... */
     const char *id;             /* advisory id as published: CVE-..., GHSA-..., DSA-... */
-    const char *const *aliases; /* other ids */
+    const char *const *aliases; /* other ids (see LD_VULNDB_LAZY_DETAILS) */
     size_t n_aliases;
     const char *summary;  /* title / one-line summary (Debian: description) */
     const char *details;  /* long description; may be NULL */
@@ -138,6 +141,14 @@ typedef struct {
     size_t n_versions;
 } ld_vuln_affected;
 
+/* The advisory-level lists of an affected row, loaded on request. */
+typedef struct {
+    const char *const *aliases; /* other ids, in feed order */
+    size_t n_aliases;
+    const ld_vuln_ref *refs; /* references with a URL, in feed order */
+    size_t n_refs;
+} ld_vuln_details;
+
 /* Return 0 to continue, non-zero to stop the lookup (that value is
  * returned by ld_vulndb_lookup). */
 typedef int (*ld_vuln_affected_cb)(const ld_vuln_affected *a, void *ctx);
@@ -148,11 +159,33 @@ typedef int (*ld_vuln_affected_cb)(const ld_vuln_affected *a, void *ctx);
  * "PyPI", "Go", "crates.io", ...), matched exactly; package exactly as well
  * except for PyPI, where names are compared in PEP 503 normalised form.
  * Withdrawn advisories are skipped; "not-affected" rows are never stored.
- * Prepared statements are cached in the handle and reused. cb must not call
- * ld_vulndb_lookup() on the same handle. Returns 0 (also when nothing matched), cb's non-zero
+ * Three queries per call whatever the number of rows (rows; ranges with
+ * their events; explicit versions) plus two per row for aliases and
+ * references (none with LD_VULNDB_LAZY_DETAILS), on statements prepared once;
+ * strings are copied into a per-handle arena reused by the next call. cb may
+ * call ld_vulndb_details() but must not call ld_vulndb_lookup() on the same
+ * handle. Returns 0 (also when nothing matched), cb's non-zero
  * value, or a negative ld_errcode with err filled. */
 int ld_vulndb_lookup(ld_vulndb *db, const char *ecosystem, const char *package,
                      ld_vuln_affected_cb cb, void *ctx, ld_error *err);
+
+/* Flags of ld_vulndb_lookup_ex(). */
+#define LD_VULNDB_LAZY_DETAILS 0x1u /* leave aliases and refs empty (ld_vulndb_details) */
+
+/* ld_vulndb_lookup() with flags (0: the same as ld_vulndb_lookup). With
+ * LD_VULNDB_LAZY_DETAILS the two queries per row for aliases and references
+ * are skipped; the matcher asks for them only for rows that match. */
+int ld_vulndb_lookup_ex(ld_vulndb *db, const char *ecosystem, const char *package, unsigned flags,
+                        ld_vuln_affected_cb cb, void *ctx, ld_error *err);
+
+/* Loads the aliases and references of a's advisory into *out (two indexed
+ * queries). Only from inside an ld_vulndb_lookup() callback, for the row a
+ * that callback received (asserted). The arrays are owned by the handle and
+ * valid until the callback returns or the next ld_vulndb_details() call; the
+ * strings until the callback returns. Returns 0 or a negative ld_errcode with
+ * err filled (*out then empty or partial: do not use it). */
+int ld_vulndb_details(ld_vulndb *db, const ld_vuln_affected *a, ld_vuln_details *out,
+                      ld_error *err);
 
 /* Per-source statistics for `db status`. */
 typedef struct {

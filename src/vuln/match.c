@@ -10,6 +10,7 @@
 #include "vuln/match.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,8 @@ typedef struct {
 } hit_list;
 
 typedef struct {
+    ld_vulndb *db;
+    ld_error *err; /* filled when the callback fails (ld_vulndb_details) */
     const ld_package *pkg;
     const char *version; /* the version compared (source version for OS packages) */
     hit_list *hits;
@@ -75,12 +78,112 @@ static void hits_clear(hit_list *l)
     l->n = 0;
 }
 
-static bool hit_has_any(const hit *h, const ld_vuln_affected *a)
+static char *xstrdup_opt(const char *s)
+{
+    return s ? ld_xstrdup(s) : NULL;
+}
+
+static void strlist_copy(ld_strlist *dst, const ld_strlist *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        ld_strlist_push(dst, src->v[i]);
+}
+
+/* A deep copy of h into *dst (zeroed by the caller). */
+static void hit_copy(hit *dst, const hit *h)
+{
+    strlist_copy(&dst->ids, &h->ids);
+    strlist_copy(&dst->fixed, &h->fixed);
+    dst->fix_status = h->fix_status;
+    dst->severity_text = xstrdup_opt(h->severity_text);
+    dst->severity_feed = xstrdup_opt(h->severity_feed);
+    dst->cvss3_vector = xstrdup_opt(h->cvss3_vector);
+    dst->cvss4_vector = xstrdup_opt(h->cvss4_vector);
+    dst->cvss3 = h->cvss3;
+    dst->cvss4 = h->cvss4;
+    dst->summary = xstrdup_opt(h->summary);
+    strlist_copy(&dst->refs, &h->refs);
+}
+
+/* The hits of one question asked of the database: binary packages built
+ * from one source package (libc6, libc-bin, libc-dev-bin from glibc) all
+ * look up the same source at the same source version, so the answer is
+ * computed once per scan and replayed for the others. */
+typedef struct {
+    char *key;           /* ecosystem, database ecosystems, lookup name, compared version */
+    hit_list hits;       /* sorted, ready to emit */
+    size_t range_errors; /* entries that could not be evaluated for this key */
+} cache_entry;
+
+typedef struct {
+    cache_entry *v; /* open addressing; key NULL: free slot */
+    size_t n, cap;  /* cap: 0 or a power of two */
+} lookup_cache;
+
+static uint64_t key_hash(const char *k)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of key: its entry, or the free slot where it belongs. */
+static cache_entry *cache_slot(lookup_cache *c, const char *key)
+{
+    size_t i = (size_t)key_hash(key) & (c->cap - 1);
+    while (c->v[i].key && strcmp(c->v[i].key, key) != 0)
+        i = (i + 1) & (c->cap - 1);
+    return &c->v[i];
+}
+
+static cache_entry *cache_find(lookup_cache *c, const char *key)
+{
+    if (!c->cap)
+        return NULL;
+    cache_entry *e = cache_slot(c, key);
+    return e->key ? e : NULL;
+}
+
+/* Adds key (taken) with an empty entry and returns it; key must be absent. */
+static cache_entry *cache_add(lookup_cache *c, char *key)
+{
+    if ((c->n + 1) * 2 > c->cap) {
+        lookup_cache g = {.cap = c->cap ? c->cap * 2 : 64};
+        g.v = ld_xcalloc(g.cap, sizeof(*g.v));
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->v[i].key)
+                *cache_slot(&g, c->v[i].key) = c->v[i];
+        g.n = c->n;
+        free(c->v);
+        *c = g;
+    }
+    cache_entry *e = cache_slot(c, key);
+    memset(e, 0, sizeof(*e));
+    e->key = key;
+    c->n++;
+    return e;
+}
+
+static void cache_clear(lookup_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->v[i].key)
+            continue;
+        free(c->v[i].key);
+        hits_clear(&c->v[i].hits);
+        free(c->v[i].hits.v);
+    }
+    free(c->v);
+    memset(c, 0, sizeof(*c));
+}
+
+static bool hit_has_any(const hit *h, const ld_vuln_affected *a, const ld_vuln_details *d)
 {
     if (ld_strlist_contains(&h->ids, a->id))
         return true;
-    for (size_t i = 0; i < a->n_aliases; i++)
-        if (a->aliases[i] && ld_strlist_contains(&h->ids, a->aliases[i]))
+    for (size_t i = 0; i < d->n_aliases; i++)
+        if (d->aliases[i] && ld_strlist_contains(&h->ids, d->aliases[i]))
             return true;
     return false;
 }
@@ -158,11 +261,11 @@ static int sev_text_rank(const char *s)
     return -1;
 }
 
-static void merge(hit *h, const ld_vuln_affected *a)
+static void merge(hit *h, const ld_vuln_affected *a, const ld_vuln_details *d)
 {
     push_unique(&h->ids, a->id);
-    for (size_t i = 0; i < a->n_aliases; i++)
-        push_unique(&h->ids, a->aliases[i]);
+    for (size_t i = 0; i < d->n_aliases; i++)
+        push_unique(&h->ids, d->aliases[i]);
     add_fixed(h, a);
     if (h->fix_status == LD_FIX_UNKNOWN || (a->fix_status == LD_FIX_FIXED && h->fixed.n > 0))
         h->fix_status = a->fix_status;
@@ -184,8 +287,8 @@ static void merge(hit *h, const ld_vuln_affected *a)
     }
     if (!h->summary && a->summary && a->summary[0])
         h->summary = ld_xstrdup(a->summary);
-    for (size_t i = 0; i < a->n_refs && h->refs.n < MAX_REFS; i++)
-        push_unique(&h->refs, a->refs[i].url);
+    for (size_t i = 0; i < d->n_refs && h->refs.n < MAX_REFS; i++)
+        push_unique(&h->refs, d->refs[i].url);
 }
 
 static int on_affected(const ld_vuln_affected *a, void *vctx)
@@ -203,17 +306,22 @@ static int on_affected(const ld_vuln_affected *a, void *vctx)
     }
     if (rc == 0)
         return 0;
+    /* aliases and references only for the rows that match */
+    ld_vuln_details d;
+    rc = ld_vulndb_details(c->db, a, &d, c->err);
+    if (rc < 0)
+        return rc;
     hit_list *l = c->hits;
     hit *h = NULL;
     for (size_t i = 0; i < l->n && !h; i++)
-        if (hit_has_any(&l->v[i], a))
+        if (hit_has_any(&l->v[i], a, &d))
             h = &l->v[i];
     if (!h) {
         ld_xgrow(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
         h = &l->v[l->n++];
         memset(h, 0, sizeof(*h));
     }
-    merge(h, a);
+    merge(h, a, &d);
     return 0;
 }
 
@@ -496,7 +604,7 @@ static void note_staleness(scan_ctx *s, ld_vulndb *db)
 }
 
 static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, hit_list *hits,
-                        lookup_ctx *lc, ld_strlist *unsupported, ld_error *err)
+                        lookup_ctx *lc, lookup_cache *cache, ld_strlist *unsupported, ld_error *err)
 {
     char *ecos[LD_DISTRO_MAX_ECOSYSTEMS];
     size_t n_ecos = 0;
@@ -512,20 +620,56 @@ static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, hit_lis
     }
     bool os = p->eco == LD_ECO_DEB || p->eco == LD_ECO_APK || p->eco == LD_ECO_RPM;
     char *name = ld_distro_lookup_name(p);
+    lc->db = db;
+    lc->err = err;
     lc->pkg = p;
     lc->version = os && p->source_version && p->source_version[0] ? p->source_version : p->version;
     lc->hits = hits;
     int rc = 0;
-    for (size_t i = 0; i < n_ecos && rc == 0; i++) {
-        rc = ld_vulndb_lookup(db, ecos[i], name, on_affected, lc, err);
-        if (rc < 0)
-            ld_error_wrap(err, "looking up %s %s", ecos[i], name);
+    /* OS packages share source packages: look each (source, version) up once */
+    cache_entry *ce = NULL;
+    const hit_list *result = hits;
+    if (os) {
+        /* length-prefixed parts: no two different questions share a key */
+        ld_strlist parts = {0};
+        ld_strlist_push_owned(&parts, ld_xasprintf("%d", (int)p->eco));
+        for (size_t i = 0; i < n_ecos; i++)
+            ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(ecos[i]), ecos[i]));
+        ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(name), name));
+        ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(lc->version), lc->version));
+        char *key = ld_strlist_join(&parts, "/");
+        ld_strlist_clear(&parts);
+        ce = cache_find(cache, key);
+        if (ce) {
+            free(key);
+            lc->range_errors += ce->range_errors; /* as if evaluated again */
+            result = &ce->hits;
+        } else {
+            ce = cache_add(cache, key);
+        }
     }
-    if (rc == 0 && hits->n) {
-        qsort(hits->v, hits->n, sizeof(*hits->v), cmp_hit);
-        for (size_t i = 0; i < hits->n && rc == 0; i++)
-            rc = emit(s, p, release, &hits->v[i], err);
+    if (result == hits) {
+        size_t errors_before = lc->range_errors;
+        for (size_t i = 0; i < n_ecos && rc == 0; i++) {
+            rc = ld_vulndb_lookup_ex(db, ecos[i], name, LD_VULNDB_LAZY_DETAILS, on_affected, lc,
+                                     err);
+            if (rc < 0)
+                ld_error_wrap(err, "looking up %s %s", ecos[i], name);
+        }
+        if (rc == 0 && hits->n)
+            qsort(hits->v, hits->n, sizeof(*hits->v), cmp_hit);
+        if (ce && rc == 0) {
+            ce->range_errors = lc->range_errors - errors_before;
+            if (hits->n) {
+                ce->hits.v = ld_xcalloc(hits->n, sizeof(*ce->hits.v));
+                ce->hits.n = ce->hits.cap = hits->n;
+                for (size_t i = 0; i < hits->n; i++)
+                    hit_copy(&ce->hits.v[i], &hits->v[i]);
+            }
+        }
     }
+    for (size_t i = 0; rc == 0 && i < result->n; i++)
+        rc = emit(s, p, release, &result->v[i], err);
     hits_clear(hits);
     free(name);
     free(release);
@@ -563,6 +707,7 @@ int ld_vuln_scan(ld_report *r, const ld_sbom *sbom, const ld_image *img,
     }
     hit_list hits = {0};
     lookup_ctx lc = {0};
+    lookup_cache cache = {0};
     ld_strlist unsupported = {0};
     ld_vulndb *db = NULL;
     int rc = load_filters(&s, err);
@@ -575,7 +720,7 @@ int ld_vuln_scan(ld_report *r, const ld_sbom *sbom, const ld_image *img,
     }
     note_staleness(&s, db);
     for (size_t i = 0; i < sbom->packages.n && rc == 0; i++)
-        rc = scan_package(&s, db, &sbom->packages.items[i], &hits, &lc, &unsupported, err);
+        rc = scan_package(&s, db, &sbom->packages.items[i], &hits, &lc, &cache, &unsupported, err);
     if (rc < 0)
         goto out;
     for (size_t i = 0; i < unsupported.n; i++)
@@ -595,6 +740,7 @@ int ld_vuln_scan(ld_report *r, const ld_sbom *sbom, const ld_image *img,
 out:
     ld_vulndb_close(db);
     free(hits.v);
+    cache_clear(&cache);
     free(lc.first_range_error);
     ld_strlist_clear(&unsupported);
     ld_ignore_clear(&s.ignore);

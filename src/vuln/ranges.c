@@ -70,8 +70,10 @@ int ld_range_affected(ld_version_scheme s, const ld_vuln_range *rg, const char *
         if (!rg->events[i].version)
             return ld_error_set(err, LD_ERR_CORRUPT, "range event %zu has no version", i);
 
-    /* Stable insertion sort of event indexes (ranges hold a handful of events). */
-    size_t *ix = ld_xmalloc(n * sizeof(*ix));
+    /* Stable insertion sort of event indexes (ranges hold a handful of
+     * events: on the stack unless the range is unusually long). */
+    size_t small[16];
+    size_t *ix = n <= sizeof small / sizeof small[0] ? small : ld_xmalloc(n * sizeof(*ix));
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         size_t j = i;
@@ -146,7 +148,8 @@ int ld_range_affected(ld_version_scheme s, const ld_vuln_range *rg, const char *
     }
     rc = affected ? 1 : 0;
 out:
-    free(ix);
+    if (ix != small)
+        free(ix);
     return rc;
 }
 

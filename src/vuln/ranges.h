@@ -28,7 +28,8 @@
 /* Is version inside range rg under scheme s? Returns 1 (affected), 0 (not),
  * or a negative ld_errcode with err filled when a version of the range or
  * the installed version cannot be compared (the caller skips that range and
- * may note it). A GIT range returns 0. Allocates only a small index array. */
+ * may note it). A GIT range returns 0. Allocates only for ranges of more
+ * than 16 events (an index array). */
 int ld_range_affected(ld_version_scheme s, const ld_vuln_range *rg, const char *version,
                       ld_error *err);
 
