@@ -341,6 +341,7 @@ enum {
     OPT_DB,
     OPT_SECRET_MAX,
     OPT_SCAN_PLATFORM,
+    OPT_MAX_DB_AGE,
 };
 
 static const struct option scan_opts[] = {
@@ -353,6 +354,7 @@ static const struct option scan_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
     {"secret-max-bytes", required_argument, NULL, OPT_SECRET_MAX},
     {"platform", required_argument, NULL, OPT_SCAN_PLATFORM},
+    {"max-db-age", required_argument, NULL, OPT_MAX_DB_AGE},
     {NULL, 0, NULL, 0},
 };
 
@@ -436,6 +438,20 @@ static int on_scan_opt(int opt, const char *arg, void *ctx)
         return 0;
     }
     case OPT_SCAN_PLATFORM: a->platform = arg; return 0;
+    case OPT_MAX_DB_AGE: {
+        int days = 0;
+        bool ok = *arg != '\0';
+        for (const char *p = arg; *p && ok; p++)
+            ok = *p >= '0' && *p <= '9' && !__builtin_mul_overflow(days, 10, &days) &&
+                 !__builtin_add_overflow(days, *p - '0', &days);
+        if (!ok || days < 1 || days > 3650) {
+            cli_usage_error("image scan", "--max-db-age must be a number of days from 1 to 3650, "
+                                          "not \"%s\"", arg);
+            return -1;
+        }
+        a->vopt.max_db_age_days = days;
+        return 0;
+    }
     default: return 1;
     }
 }
@@ -467,6 +483,8 @@ static void usage_scan(void)
           "      --vex FILE             OpenVEX document (repeatable)\n"
           "      --db PATH              vulnerability database (default: $LOCKDOWN_DB or\n"
           "                             the per-user cache; see 'lockdown db')\n"
+          "      --max-db-age DAYS      note in the report when the database is older than\n"
+          "                             DAYS (default 7)\n"
           "      --secret-max-bytes N   skip files larger than N bytes in the secret scan\n"
           "                             (default: the policy's secrets.max-file-bytes, or\n"
           "                             10485760)\n"
