@@ -74,8 +74,9 @@ static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS refs_advisory ON refs(advisory);"
     "CREATE INDEX IF NOT EXISTS affected_package ON affected(ecosystem, package);"
     "CREATE INDEX IF NOT EXISTS affected_advisory ON affected(advisory);"
-    "CREATE INDEX IF NOT EXISTS ranges_affected ON ranges(affected);"
-    "CREATE INDEX IF NOT EXISTS events_range ON events(range, seq);"
+    /* covering: a lookup reads ranges and events from the index alone */
+    "CREATE INDEX IF NOT EXISTS ranges_affected_type ON ranges(affected, type);"
+    "CREATE INDEX IF NOT EXISTS events_range_cover ON events(range, seq, kind, version);"
     "CREATE INDEX IF NOT EXISTS versions_affected ON versions(affected);";
 
 static const char *const stmt_sql[S_COUNT] = {
