@@ -2,36 +2,6 @@
  * records) as found in an all.zip entry (src/vuln/import_osv.c): any input is imported into an
  * in-memory database or rejected with an error message; never a crash, leak or read out of bounds.
  * Seeds: tests/fuzz/corpus/osv_record/. Replay one file: ./fuzz_osv_record FILE. */
-#include <stdint.h>
-#include <stdlib.h>
+#include "feed_fuzz.h"
 
-#include "vuln/db.h"
-#include "vuln/db_internal.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    /* one in-memory database for the whole run; each input is imported in
-     * a transaction that is rolled back */
-    static ld_vulndb_builder *b;
-    ld_error err = LD_ERROR_INIT;
-    if (!b) {
-        ld_vulndb_limits lim;
-        ld_vulndb_limits_default(&lim);
-        lim.max_record_bytes = 1 << 20;
-        b = ld_vulndb_builder_new(NULL, false, &lim, &err);
-        if (!b)
-            abort();
-    }
-    if (ldb_import_begin(b, &err) < 0)
-        abort();
-    long long n = -1;
-    int rc = ld_import_osv_buffer(b, (const char *)data, size, "fuzz-input", NULL, &n, &err);
-    if (rc < 0 && !err.msg[0])
-        abort(); /* every failure says why */
-    if (rc == 0 && n < 0)
-        abort();
-    ldb_import_rollback(b);
-    return 0;
-}
+LD_FUZZ_FEED_TARGET(ld_import_osv_buffer)
