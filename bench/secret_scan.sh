@@ -7,6 +7,10 @@
 # content offered to the scanner (every regular file, binaries included, as
 # `dir:` reads them) and of text content actually matched, with the rule
 # count, next to a read floor (cat of every file on the same core).
+# The ">= 300 MB/s on text" figure is measured apart, on a text-only copy of
+# the corpus (hard links to every file the scanner matches: no NUL in the
+# first 8 KiB, at most 10 MiB), so time spent passing over binaries does not
+# dilute it.
 # Not a test: never fails on a slow figure.
 #
 # Usage: bash bench/secret_scan.sh [RUNS]   (default 3)
@@ -28,7 +32,7 @@ command -v taskset >/dev/null || die "taskset missing (util-linux)"
 
 # ---- corpus: the rootfs, then /usr subtrees until the target size ----------------
 if [[ ! -f $corpus/.complete ]]; then
-  rm -rf "$corpus"
+  rm -rf "$corpus" "$corpus.text"
   mkdir -p "$corpus"
   cp -a "$cache/bookworm-rootfs/." "$corpus/"
   rm -rf "$corpus/proc" "$corpus/sys" "$corpus/dev"
@@ -45,11 +49,15 @@ if [[ ! -f $corpus/.complete ]]; then
 fi
 read -r total_bytes files < <(find "$corpus" -type f -printf '%s\n' | awk '{s+=$1; n++} END {print s, n}')
 ((total_bytes >= 500 * 1000 * 1000)) || die "corpus is only $((total_bytes / 1000000)) MB; raise LOCKDOWN_BENCH_MB"
-# text bytes: files the scanner matches (no NUL in the first 8 KiB, <= 10 MiB)
-text_bytes=$(python3 - "$corpus" <<'PY'
+# text bytes: files the scanner matches (no NUL in the first 8 KiB, <= 10 MiB);
+# hard-linked once into $corpus.text (same file system), the text-only corpus
+text_corpus=$corpus.text
+text_bytes=$(python3 - "$corpus" "$text_corpus" <<'PY'
 import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+build = not os.path.exists(os.path.join(dst, '.complete'))
 t = 0
-for root, dirs, fs in os.walk(sys.argv[1]):
+for root, dirs, fs in os.walk(src):
     for f in fs:
         p = os.path.join(root, f)
         try:
@@ -62,8 +70,15 @@ for root, dirs, fs in os.walk(sys.argv[1]):
                 if b'\0' in fh.read(8192):
                     continue
             t += st.st_size
+            if build:
+                q = os.path.join(dst, os.path.relpath(p, src))
+                os.makedirs(os.path.dirname(q), exist_ok=True)
+                if not os.path.exists(q):
+                    os.link(p, q)
         except OSError:
             pass
+if build:
+    open(os.path.join(dst, '.complete'), 'w').close()
 print(t)
 PY
 )
@@ -79,17 +94,22 @@ time_it() { # time_it CMD... — "wall cpu" seconds (cpu = user + system: robust
 # warm the page cache so both sides read from memory
 find "$corpus" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true
 
-floor=() scan=() scan_cpu=()
+floor=() scan=() scan_cpu=() text=() text_cpu=()
 for ((i = 0; i < runs; i++)); do
   read -r w _ < <(time_it taskset -c 0 sh -c "find '$corpus' -type f -print0 | xargs -0 cat > /dev/null")
   floor+=("$w")
   read -r w c < <(time_it taskset -c 0 "$bin" image scan "dir:$corpus" --checks secrets -f json -o /dev/null -q)
   scan+=("$w")
   scan_cpu+=("$c")
+  read -r w c < <(time_it taskset -c 0 "$bin" image scan "dir:$text_corpus" --checks secrets -f json -o /dev/null -q)
+  text+=("$w")
+  text_cpu+=("$c")
 done
 f_med=$(printf '%s\n' "${floor[@]}" | median)
 s_med=$(printf '%s\n' "${scan[@]}" | median)
 c_med=$(printf '%s\n' "${scan_cpu[@]}" | median)
+t_med=$(printf '%s\n' "${text[@]}" | median)
+tc_med=$(printf '%s\n' "${text_cpu[@]}" | median)
 mb() { echo "scale=1; $1 / 1000000" | bc -l; }
 rate() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
 
@@ -99,5 +119,7 @@ printf '%-44s %8s s  %8s MB/s\n' "read floor (cat every file)" "$f_med" "$(rate 
 printf '%-44s %8s s  %8s MB/s\n' "lockdown image scan --checks secrets" "$s_med" "$(rate "$total_bytes" "$s_med")"
 printf '%-44s %8s s  %8s MB/s\n' "  same, CPU time (user+sys) of the scan" "$c_med" "$(rate "$total_bytes" "$c_med")"
 printf '%-44s %8s s  %8s MB/s\n' "  text content matched, per CPU second" "$c_med" "$(rate "$text_bytes" "$c_med")"
+printf '%-44s %8s s  %8s MB/s\n' "text-only corpus (wall)" "$t_med" "$(rate "$text_bytes" "$t_med")"
+printf '%-44s %8s s  %8s MB/s\n' "text-only corpus, CPU time (user+sys)" "$tc_med" "$(rate "$text_bytes" "$tc_med")"
 echo "ratio scan/floor wall time: $(echo "scale=2; $s_med / $f_med" | bc -l)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a busy host inflates wall times)"

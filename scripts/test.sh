@@ -3,13 +3,18 @@
 # through .ci/run). Installs what the build and the tests need, brings up the
 # real components (Docker engine, offline test images, npm validators), then
 # builds and runs the whole suite twice with ctest: a RelWithDebInfo build in
-# build/ and an ASan+UBSan build in build-asan/. Prints the time each phase
-# took; exits non-zero if any phase fails.
+# build/ and an ASan+UBSan build in build-asan/, both with warnings as errors
+# (LOCKDOWN_WERROR=ON; a plain `cmake` build leaves them warnings). Prints the
+# time each phase took; exits non-zero if any phase fails.
 #
 # Exported to the tests: LOCKDOWN_CACHE, LOCKDOWN_TOOLS, LOCKDOWN_DEBIAN_ROOTFS,
 # LOCKDOWN_TEST_ENGINE=1 when the engine is up, LOCKDOWN_TEST_IMAGES=1 when the
 # test images are built (tests/e2e/lib.sh then fails, not skips, without them).
-# With CI=true the engine and the images are required.
+# With CI=true (or CI=1) the engine, the images and the npm validators are
+# required, and LOCKDOWN_TEST_REQUIRE_ALL=1 is exported: every skip of
+# something the harness provides is then a failure (tests/e2e/lib.sh,
+# tests/unit/test_skip.h). A skip is never counted as a pass: ctest lists
+# skipped tests apart ("The following tests did not run").
 #
 # Env: LOCKDOWN_CTEST_JOBS (default: nproc), LOCKDOWN_SKIP_ASAN=1 (local only),
 #      LOCKDOWN_FUZZ_RUNS (inputs per fuzz target, default 5000; 0 skips locally),
@@ -31,6 +36,7 @@ export LOCKDOWN_CACHE=${LOCKDOWN_CACHE:-/var/cache/lockdown-test}
 export LOCKDOWN_TOOLS=$repo/tests/.tools
 export LOCKDOWN_DEBIAN_ROOTFS=$LOCKDOWN_CACHE/bookworm-rootfs
 unset LOCKDOWN_TEST_ENGINE LOCKDOWN_TEST_IMAGES
+if ((in_ci)); then export LOCKDOWN_TEST_REQUIRE_ALL=1; fi
 jobs=${LOCKDOWN_CTEST_JOBS:-$(nproc)}
 read -r -a ctest_extra <<<"${CTEST_ARGS:-}"
 
@@ -67,8 +73,8 @@ phase "install-deps" bash scripts/install-deps.sh --test || {
   exit 1
 }
 
-# The engine and the images are required in CI; elsewhere the tests that need
-# them skip.
+# The engine, the images and the npm validators are required in CI; elsewhere
+# the tests that need them skip (and say so).
 ((in_ci)) || optional=1
 if phase "engine-up" bash tests/harness/engine-up.sh; then
   export LOCKDOWN_TEST_ENGINE=1
@@ -76,9 +82,8 @@ if phase "engine-up" bash tests/harness/engine-up.sh; then
     export LOCKDOWN_TEST_IMAGES=1
   fi
 fi
-optional=0
-
 phase "npm-tools" bash tests/harness/npm-tools.sh || true
+optional=0
 
 # ---- build and test -----------------------------------------------------------
 configure() { # configure BUILD_DIR [CMAKE_ARGS...]
@@ -89,7 +94,8 @@ configure() { # configure BUILD_DIR [CMAKE_ARGS...]
   [[ -f $dir/CMakeCache.txt ]] && gen=()
   mkdir -p "$dir"
   # Quiet unless it fails.
-  if ! cmake -S . -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$dir/.configure.log" 2>&1; then
+  if ! cmake -S . -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOCKDOWN_WERROR=ON "$@" \
+    >"$dir/.configure.log" 2>&1; then
     cat "$dir/.configure.log" >&2
     return 1
   fi

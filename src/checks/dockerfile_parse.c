@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "checks/dockerfile_parse.h"
+#include "checks/secrets.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -136,6 +138,17 @@ static int perr(parser *p, ld_errcode code, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     return ld_error_set(p->err, code, "%s:%d: %s", p->name, p->line, msg);
+}
+
+/* n bytes of the Dockerfile to quote in an error message, masked like
+ * everything lockdown prints (a stray word in a broken file may be a
+ * token). Caller frees. */
+static char *quoted(const char *s, size_t n)
+{
+    char *raw = ld_xstrndup(s, n);
+    char *shown = ld_secret_mask_text(NULL, raw);
+    free(raw);
+    return shown;
 }
 
 static int charge(parser *p, size_t n)
@@ -695,9 +708,11 @@ static int parse_name_val(parser *p, ld_df_instr *in, const char *rest)
     for (size_t i = 0; i < words.n; i++) {
         const char *eq = strchr(words.v[i], '=');
         if (!eq) {
+            char *q = quoted(words.v[i], strlen(words.v[i]));
             rc = perr(p, LD_ERR_CORRUPT,
-                      "syntax error: no '=' in \"%.64s\"; %s takes name=value pairs", words.v[i],
+                      "syntax error: no '=' in \"%.64s\"; %s takes name=value pairs", q,
                       ld_df_kind_name(in->kind));
+            free(q);
             goto out;
         }
         if (eq == words.v[i]) {
@@ -809,7 +824,9 @@ static int parse_from(parser *p, ld_df_instr *in, const char *rest)
     if (words.n == 3) {
         alias = str_lower(in->args.v[2]);
         if (!valid_stage_name(alias)) {
-            rc = perr(p, LD_ERR_CORRUPT, "invalid name for build stage: \"%.64s\"", in->args.v[2]);
+            char *q = quoted(in->args.v[2], strlen(in->args.v[2]));
+            rc = perr(p, LD_ERR_CORRUPT, "invalid name for build stage: \"%.64s\"", q);
+            free(q);
             free(alias);
             goto out;
         }
@@ -882,8 +899,12 @@ static int parse_instr(parser *p, ld_df_instr *in, const char *text, bool trigge
     in->line = p->line;
     in->end_line = p->line;
     in->stage = p->df->n_stages > 0 ? (int)p->df->n_stages - 1 : -1;
-    if (lookup_kind(in->keyword, &in->kind) < 0)
-        return perr(p, LD_ERR_CORRUPT, "unknown instruction: %.64s", in->keyword);
+    if (lookup_kind(in->keyword, &in->kind) < 0) {
+        char *q = quoted(in->keyword, strlen(in->keyword));
+        int rc = perr(p, LD_ERR_CORRUPT, "unknown instruction: %.64s", q);
+        free(q);
+        return rc;
+    }
     const char *rest = extract_flags(text + kl, &in->flags);
     in->rest = ld_xstrdup(rest);
     for (size_t n = strlen(in->rest); n > 0 && is_space(in->rest[n - 1]); n--)
@@ -965,9 +986,12 @@ static int parse_instr(parser *p, ld_df_instr *in, const char *text, bool trigge
             in->health_none = true;
             return 0;
         }
-        if (!(tl == 3 && strncasecmp(rest, "cmd", 3) == 0))
-            return perr(p, LD_ERR_CORRUPT, "unknown type \"%.*s\" in HEALTHCHECK (try CMD)",
-                        (int)(tl > 32 ? 32 : tl), rest);
+        if (!(tl == 3 && strncasecmp(rest, "cmd", 3) == 0)) {
+            char *q = quoted(rest, tl);
+            rc = perr(p, LD_ERR_CORRUPT, "unknown type \"%.32s\" in HEALTHCHECK (try CMD)", q);
+            free(q);
+            return rc;
+        }
         if (!*after)
             return perr(p, LD_ERR_CORRUPT, "HEALTHCHECK CMD requires a command");
         rc = maybe_json(p, in, after);

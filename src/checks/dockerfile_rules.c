@@ -6,11 +6,13 @@
  * expansion, no control flow; what it cannot see (a package list in a
  * requirements file, a variable) is given the benefit of the doubt. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "checks/dockerfile_rules.h"
+#include "checks/secrets.h"
 #include "core/finding.h"
 #include "util/mem.h"
 
@@ -22,7 +24,7 @@
 #define PENDING_MAX 64     /* distinct (rule, line) failures per instruction */
 #define DETAIL_ITEM_MAX 160
 #define CONTEXT_MAX 240
-#define TOKEN_RUN_MAX 512 /* longest token run examined */
+#define WHAT_MAX 160 /* "secret found: <rule description> (rule <id>)" */
 
 static const ld_df_rule rules[] = {
     {"dockerfile.user", LD_SEV_HIGH, "Dockerfile: final stage runs as root",
@@ -30,10 +32,10 @@ static const ld_df_rule rules[] = {
     {"dockerfile.sudo", LD_SEV_MEDIUM, "Dockerfile: sudo used or installed",
      "no RUN uses or installs sudo"},
     {"dockerfile.add-instruction", LD_SEV_LOW, "Dockerfile: ADD used where COPY would do",
-     "no ADD of local files that COPY would copy"},
+     "no ADD of local files, local archives or pinned remote sources (COPY is used)"},
     {"dockerfile.remote-add", LD_SEV_MEDIUM,
-     "Dockerfile: ADD fetches a remote URL without a checksum",
-     "no ADD of a remote URL without --checksum"},
+     "Dockerfile: ADD fetches a remote source that nothing pins",
+     "no ADD of a URL without --checksum or of a git source without a commit id"},
     {"dockerfile.pipe-to-shell", LD_SEV_HIGH, "Dockerfile: downloaded script piped into a shell",
      "no curl/wget output piped into a shell"},
     {"dockerfile.unverified-packages", LD_SEV_MEDIUM,
@@ -139,10 +141,6 @@ static bool is_alnum(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
-static bool is_upper_or_digit(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
 static const char *base_name(const char *w)
 {
@@ -163,46 +161,11 @@ static bool ends_with(const char *s, const char *suffix)
 
 /* ---- secrets ---------------------------------------------------------------- */
 
-/* hit occurs in up as a whole '_'-separated word group (a plural S allowed) */
-static bool word_hit(const char *up, const char *hit)
-{
-    size_t hl = strlen(hit);
-    for (const char *p = strstr(up, hit); p; p = strstr(p + 1, hit)) {
-        const char *e = p + hl;
-        if (*e == 'S')
-            e++;
-        if ((p == up || p[-1] == '_') && (*e == '\0' || *e == '_'))
-            return true;
-    }
-    return false;
-}
-
+/* Secret-looking names are judged by ld_secret_key_name, the same test the
+ * masking of every printed text uses (checks/secrets.h). */
 static bool secret_name(const char *key)
 {
-    /* anywhere in the name, and as whole words (TOKENIZERS_PARALLELISM is not a token) */
-    static const char *const anywhere[] = {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET"};
-    static const char *const words[] = {"TOKEN",       "API_KEY",    "APIKEY",   "ACCESS_KEY",
-                                        "PRIVATE_KEY", "CREDENTIAL", "AUTH_KEY", "CLIENT_KEY",
-                                        "PASS",        "PWD"};
-    static const char *const not_suffix[] = {
-        "_FILE", "_PATH", "_DIR",      "_FILENAME", "_HOST",   "_PORT", "_URL",    "_ENDPOINT",
-        "_NAME", "_USER", "_USERNAME", "_TYPE",     "_LENGTH", "_TTL",  "_EXPIRY", "_ID"};
-    size_t n = strlen(key);
-    if (n == 0 || n > 256)
-        return false;
-    char up[260];
-    for (size_t i = 0; i <= n; i++)
-        up[i] = (key[i] >= 'a' && key[i] <= 'z') ? (char)(key[i] - 'a' + 'A') : key[i];
-    for (size_t i = 0; i < sizeof(not_suffix) / sizeof(not_suffix[0]); i++)
-        if (ends_with(up, not_suffix[i]))
-            return false;
-    for (size_t i = 0; i < sizeof(anywhere) / sizeof(anywhere[0]); i++)
-        if (strstr(up, anywhere[i]))
-            return true;
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (word_hit(up, words[i]))
-            return true;
-    return false;
+    return ld_secret_key_name(key, strlen(key));
 }
 
 /* A literal value: not empty and not just a reference to another variable. */
@@ -238,172 +201,21 @@ static bool literal_value(const char *raw)
     return true;
 }
 
-/* Length of the run of ok chars at s, capped (keeps token scans linear). */
-static size_t run_of(const char *s, bool (*ok)(char))
+/* Replaces [at, at+n) of *s by the mask a secret finding would show;
+ * returns the index after the mask. */
+static size_t mask_span(char **s, size_t at, size_t n)
 {
-    size_t n = 0;
-    while (n < TOKEN_RUN_MAX && s[n] && ok(s[n]))
-        n++;
-    return n;
-}
-static bool tok_b64url(char c)
-{
-    return is_alnum(c) || c == '_' || c == '-';
-}
-static bool tok_alnum(char c)
-{
-    return is_alnum(c);
-}
-static bool tok_alnum_us(char c)
-{
-    return is_alnum(c) || c == '_';
-}
-static bool tok_slack(char c)
-{
-    return is_alnum(c) || c == '-';
-}
-static bool tok_userinfo(char c)
-{
-    return c && c != ':' && c != '/' && c != '@' && c != ' ' && c != '\t' && c != '\n' &&
-           c != '"' && c != '\'';
-}
-static bool tok_password(char c)
-{
-    return c && c != '@' && c != '/' && c != ' ' && c != '\t' && c != '\n' && c != '"' && c != '\'';
-}
-
-/* Finds the first key-looking token in s at or after *pos. Returns its
- * start (and *len, *what) or NULL. */
-static const char *find_token(const char *s, size_t *len, const char **what)
-{
-    static const char *const gh[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
-    static const char *const slack[] = {"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"};
-    for (const char *p = s; *p; p++) {
-        bool boundary = p == s || !is_alnum(p[-1]);
-        if (boundary && (starts_with(p, "AKIA") || starts_with(p, "ASIA"))) {
-            size_t n = 4;
-            while (n < 20 && is_upper_or_digit(p[n]))
-                n++;
-            if (n == 20 && !is_alnum(p[20]) && !memmem(p, 20, "EXAMPLE", 7)) {
-                *len = 20;
-                *what = "an AWS access key id";
-                return p;
-            }
-        }
-        for (size_t i = 0; boundary && i < 5; i++)
-            if (starts_with(p, gh[i]) && run_of(p + 4, tok_alnum) >= 36) {
-                *len = 4 + run_of(p + 4, tok_alnum);
-                *what = "a GitHub token";
-                return p;
-            }
-        if (boundary && starts_with(p, "github_pat_") && run_of(p + 11, tok_alnum_us) >= 22) {
-            *len = 11 + run_of(p + 11, tok_alnum_us);
-            *what = "a GitHub token";
-            return p;
-        }
-        if (boundary && starts_with(p, "glpat-") && run_of(p + 6, tok_b64url) >= 20) {
-            *len = 6 + run_of(p + 6, tok_b64url);
-            *what = "a GitLab token";
-            return p;
-        }
-        for (size_t i = 0; boundary && i < 5; i++)
-            if (starts_with(p, slack[i]) && run_of(p + 5, tok_slack) >= 10) {
-                *len = 5 + run_of(p + 5, tok_slack);
-                *what = "a Slack token";
-                return p;
-            }
-        if (boundary && (starts_with(p, "sk_live_") || starts_with(p, "rk_live_")) &&
-            run_of(p + 8, tok_alnum) >= 16) {
-            *len = 8 + run_of(p + 8, tok_alnum);
-            *what = "a Stripe live key";
-            return p;
-        }
-        if (boundary && starts_with(p, "AIza") && run_of(p + 4, tok_b64url) == 35) {
-            *len = 39;
-            *what = "a Google API key";
-            return p;
-        }
-        if (boundary && starts_with(p, "npm_") && run_of(p + 4, tok_alnum) == 36) {
-            *len = 40;
-            *what = "an npm token";
-            return p;
-        }
-        if (starts_with(p, "-----BEGIN ")) {
-            const char *e = memmem(p + 11, strnlen(p + 11, 64), "-----", 5);
-            if (e && (size_t)(e - p) < 64) {
-                size_t hl = (size_t)(e - p);
-                char head[80];
-                memcpy(head, p, hl);
-                head[hl] = '\0';
-                if (strstr(head, "PRIVATE KEY")) {
-                    const char *end = strstr(e + 5, "-----END");
-                    const char *stop = end ? strstr(end + 8, "-----") : NULL;
-                    *len = stop ? (size_t)(stop + 5 - p) : strlen(p);
-                    *what = "a private key";
-                    return p;
-                }
-            }
-        }
-        if (boundary && starts_with(p, "eyJ")) {
-            size_t a = run_of(p, tok_b64url);
-            if (a >= 13 && p[a] == '.' && starts_with(p + a + 1, "eyJ")) {
-                size_t b = run_of(p + a + 1, tok_b64url);
-                if (b >= 13 && p[a + 1 + b] == '.') {
-                    size_t c = run_of(p + a + 2 + b, tok_b64url);
-                    if (c >= 10) {
-                        *len = a + b + c + 2;
-                        *what = "a JSON web token";
-                        return p;
-                    }
-                }
-            }
-        }
-        if (starts_with(p, "://")) {
-            const char *u = p + 3;
-            size_t ul = run_of(u, tok_userinfo);
-            if (ul > 0 && u[ul] == ':') {
-                const char *pw = u + ul + 1;
-                size_t pl = run_of(pw, tok_password);
-                if (pl > 0 && pw[pl] == '@' && pw[0] != '$' && !starts_with(pw, "****")) {
-                    *len = pl;
-                    *what = "a password in a URL";
-                    return pw;
-                }
-            }
-        }
-    }
-    return NULL;
-}
-
-/* Replaces [at, at+n) of *s by a mask; returns the index after the mask. */
-static size_t mask_span(char **s, size_t at, size_t n, bool keep_prefix)
-{
-    size_t keep = keep_prefix && n >= 16 ? 4 : 0;
+    char m[LD_SECRET_MASK_MAX];
+    ld_secret_mask(*s + at, n, m);
     size_t len = strlen(*s);
     sbuf b = {0};
-    sb_putn(&b, *s, at + keep);
-    sb_puts(&b, "****");
+    sb_putn(&b, *s, at);
+    sb_puts(&b, m);
     size_t after = b.n;
     sb_putn(&b, *s + at + n, len - at - n);
     free(*s);
     *s = sb_steal(&b);
     return after;
-}
-
-static void mask_tokens(char **s)
-{
-    size_t from = 0;
-    for (;;) {
-        size_t len;
-        const char *what;
-        const char *t = find_token(*s + from, &len, &what);
-        if (!t)
-            return;
-        size_t at = (size_t)(t - *s);
-        from = mask_span(s, at, len,
-                         strcmp(what, "a password in a URL") != 0 &&
-                             strcmp(what, "a private key") != 0);
-    }
 }
 
 static bool pair_is_secret(const ld_df_instr *in, const ld_df_pair *pr)
@@ -416,7 +228,11 @@ char *ld_df_mask_secrets(const ld_df_instr *in, const char *text)
 {
     /* bounded work whatever the input: evidence never shows more than this,
      * and a text with too many secrets to mask is withheld entirely */
-    char *s = ld_xstrndup(text, strnlen(text, MASK_MAX));
+    size_t keep = strnlen(text, MASK_MAX);
+    if (text[keep] != '\0') /* cut: a partial last word could be half a secret */
+        while (keep > 0 && text[keep - 1] != ' ' && text[keep - 1] != '\n')
+            keep--;
+    char *s = ld_xstrndup(text, keep);
     size_t ops = 0;
     for (size_t i = 0; in && i < in->n_pairs; i++) {
         const ld_df_pair *pr = &in->pairs[i];
@@ -434,7 +250,7 @@ char *ld_df_mask_secrets(const ld_df_instr *in, const char *text)
             size_t cmp = rl < avail ? rl : avail; /* the text may be cut inside the value */
             if ((*v == '=' || *v == ' ' || *v == '\t') && cmp > 0 &&
                 strncmp(v + 1, pr->raw, cmp) == 0) {
-                from = mask_span(&s, (size_t)(v + 1 - s), cmp, false);
+                from = mask_span(&s, (size_t)(v + 1 - s), cmp);
                 continue;
             }
             from = (size_t)(k - s) + 1;
@@ -443,15 +259,17 @@ char *ld_df_mask_secrets(const ld_df_instr *in, const char *text)
         if (pr->value && strlen(pr->value) >= 6) {
             char *hit;
             for (; ops < MASK_OPS_MAX && (hit = strstr(s, pr->value)); ops++)
-                mask_span(&s, (size_t)(hit - s), strlen(pr->value), false);
+                mask_span(&s, (size_t)(hit - s), strlen(pr->value));
         }
     }
     if (ops >= MASK_OPS_MAX) {
         free(s);
         return ld_xstrdup("(text withheld: too many secrets to mask)");
     }
-    mask_tokens(&s);
-    return s;
+    /* then what every printed text gets: rules, credential pairs, keys */
+    char *m = ld_secret_mask_text(NULL, s);
+    free(s);
+    return m;
 }
 
 /* ---- results ------------------------------------------------------------------ */
@@ -497,6 +315,8 @@ typedef struct {
     pending *pend;
     size_t n_pend, cap_pend;
     size_t fails[N_RULES];
+    const ld_secret_ruleset *secret_rules; /* built-in; NULL: they did not compile */
+    size_t secrets_incomplete;             /* texts the rules could not finish searching */
     /* per RUN */
     bool saw_update, saw_install;
     int update_line;
@@ -1415,10 +1235,33 @@ static void check_run(lint *L, const ld_df_instr *in)
         fail_at(L, R_UPDATE, L->top->line, NULL, "package index updated, nothing installed");
 }
 
+static bool is_git(const char *s)
+{
+    return starts_with(s, "git@") || starts_with(s, "git://") || starts_with(s, "ssh://") ||
+           ((starts_with(s, "http://") || starts_with(s, "https://")) &&
+            (strstr(s, ".git#") || ends_with(s, ".git")));
+}
+
 static bool is_url(const char *s)
 {
     return starts_with(s, "http://") || starts_with(s, "https://") || starts_with(s, "ftp://") ||
-           starts_with(s, "git@") || starts_with(s, "git://") || starts_with(s, "ssh://");
+           is_git(s);
+}
+
+/* A git source pinned to a full commit id: "...#<40 or 64 hex digits>". */
+static bool git_commit_pinned(const char *s)
+{
+    const char *h = strrchr(s, '#');
+    if (!h)
+        return false;
+    size_t n = strlen(h + 1);
+    if (n != 40 && n != 64)
+        return false;
+    for (size_t i = 1; i <= n; i++)
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f') ||
+              (h[i] >= 'A' && h[i] <= 'F')))
+            return false;
+    return true;
 }
 
 static bool is_archive(const char *s)
@@ -1447,8 +1290,13 @@ static const char *flag_val(const ld_strlist *flags, const char *name)
     return NULL;
 }
 
-/* ADD/COPY: --chmod, remote sources (unless --checksum), ADD of plain local
- * files (COPY would do; local archives are ADD's business). */
+/* ADD/COPY: --chmod, then CIS 4.9 (COPY, not ADD) for every ADD source:
+ *  - a URL or git source nothing pins (no --checksum for http(s), no
+ *    commit id for git; ftp has no --checksum at all): dockerfile.remote-add
+ *    (medium: unverified content enters the image);
+ *  - a local file, a local archive (ADD unpacks it implicitly), or a remote
+ *    source pinned by --checksum or a commit id: dockerfile.add-instruction
+ *    (low: COPY, or a verified download in RUN, says what happens). */
 static void check_add_copy(lint *L, const ld_df_instr *in)
 {
     const ld_strlist *fl = in->flags_expanded.n ? &in->flags_expanded : &in->flags;
@@ -1457,43 +1305,93 @@ static void check_add_copy(lint *L, const ld_df_instr *in)
         fail(L, R_CHMOD, "--chmod=%s", mode);
     if (in->kind != LD_DF_ADD)
         return;
-    bool remote = false, archive = false;
+    bool checksum = flag_val(fl, "--checksum") != NULL;
     for (size_t i = 0; i + 1 < in->args.n; i++) {
         const char *s = in->args.v[i];
-        if (is_url(s)) {
-            remote = true;
+        if (is_git(s)) {
+            if (checksum || git_commit_pinned(s))
+                fail(L, R_ADD,
+                     "%s is pinned; a git checkout in RUN or COPY --from a stage "
+                     "says what happens",
+                     s);
+            else
+                fail(L, R_REMOTE_ADD, "%s: no commit id pins it", s);
+        } else if (is_url(s)) {
             bool http = starts_with(s, "http://") || starts_with(s, "https://");
-            if (!(http && flag_val(fl, "--checksum")))
+            if (http && checksum)
+                fail(L, R_ADD,
+                     "%s is pinned by --checksum; a verified download in RUN "
+                     "says what happens",
+                     s);
+            else
                 fail(L, R_REMOTE_ADD, "%s", s);
         } else if (is_archive(s)) {
-            archive = true;
+            fail(L, R_ADD,
+                 "%s: ADD unpacks a local archive implicitly; COPY it and extract "
+                 "it in RUN",
+                 s);
+        } else {
+            fail(L, R_ADD, "COPY would do");
         }
     }
-    if (!remote && !archive)
-        fail(L, R_ADD, "COPY would do");
 }
 
-/* Secret-named ENV/ARG with a literal value, and key-like tokens anywhere in
- * the instruction or its heredoc bodies (reported on the body line). */
+/* The first secret the built-in rules find in text (allow rules and
+ * entropy applied, as for files), or a private key's BEGIN line (any
+ * length: the masking hides its body). Returns its offset, or -1; what
+ * says what was found. */
+static long find_secret(lint *L, const char *text, char what[WHAT_MAX])
+{
+    long found = -1;
+    if (L->secret_rules) {
+        ld_secret_hits h = {0};
+        ld_error err = LD_ERROR_INIT;
+        if (ld_secret_scan(L->secret_rules, "Dockerfile", (const uint8_t *)text, strlen(text), &h,
+                           &err) < 0 ||
+            h.incomplete)
+            L->secrets_incomplete++;
+        if (h.n) {
+            found = (long)h.v[0].offset;
+            snprintf(what, WHAT_MAX, "%s (rule %s)", h.v[0].description, h.v[0].rule_id);
+        }
+        ld_secret_hits_clear(&h);
+    }
+    const char *pem = strstr(text, "-----BEGIN ");
+    while (pem) {
+        const char *close = strstr(pem + 11, "-----");
+        if (close && close - pem < 64 && memmem(pem, (size_t)(close - pem), "PRIVATE KEY", 11)) {
+            if (found < 0 || pem - text < found) {
+                found = (long)(pem - text);
+                snprintf(what, WHAT_MAX, "a private key");
+            }
+            break;
+        }
+        pem = strstr(pem + 11, "-----BEGIN ");
+    }
+    return found;
+}
+
+/* Secret-named ENV/ARG with a literal value, and secrets the secret rules
+ * find anywhere in the instruction or its heredoc bodies (reported on the
+ * body line). */
 static void check_secrets(lint *L, const ld_df_instr *in)
 {
     for (size_t i = 0; i < in->n_pairs; i++)
         if (pair_is_secret(in, &in->pairs[i]))
             fail(L, R_SECRETS, "%s %s has a literal value", ld_df_kind_name(in->kind),
                  in->pairs[i].key);
-    size_t len;
-    const char *what;
-    if (find_token(in->text, &len, &what))
-        fail(L, R_SECRETS, "looks like %s", what);
+    char what[WHAT_MAX];
+    if (find_secret(L, in->text, what) >= 0)
+        fail(L, R_SECRETS, "secret found: %s", what);
     for (size_t h = 0; h < in->n_heredocs; h++) {
         const char *c = in->heredocs[h].content;
-        const char *t = find_token(c, &len, &what);
-        if (t) {
-            size_t off = (size_t)(t - c);
+        long t = find_secret(L, c, what);
+        if (t >= 0) {
+            size_t off = (size_t)t;
             while (off > 0 && c[off - 1] != '\n')
                 off--;
             char *ctx = line_text(c, off);
-            fail_at(L, R_SECRETS, line_of(c, off, in->heredocs[h].line), ctx, "looks like %s",
+            fail_at(L, R_SECRETS, line_of(c, off, in->heredocs[h].line), ctx, "secret found: %s",
                     what);
             free(ctx);
         }
@@ -1659,6 +1557,8 @@ static void check_final_stage(lint *L)
 void ld_dockerfile_lint(const ld_dockerfile *df, const ld_strlist *trusted, ld_df_results *out)
 {
     lint L = {.df = df, .out = out};
+    ld_error rules_err = LD_ERROR_INIT;
+    L.secret_rules = ld_secret_rules_builtin(&rules_err);
     for (size_t i = 0; i < df->n; i++) {
         const ld_df_instr *in = &df->ins[i];
         L.top = in;
@@ -1674,13 +1574,24 @@ void ld_dockerfile_lint(const ld_dockerfile *df, const ld_strlist *trusted, ld_d
         if (L.fails[r])
             continue;
         if (r == R_TRUSTED && !(trusted && trusted->n)) {
-            push_result(out, (int)r, LD_STATUS_SKIPPED, 0,
-                        ld_xstrdup("the policy lists no trusted-registries"));
+            push_result(out, (int)r, LD_STATUS_ERROR, 0,
+                        ld_xstrdup("not assessed: the policy lists no trusted-registries"));
             ld_strlist_push_owned(
                 &out->notes,
-                ld_xasprintf("%s: dockerfile.base-trusted skipped: the policy lists no "
+                ld_xasprintf("%s: dockerfile.base-trusted not assessed: the policy lists no "
                              "trusted-registries",
                              df->name));
+            continue;
+        }
+        if (r == R_SECRETS && (!L.secret_rules || L.secrets_incomplete)) {
+            /* could not look everywhere: not a pass */
+            push_result(out, (int)r, LD_STATUS_ERROR, 0,
+                        L.secret_rules
+                            ? ld_xasprintf("not assessed: %zu text%s could not be fully searched "
+                                           "for secrets (a rule's regex hit its match limit)",
+                                           L.secrets_incomplete,
+                                           L.secrets_incomplete == 1 ? "" : "s")
+                            : ld_xasprintf("not assessed: %s", rules_err.msg));
             continue;
         }
         int line = 0;
@@ -1696,10 +1607,11 @@ void ld_dockerfile_lint(const ld_dockerfile *df, const ld_strlist *trusted, ld_d
     }
 }
 
-int ld_dockerfile_report(ld_report *r, const char *path, const ld_df_results *res, ld_error *err)
+int ld_dockerfile_report(ld_findings *r, const char *path, const ld_df_results *res, ld_error *err)
 {
+    ld_findings_scope(r, LD_SCOPE_OWED, "dockerfile.*", NULL);
     for (size_t i = 0; i < res->notes.n; i++)
-        ld_report_note(r, "%s", res->notes.v[i]);
+        ld_findings_note(r, "%s", res->notes.v[i]);
     for (size_t i = 0; i < res->n; i++) {
         const ld_df_result *x = &res->v[i];
         const ld_control *c = ld_catalog_control_for_check(r->catalog, x->rule->id);
@@ -1714,7 +1626,7 @@ int ld_dockerfile_report(ld_report *r, const char *path, const ld_df_results *re
             ld_finding_set_title(f, x->rule->title);
         if (x->evidence)
             ld_finding_set_evidence(f, "%s", x->evidence);
-        int rc = ld_report_emit(r, f, err);
+        int rc = ld_findings_add(r, f, err);
         if (rc < 0)
             return ld_error_wrap(err, "%s", path);
     }

@@ -13,7 +13,7 @@
 
 #include "checks/dockerfile_parse.h"
 #include "core/error.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "core/types.h"
 #include "util/strlist.h"
 
@@ -30,7 +30,7 @@ const ld_df_rule *ld_df_rule_find(const char *id);
 
 typedef struct {
     const ld_df_rule *rule;
-    ld_status status; /* LD_STATUS_FAIL, _PASS or _SKIPPED */
+    ld_status status; /* LD_STATUS_FAIL, _PASS, or _ERROR (could not look) */
     int line;         /* 1-based Dockerfile line; 0: the whole file */
     char *evidence;   /* instruction text, secrets masked */
 } ld_df_result;
@@ -38,11 +38,11 @@ typedef struct {
 typedef struct {
     ld_df_result *v;
     size_t n, cap;
-    ld_strlist notes; /* things the report should say (a rule skipped, ...) */
+    ld_strlist notes; /* things the report should say (a rule not assessed, ...) */
 } ld_df_results;
 
 /* Lints df. trusted: the policy's trusted registries (NULL or empty: the
- * trusted-base rule is skipped with a note). Appends one result per failing
+ * trusted-base rule is not assessed, with a note). Appends one result per failing
  * instruction, and one pass result per rule that found nothing. */
 void ld_dockerfile_lint(const ld_dockerfile *df, const ld_strlist *trusted, ld_df_results *out);
 void ld_df_results_clear(ld_df_results *res);
@@ -50,14 +50,17 @@ void ld_df_results_clear(ld_df_results *res);
 size_t ld_df_results_count(const ld_df_results *res, const char *id, ld_status st);
 
 /* Emits every result as a finding (target: the Dockerfile at path, location
- * path:line) and the notes. Returns 0 or what ld_report_emit returned. */
-int ld_dockerfile_report(ld_report *r, const char *path, const ld_df_results *res, ld_error *err);
+ * path:line) and the notes. Returns 0 or what ld_findings_add returned. */
+int ld_dockerfile_report(ld_findings *r, const char *path, const ld_df_results *res, ld_error *err);
 
-/* Masks secrets in text (values of secret-named ENV/ARG keys of in, and
- * anything that looks like a key or token). Keeps at most the first 4 KiB
- * of text (evidence shows less); a text with more secrets than can be
- * masked in bounded time is replaced by a notice. New string; caller
- * frees. in may be NULL (tokens only). */
+/* Masks secrets in text: the values of in's secret-named ENV/ARG keys as
+ * the parser read them (quoted, continued, "KEY value" form), then what
+ * every printed text gets (ld_secret_mask_text with the built-in rules:
+ * rule matches, credential pairs, private key bodies), each masked the way
+ * a secret finding is (ld_secret_mask). Keeps at most the first 4 KiB of
+ * text (evidence shows less); a text with more secrets than can be masked
+ * in bounded time is replaced by a notice. New string; caller frees. in
+ * may be NULL (no parsed pairs). */
 char *ld_df_mask_secrets(const ld_df_instr *in, const char *text);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "checks/secrets.h"
 #include "core/error.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "image/image.h"
 #include "util/strlist.h"
 
@@ -41,23 +41,26 @@ typedef struct {
         "image.empty-password", "image.uid0-accounts", "image.sudo"
 
 /* Configuration and history checks (USER, HEALTHCHECK, secrets in ENV /
- * labels / ARG history, ADD from a URL, update alone, tag, base registry,
- * exposed ports). Without a configuration each check is emitted as skipped.
- * Returns 0 or what ld_report_emit returned. */
-int ld_image_config_checks(ld_report *r, const ld_image_facts *f, ld_error *err);
+ * labels / ARG history, ADD instead of COPY, update alone, tag, base
+ * registry, exposed ports). Without a configuration each check is emitted
+ * as not applicable (dir:) or not assessed (a configuration that does not
+ * parse). Secret rules that could not finish make image.config-secrets an
+ * error finding, never a pass. Returns 0 or what ld_findings_add returned. */
+int ld_image_config_checks(ld_findings *r, const ld_image_facts *f, ld_error *err);
 /* File-system and account checks (SSH/remote-shell servers incl. in Cmd and
  * Entrypoint, setuid/setgid, world-writable, package caches, empty
  * passwords, extra uid-0 accounts, sudo). */
-int ld_image_file_checks(ld_report *r, const ld_image_facts *f, ld_error *err);
+int ld_image_file_checks(ld_findings *r, const ld_image_facts *f, ld_error *err);
 
 /* Emits one finding of check_id about f's target, at path (NULL: none), with
- * an evidence line; severity from the control. Shared by the image checks. */
-int ld_image_emit(ld_report *r, const ld_image_facts *f, const char *check_id, ld_status st,
+ * an evidence line (masked with ld_secret_mask_text and f->rules, whatever
+ * it quotes); severity from the control. Shared by the image checks. */
+int ld_image_emit(ld_findings *r, const ld_image_facts *f, const char *check_id, ld_status st,
                   const char *path, ld_error *err, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
-/* A history command with build-argument values hidden: "|2 A=x B=y /bin/sh
- * -c ..." and "ARG A=x" become "A=**** B=****", values of ENV/LABEL names
- * that look like credentials too. Caller frees; NULL in, NULL out. */
+/* A history command masked for display: ld_secret_mask_history with the
+ * built-in rules (build-argument values, then everything
+ * ld_secret_mask_text masks). Caller frees; NULL in, NULL out. */
 char *ld_image_history_redact(const char *created_by);
 /* "layer 2 sha256:1234abcd5678 (RUN apt-get install ...)" for evidence,
  * history redacted; caller frees. */

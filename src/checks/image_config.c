@@ -1,10 +1,13 @@
 /* Image configuration and history checks (CIS Docker 4.x, NIST 800-190
  * 4.1): USER, HEALTHCHECK, secrets in ENV / labels / ARG values kept in
- * history, ADD from a URL, a package-index update alone in a layer, a
- * `latest` or missing tag, the base image's registry against the policy,
- * and sensitive exposed ports. Each check emits pass or fail findings with
- * evidence naming the config field or the history entry and its layer.
- * Not for the file system (image_files.c) or layer content (secrets). */
+ * history, ADD where COPY would do (a URL nothing pins: medium; local files,
+ * archives or pinned URLs: low; the base image's root file system exempt),
+ * a package-index update alone in a layer, a `latest` or missing tag, the
+ * base image's registry against the policy, and sensitive exposed ports.
+ * Each check emits pass or fail findings with evidence naming the config
+ * field or the history entry and its layer; every configuration value and
+ * history command shown is masked (ld_secret_mask_text). Not for the file
+ * system (image_files.c) or layer content (secrets). */
 #include "checks/image_checks.h"
 
 #include <ctype.h>
@@ -12,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -19,22 +23,59 @@
 #define CONFIG_MAX_BYTES ((size_t)8 << 20)
 #define SHOWN 120 /* characters of a history command quoted in evidence */
 
-int ld_image_emit(ld_report *r, const ld_image_facts *f, const char *check_id, ld_status st,
-                  const char *path, ld_error *err, const char *fmt, ...)
+/* One finding of check_id; severity LD_SEV_COUNT: the control's. */
+static int vemit(ld_findings *r, const ld_image_facts *f, const char *check_id, ld_status st,
+                 ld_severity sev, const char *path, ld_error *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 8, 0)));
+static int vemit(ld_findings *r, const ld_image_facts *f, const char *check_id, ld_status st,
+                 ld_severity sev, const char *path, ld_error *err, const char *fmt, va_list ap)
 {
     const ld_control *c = ld_catalog_control_for_check(r->catalog, check_id);
     if (!c)
         return ld_error_set(err, LD_ERR_GENERIC, "check %s has no control in the catalog",
                             check_id);
     ld_finding *fd = ld_finding_new(c, check_id, st);
+    if (sev != LD_SEV_COUNT)
+        fd->severity = sev;
     ld_finding_set_target(fd, LD_TARGET_IMAGE, f->target_id, f->target_name);
     if (path)
         ld_finding_set_location(fd, path, 0);
+    /* whatever a check quoted from the image, the evidence is masked as a
+     * whole too: no check can print a secret by forgetting to */
+    char *ev = ld_xvasprintf(fmt, ap);
+    fd->evidence = ld_secret_mask_text(f->rules, ev);
+    free(ev);
+    return ld_findings_add(r, fd, err);
+}
+
+int ld_image_emit(ld_findings *r, const ld_image_facts *f, const char *check_id, ld_status st,
+                  const char *path, ld_error *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    fd->evidence = ld_xvasprintf(fmt, ap);
+    int rc = vemit(r, f, check_id, st, LD_SEV_COUNT, path, err, fmt, ap);
     va_end(ap);
-    return ld_report_emit(r, fd, err);
+    return rc;
+}
+
+static int emit_severity(ld_findings *r, const ld_image_facts *f, const char *check_id,
+                         ld_status st, ld_severity sev, ld_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+static int emit_severity(ld_findings *r, const ld_image_facts *f, const char *check_id,
+                         ld_status st, ld_severity sev, ld_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vemit(r, f, check_id, st, sev, NULL, err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A configuration value (User, Healthcheck, a label) as evidence may show
+ * it: secrets masked with the scan's rules. Caller frees. */
+static char *shown_value(const ld_image_facts *f, const char *s)
+{
+    return ld_secret_mask_text(f->rules, s ? s : "");
 }
 
 /* Copies at most SHOWN characters of s, control bytes as '?'. */
@@ -49,72 +90,9 @@ static char *shorten(const char *s)
     return o;
 }
 
-static bool secret_name(const char *name, size_t n);
-
-/* Appends word [w, e) to o, its value hidden when hide (or the name looks
- * like a credential's). */
-static void put_word(char **o, size_t *on, const char *w, const char *e, bool hide)
-{
-    const char *eq = memchr(w, '=', (size_t)(e - w));
-    if (eq && (hide || secret_name(w, (size_t)(eq - w)))) {
-        memcpy(*o + *on, w, (size_t)(eq - w) + 1);
-        *on += (size_t)(eq - w) + 1;
-        memcpy(*o + *on, "****", 4);
-        *on += 4;
-    } else {
-        memcpy(*o + *on, w, (size_t)(e - w));
-        *on += (size_t)(e - w);
-    }
-}
-
 char *ld_image_history_redact(const char *cb)
 {
-    if (!cb)
-        return NULL;
-    size_t n = strlen(cb);
-    /* a hidden word grows by at most 4 ("=" -> "=****"), and words are at
-     * least 1 byte plus a separator: at most 3n + 2 bytes */
-    char *o = ld_xmalloc(n * 3 + 8);
-    size_t on = 0;
-    const char *p = cb;
-    int args = 0;         /* words still to hide: "|N" build args */
-    bool all = false;     /* ARG: every value */
-    bool named = false;   /* ENV / LABEL: values of credential-like names */
-    if (*p == '|') {
-        const char *q = p + 1;
-        while (*q >= '0' && *q <= '9' && args < 1000)
-            args = args * 10 + (*q++ - '0');
-        memcpy(o, p, (size_t)(q - p));
-        on = (size_t)(q - p);
-        p = q;
-    }
-    const char *nop = strstr(p, "#(nop) ");
-    const char *kw = nop ? nop + 7 : p;
-    while (*kw == ' ')
-        kw++;
-    all = strncmp(kw, "ARG ", 4) == 0;
-    named = strncmp(kw, "ENV ", 4) == 0 || strncmp(kw, "LABEL ", 6) == 0;
-    while (*p) {
-        if (*p == ' ') {
-            o[on++] = *p++;
-            continue;
-        }
-        const char *e = p;
-        while (*e && *e != ' ')
-            e++;
-        bool hide = args > 0 || all;
-        if (args > 0)
-            args--;
-        if (hide || named)
-            put_word(&o, &on, p, e, hide);
-        else {
-            memcpy(o + on, p, (size_t)(e - p));
-            on += (size_t)(e - p);
-        }
-        p = e;
-    }
-    o[on] = '\0';
-    return o;
+    return ld_secret_mask_history(NULL, cb);
 }
 
 char *ld_image_layer_desc(const ld_image *img, int layer)
@@ -169,14 +147,15 @@ long ld_image_passwd_uid(const ld_image_text_file *passwd, const char *user, cha
 
 /* ---- checks ---- */
 
-static int check_user(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
+static int check_user(ld_findings *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
 {
-    const char *user = json_string_value(json_object_get(cfg, "User"));
-    if (!user || !user[0])
+    const char *raw = json_string_value(json_object_get(cfg, "User"));
+    ld_autofree char *user = raw ? shown_value(f, raw) : NULL;
+    if (!raw || !raw[0])
         return ld_image_emit(r, f, "image.user-nonroot", LD_STATUS_FAIL, NULL, err,
                              "config User is not set: the container runs as root (uid 0)");
     /* "user", "user:group", "uid:gid" */
-    ld_autofree char *u = ld_xstrndup(user, strcspn(user, ":"));
+    ld_autofree char *u = ld_xstrndup(raw, strcspn(raw, ":"));
     ld_autofree char *name = NULL;
     long uid = ld_image_passwd_uid(&f->passwd, u, &name);
     bool numeric = u[0] != '\0';
@@ -198,7 +177,7 @@ static int check_user(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_err
                          name ? name : "", name ? ")" : "");
 }
 
-static int check_healthcheck(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
+static int check_healthcheck(ld_findings *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
 {
     json_t *test = json_object_get(json_object_get(cfg, "Healthcheck"), "Test");
     const char *first = json_string_value(json_array_get(test, 0));
@@ -208,28 +187,10 @@ static int check_healthcheck(ld_report *r, const ld_image_facts *f, json_t *cfg,
     if (strcmp(first, "NONE") == 0)
         return ld_image_emit(r, f, "image.healthcheck", LD_STATUS_FAIL, NULL, err,
                              "config Healthcheck is disabled (HEALTHCHECK NONE)");
-    ld_autofree char *cmd = shorten(json_string_value(json_array_get(test, 1)));
+    ld_autofree char *shown = shown_value(f, json_string_value(json_array_get(test, 1)));
+    ld_autofree char *cmd = shorten(shown);
     return ld_image_emit(r, f, "image.healthcheck", LD_STATUS_PASS, NULL, err,
                          "config Healthcheck %s %s", first, cmd);
-}
-
-/* Does a variable name suggest a credential? */
-static bool secret_name(const char *name, size_t n)
-{
-    static const char *const words[] = {"pass",       "pwd",        "secret",  "token",
-                                        "api_key",    "apikey",     "api-key", "private_key",
-                                        "privatekey", "credential", "auth",    "access_key",
-                                        NULL};
-    char low[128];
-    if (n >= sizeof(low))
-        n = sizeof(low) - 1;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)name[i]);
-    low[n] = '\0';
-    for (size_t i = 0; words[i]; i++)
-        if (strstr(low, words[i]))
-            return true;
-    return false;
 }
 
 /* Is a value a placeholder or a reference rather than a secret? */
@@ -253,10 +214,16 @@ static bool placeholder_value(const char *v, size_t n)
     return false;
 }
 
+/* What the secret checks over the configuration saw. */
+typedef struct {
+    size_t found;      /* secrets reported */
+    size_t incomplete; /* values the rules could not finish searching */
+} secret_tally;
+
 /* Checks one NAME=value from ENV, a label or an ARG; emits a fail finding
- * (masked value) when it holds a secret. *found counts them. */
-static int check_pair(ld_report *r, const ld_image_facts *f, const char *where, const char *name,
-                      size_t nlen, const char *value, size_t vlen, size_t *found,
+ * (masked value) when it holds a secret, counted in t. */
+static int check_pair(ld_findings *r, const ld_image_facts *f, const char *where, const char *name,
+                      size_t nlen, const char *value, size_t vlen, secret_tally *t,
                       ld_strlist *seen, ld_error *err)
 {
     char masked[LD_SECRET_MASK_MAX];
@@ -271,9 +238,11 @@ static int check_pair(ld_report *r, const ld_image_facts *f, const char *where, 
             rule = h.v[0].rule_id;
             memcpy(masked, h.v[0].masked, sizeof(masked));
         }
+        if (h.incomplete)
+            t->incomplete++;
         ld_secret_hits_clear(&h);
     }
-    if (!rule && secret_name(name, nlen) && !placeholder_value(value, vlen)) {
+    if (!rule && ld_secret_key_name(name, nlen) && !placeholder_value(value, vlen)) {
         rule = "secret-name";
         ld_secret_mask(value, vlen, masked);
     }
@@ -286,7 +255,7 @@ static int check_pair(ld_report *r, const ld_image_facts *f, const char *where, 
             return 0;
         ld_strlist_push(seen, key);
     }
-    (*found)++;
+    t->found++;
     return ld_image_emit(r, f, "image.config-secrets", LD_STATUS_FAIL, NULL, err,
                          "%s %.*s has a secret value %s (rule %s); it is readable by anyone "
                          "who can pull the image",
@@ -295,8 +264,8 @@ static int check_pair(ld_report *r, const ld_image_facts *f, const char *where, 
 
 /* ARG values in a history entry: "ARG X=v" (BuildKit), or "|2 X=v Y=w
  * /bin/sh -c ..." (RUN after ARG in the legacy builder and BuildKit). */
-static int history_args(ld_report *r, const ld_image_facts *f, const char *cb, int idx,
-                        size_t *found, ld_strlist *seen, ld_error *err)
+static int history_args(ld_findings *r, const ld_image_facts *f, const char *cb, int idx,
+                        secret_tally *t, ld_strlist *seen, ld_error *err)
 {
     const char *p = cb;
     if (strncmp(p, "/bin/sh -c #(nop) ", 18) == 0)
@@ -325,8 +294,8 @@ static int history_args(ld_report *r, const ld_image_facts *f, const char *cb, i
             e++;
         }
         if (eq) {
-            int rc = check_pair(r, f, where, p, (size_t)(eq - p), eq + 1, (size_t)(e - eq - 1),
-                                found, seen, err);
+            int rc = check_pair(r, f, where, p, (size_t)(eq - p), eq + 1, (size_t)(e - eq - 1), t,
+                                seen, err);
             if (rc < 0)
                 return rc;
         }
@@ -335,10 +304,11 @@ static int history_args(ld_report *r, const ld_image_facts *f, const char *cb, i
     return 0;
 }
 
-static int check_config_secrets(ld_report *r, const ld_image_facts *f, json_t *cfg, json_t *hist,
+static int check_config_secrets(ld_findings *r, const ld_image_facts *f, json_t *cfg, json_t *hist,
                                 ld_error *err)
 {
-    size_t found = 0, n_env = 0, n_labels = 0;
+    secret_tally t = {0};
+    size_t n_env = 0, n_labels = 0;
     json_t *env = json_object_get(cfg, "Env");
     for (size_t i = 0; i < json_array_size(env); i++) {
         const char *kv = json_string_value(json_array_get(env, i));
@@ -346,8 +316,8 @@ static int check_config_secrets(ld_report *r, const ld_image_facts *f, json_t *c
         if (!eq)
             continue;
         n_env++;
-        if (check_pair(r, f, "config Env", kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1), &found,
-                       NULL, err) < 0)
+        if (check_pair(r, f, "config Env", kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1), &t, NULL,
+                       err) < 0)
             return -1;
     }
     const char *k;
@@ -358,20 +328,25 @@ static int check_config_secrets(ld_report *r, const ld_image_facts *f, json_t *c
         if (!s)
             continue;
         n_labels++;
-        if (check_pair(r, f, "config label", k, strlen(k), s, strlen(s), &found, NULL, err) < 0)
+        if (check_pair(r, f, "config label", k, strlen(k), s, strlen(s), &t, NULL, err) < 0)
             return -1;
     }
     ld_strlist seen = {0};
     for (size_t i = 0; i < json_array_size(hist); i++) {
         const char *cb = json_string_value(json_object_get(json_array_get(hist, i), "created_by"));
-        if (cb && history_args(r, f, cb, (int)i, &found, &seen, err) < 0) {
+        if (cb && history_args(r, f, cb, (int)i, &t, &seen, err) < 0) {
             ld_strlist_clear(&seen);
             return -1;
         }
     }
     ld_strlist_clear(&seen);
-    if (found)
+    if (t.found)
         return 0;
+    if (t.incomplete) /* could not look everywhere: no pass */
+        return ld_image_emit(r, f, "image.config-secrets", LD_STATUS_ERROR, NULL, err,
+                             "%zu configuration value%s could not be fully searched for secrets "
+                             "(a secret rule's regex hit its match limit on hostile content)",
+                             t.incomplete, t.incomplete == 1 ? "" : "s");
     return ld_image_emit(r, f, "image.config-secrets", LD_STATUS_PASS, NULL, err,
                          "no secret values in %zu Env entries, %zu labels or the ARG values of "
                          "%zu history entries",
@@ -383,11 +358,91 @@ static bool ci_contains(const char *s, const char *word)
     return strcasestr(s, word) != NULL;
 }
 
+/* The instruction a history entry records: "ADD ..." after the legacy
+ * builder's "/bin/sh -c #(nop) " or at the start (BuildKit); NULL when the
+ * entry is a RUN (whose text may say "ADD" anywhere). */
+static const char *history_instruction(const char *cb)
+{
+    if (cb[0] == '|') /* "|N A=x /bin/sh -c ...": a RUN with build arguments */
+        return NULL;
+    const char *nop = strstr(cb, "#(nop) ");
+    const char *p = nop ? nop + 7 : cb;
+    if (!nop && strncmp(cb, "/bin/sh -c ", 11) == 0)
+        return NULL; /* legacy builder RUN */
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+static bool url_source(const char *w, size_t n)
+{
+    static const char *const schemes[] = {"http://", "https://", "ftp://",
+                                          "git://",  "ssh://",   "git@"};
+    for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+        if (n >= strlen(schemes[i]) && strncasecmp(w, schemes[i], strlen(schemes[i])) == 0)
+            return true;
+    return false;
+}
+
+typedef enum {
+    ADD_NONE,   /* not an ADD */
+    ADD_BASE,   /* the base image's root file system: the first layer, into / */
+    ADD_LOCAL,  /* local files or archives (or a legacy-builder "file:<hash>") */
+    ADD_PINNED, /* a URL or git source pinned by --checksum or a commit */
+    ADD_REMOTE, /* a URL or git source nothing pins */
+} add_kind;
+
+/* Classifies the ADD of history entry text ins (see history_instruction);
+ * first_layer: no earlier entry made a layer. */
+static add_kind classify_add(const char *ins, bool first_layer)
+{
+    if (strncmp(ins, "ADD ", 4) != 0)
+        return ADD_NONE;
+    /* words up to BuildKit's trailing "# buildkit" */
+    const char *end = strstr(ins, " # buildkit");
+    if (!end)
+        end = ins + strlen(ins);
+    while (end > ins && end[-1] == ' ')
+        end--;
+    bool url = false, checksum = false, git_commit = false;
+    const char *last = NULL;
+    size_t last_n = 0;
+    for (const char *p = ins + 4; p < end;) {
+        while (p < end && *p == ' ')
+            p++;
+        const char *w = p;
+        while (p < end && *p != ' ')
+            p++;
+        size_t n = (size_t)(p - w);
+        if (!n)
+            continue;
+        if (n > 11 && strncmp(w, "--checksum=", 11) == 0)
+            checksum = true;
+        if (url_source(w, n)) {
+            url = true;
+            /* a git source pinned to a full commit id: ...#<40 or 64 hex> */
+            const char *hash = memchr(w, '#', n);
+            size_t hn = hash ? (size_t)(w + n - hash - 1) : 0;
+            bool hex = hn == 40 || hn == 64;
+            for (size_t k = 0; hex && k < hn; k++)
+                hex = isxdigit((unsigned char)hash[1 + k]);
+            git_commit = git_commit || hex;
+        }
+        last = w;
+        last_n = n;
+    }
+    if (url)
+        return checksum || git_commit ? ADD_PINNED : ADD_REMOTE;
+    if (first_layer && last_n == 1 && last[0] == '/')
+        return ADD_BASE;
+    return ADD_LOCAL;
+}
+
 /* Walks history; for each entry calls the per-entry checks. The layer of a
  * history entry is the count of earlier entries that made a layer. */
-static int check_history(ld_report *r, const ld_image_facts *f, json_t *hist, ld_error *err)
+static int check_history(ld_findings *r, const ld_image_facts *f, json_t *hist, ld_error *err)
 {
-    size_t add_url = 0, update_alone = 0;
+    size_t adds = 0, update_alone = 0, base = 0;
     int layer = 0;
     for (size_t i = 0; i < json_array_size(hist); i++) {
         json_t *h = json_array_get(hist, i);
@@ -400,13 +455,24 @@ static int check_history(ld_report *r, const ld_image_facts *f, json_t *hist, ld
             continue;
         ld_autofree char *red = ld_image_history_redact(cb);
         ld_autofree char *shown = shorten(red);
-        const char *add = strstr(cb, "ADD ");
-        if (add && (strstr(add, "http://") || strstr(add, "https://") || strstr(add, "ftp://"))) {
-            add_url++;
+        const char *ins = history_instruction(cb);
+        add_kind add = ins ? classify_add(ins, this_layer == 0) : ADD_NONE;
+        if (add == ADD_BASE)
+            base++;
+        if (add == ADD_LOCAL || add == ADD_PINNED || add == ADD_REMOTE) {
+            /* CIS 4.9: COPY, not ADD. A fetch nothing pins is the worse case */
+            adds++;
             ld_autofree char *ld = ld_image_layer_desc(f->img, this_layer);
-            if (ld_image_emit(r, f, "image.add-instruction", LD_STATUS_FAIL, NULL, err,
-                              "history entry %zu adds content from a URL (%s): %s", i,
-                              this_layer >= 0 ? ld : "no layer", shown) < 0)
+            const char *what =
+                add == ADD_REMOTE ? "fetches a URL that no --checksum or commit id pins"
+                : add == ADD_PINNED
+                    ? "fetches a pinned URL (use COPY of a verified download instead)"
+                    : "adds local files or an archive (COPY copies files; extract archives "
+                      "explicitly in a RUN step)";
+            if (emit_severity(r, f, "image.add-instruction", LD_STATUS_FAIL,
+                              add == ADD_REMOTE ? LD_SEV_MEDIUM : LD_SEV_LOW, err,
+                              "history entry %zu uses ADD where COPY would do: it %s (%s): %s", i,
+                              what, this_layer >= 0 ? ld : "no layer", shown) < 0)
                 return -1;
         }
         bool update = ci_contains(cb, "apt-get update") || ci_contains(cb, "apt update") ||
@@ -425,9 +491,12 @@ static int check_history(ld_report *r, const ld_image_facts *f, json_t *hist, ld
         }
     }
     size_t n = json_array_size(hist);
-    if (!add_url &&
+    if (!adds &&
         ld_image_emit(r, f, "image.add-instruction", LD_STATUS_PASS, NULL, err,
-                      "no ADD from a URL in %zu history entries", n) < 0)
+                      "no ADD in %zu history entries%s", n,
+                      base ? " (the base image's root file system, ADDed into / as the first "
+                             "layer, is how every base image starts)"
+                           : "") < 0)
         return -1;
     if (!update_alone &&
         ld_image_emit(r, f, "image.update-alone", LD_STATUS_PASS, NULL, err,
@@ -481,9 +550,11 @@ static const char *usable_ref(const char *ref)
     return ref;
 }
 
-static int check_tag(ld_report *r, const ld_image_facts *f, ld_error *err)
+static int check_tag(ld_findings *r, const ld_image_facts *f, ld_error *err)
 {
-    const char *ref = usable_ref(f->reference);
+    /* a root file system directory is named by its path, relative or not */
+    bool dir = f->img && strcmp(ld_image_source_kind(f->img), "dir") == 0;
+    const char *ref = dir ? NULL : usable_ref(f->reference);
     if (!ref)
         return ld_image_emit(r, f, "image.tag-latest", LD_STATUS_SKIPPED, NULL, err,
                              "no image reference (the target is an archive or directory without "
@@ -519,7 +590,7 @@ static bool trusted(const ld_strlist *list, const char *registry, const char *re
     return false;
 }
 
-static int check_base(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
+static int check_base(ld_findings *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
 {
     const char *base =
         json_string_value(json_object_get(json_object_get(cfg, "Labels"),
@@ -530,23 +601,28 @@ static int check_base(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_err
         what = "image reference (no org.opencontainers.image.base.name label)";
     }
     if (!f->trusted_registries || f->trusted_registries->n == 0)
-        return ld_image_emit(r, f, "image.base-trusted", LD_STATUS_SKIPPED, NULL, err,
+        return ld_image_emit(r, f, "image.base-trusted", LD_STATUS_ERROR, NULL, err,
                              "the policy lists no trusted-registries; add them to check the base "
                              "image's origin");
     if (!base)
-        return ld_image_emit(r, f, "image.base-trusted", LD_STATUS_SKIPPED, NULL, err,
+        return ld_image_emit(r, f, "image.base-trusted", LD_STATUS_ERROR, NULL, err,
                              "base image unknown: no org.opencontainers.image.base.name label and "
                              "no image reference");
     ld_autofree char *reg = NULL, *repo = NULL, *tag = NULL, *dig = NULL;
     parse_ref(base, &reg, &repo, &tag, &dig);
     bool ok = trusted(f->trusted_registries, reg, repo);
     ld_autofree char *list = ld_strlist_join(f->trusted_registries, ", ");
+    /* a label is free text ("https://user:token@host/..."): what evidence
+     * shows is split from the masked text, never from the raw one */
+    ld_autofree char *shown = shown_value(f, base);
+    ld_autofree char *sreg = NULL, *srepo = NULL, *stag = NULL, *sdig = NULL;
+    parse_ref(shown, &sreg, &srepo, &stag, &sdig);
     return ld_image_emit(r, f, "image.base-trusted", ok ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
-                         err, "%s %s is from %s/%s, %s the trusted registries (%s)", what, base,
-                         reg, repo, ok ? "within" : "outside", list);
+                         err, "%s %s is from %s/%s, %s the trusted registries (%s)", what, shown,
+                         sreg, srepo, ok ? "within" : "outside", list);
 }
 
-static int check_ports(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
+static int check_ports(ld_findings *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
 {
     static const struct {
         unsigned port;
@@ -582,7 +658,7 @@ static int check_ports(ld_report *r, const ld_image_facts *f, json_t *cfg, ld_er
                          "no sensitive port among %zu exposed port%s", n, n == 1 ? "" : "s");
 }
 
-int ld_image_config_checks(ld_report *r, const ld_image_facts *f, ld_error *err)
+int ld_image_config_checks(ld_findings *r, const ld_image_facts *f, ld_error *err)
 {
     static const char *const ids[] = {LD_IMAGE_CONFIG_CHECKS};
     json_t *root = NULL;
@@ -596,8 +672,9 @@ int ld_image_config_checks(ld_report *r, const ld_image_facts *f, ld_error *err)
         for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
             int rc = strcmp(ids[i], "image.tag-latest") == 0
                          ? check_tag(r, f, err)
-                         : ld_image_emit(r, f, ids[i], LD_STATUS_SKIPPED, NULL, err,
-                                         "no image configuration (%s)",
+                         : ld_image_emit(r, f, ids[i],
+                                         f->config_json ? LD_STATUS_ERROR : LD_STATUS_SKIPPED, NULL,
+                                         err, "no image configuration (%s)",
                                          f->config_json ? "it does not parse as a JSON object"
                                                         : "a root file system directory");
             if (rc < 0)

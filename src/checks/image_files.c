@@ -24,7 +24,7 @@ static const char *base_name(const char *p)
 }
 
 /* Emits a fail finding about file e, naming its layer. */
-static int file_fail(ld_report *r, const ld_image_facts *f, const char *check,
+static int file_fail(ld_findings *r, const ld_image_facts *f, const char *check,
                      const ld_file_entry *e, ld_error *err, const char *what)
 {
     ld_autofree char *ld = ld_image_layer_desc(f->img, e->layer);
@@ -47,7 +47,7 @@ static bool is_remote_shell(const char *name)
 }
 
 /* Remote-shell servers named in Cmd or Entrypoint. */
-static int cmd_remote_shell(ld_report *r, const ld_image_facts *f, size_t *found, ld_error *err)
+static int cmd_remote_shell(ld_findings *r, const ld_image_facts *f, size_t *found, ld_error *err)
 {
     if (!f->config_json)
         return 0;
@@ -96,7 +96,7 @@ static const struct {
 };
 #define N_CACHES (sizeof(caches) / sizeof(caches[0]))
 
-static int check_files(ld_report *r, const ld_image_facts *f, ld_error *err)
+static int check_files(ld_findings *r, const ld_image_facts *f, ld_error *err)
 {
     size_t n = ld_image_file_count(f->img);
     size_t ssh = 0, suid = 0, ww = 0, sudo = 0;
@@ -203,10 +203,10 @@ static int check_files(ld_report *r, const ld_image_facts *f, ld_error *err)
 
 /* Calls fn for each line of an account file with its colon fields (at most
  * 8). Lines starting with '#' or without ':' are passed over. */
-typedef int (*line_fn)(ld_report *r, const ld_image_facts *f, char **fields, size_t nf, int line,
+typedef int (*line_fn)(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf, int line,
                        size_t *found, ld_error *err);
 
-static int each_line(ld_report *r, const ld_image_facts *f, const ld_image_text_file *tf,
+static int each_line(ld_findings *r, const ld_image_facts *f, const ld_image_text_file *tf,
                      line_fn fn, size_t *found, ld_error *err)
 {
     const char *s = tf->data, *end = s + tf->len;
@@ -236,7 +236,7 @@ static int each_line(ld_report *r, const ld_image_facts *f, const ld_image_text_
     return 0;
 }
 
-static int shadow_line(ld_report *r, const ld_image_facts *f, char **fields, size_t nf, int line,
+static int shadow_line(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf, int line,
                        size_t *found, ld_error *err)
 {
     if (nf < 2 || fields[1][0] != '\0')
@@ -249,7 +249,7 @@ static int shadow_line(ld_report *r, const ld_image_facts *f, char **fields, siz
                          line, fields[0], ld);
 }
 
-static int passwd_empty_line(ld_report *r, const ld_image_facts *f, char **fields, size_t nf,
+static int passwd_empty_line(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf,
                              int line, size_t *found, ld_error *err)
 {
     if (nf < 7 || fields[1][0] != '\0')
@@ -262,7 +262,7 @@ static int passwd_empty_line(ld_report *r, const ld_image_facts *f, char **field
                          line, fields[0], ld);
 }
 
-static int uid0_line(ld_report *r, const ld_image_facts *f, char **fields, size_t nf, int line,
+static int uid0_line(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf, int line,
                      size_t *found, ld_error *err)
 {
     if (nf < 4 || strcmp(fields[2], "0") != 0 || strcmp(fields[0], "root") == 0)
@@ -275,7 +275,7 @@ static int uid0_line(ld_report *r, const ld_image_facts *f, char **fields, size_
                          line, fields[0], ld);
 }
 
-static int check_accounts(ld_report *r, const ld_image_facts *f, ld_error *err)
+static int check_accounts(ld_findings *r, const ld_image_facts *f, ld_error *err)
 {
     size_t empty = 0, uid0 = 0;
     if (f->shadow.data && each_line(r, f, &f->shadow, shadow_line, &empty, err) < 0)
@@ -304,12 +304,12 @@ static int check_accounts(ld_report *r, const ld_image_facts *f, ld_error *err)
     return 0;
 }
 
-int ld_image_file_checks(ld_report *r, const ld_image_facts *f, ld_error *err)
+int ld_image_file_checks(ld_findings *r, const ld_image_facts *f, ld_error *err)
 {
     if (!f->img) {
         static const char *const ids[] = {LD_IMAGE_FILE_CHECKS};
         for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-            if (ld_image_emit(r, f, ids[i], LD_STATUS_SKIPPED, NULL, err,
+            if (ld_image_emit(r, f, ids[i], LD_STATUS_ERROR, NULL, err,
                               "no file system index") < 0)
                 return -1;
         return 0;

@@ -208,7 +208,7 @@ static const char *layer_digest(const ld_image *img, int layer)
     return l->digest ? l->digest : l->diff_id;
 }
 
-static int emit_secret(ld_report *r, const ld_image_facts *f, const ld_image_scan_result *res,
+static int emit_secret(ld_findings *r, const ld_image_facts *f, const ld_image_scan_result *res,
                        const ld_image_secret *s, ld_error *err)
 {
     const ld_control *c = ld_catalog_control_for_check(r->catalog, "image.secrets");
@@ -251,10 +251,10 @@ static int emit_secret(ld_report *r, const ld_image_facts *f, const ld_image_sca
     ld_finding_set_evidence(fd, "%s:%d: %s %s (rule %s) in %s%s", s->path, s->hit.line,
                             s->hit.description, s->hit.masked, s->hit.rule_id, ld,
                             gone ? gone : "");
-    return ld_report_emit(r, fd, err);
+    return ld_findings_add(r, fd, err);
 }
 
-int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_options *opt,
+int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan_options *opt,
                          const ld_image_scan_result *res, ld_error *err)
 {
     const char *id = ld_image_id(res->img);
@@ -273,23 +273,29 @@ int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_o
     if (strncmp(target, "docker:", 7) == 0)
         f.reference = target;
     if (opt->config) {
+        static const char *const ids[] = {LD_IMAGE_CONFIG_CHECKS, LD_IMAGE_FILE_CHECKS};
+        for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+            ld_findings_scope(r, LD_SCOPE_OWED, ids[i], NULL);
         if (ld_image_config_checks(r, &f, err) < 0 || ld_image_file_checks(r, &f, err) < 0)
             return -1;
     }
     if (!opt->secrets)
         return 0;
+    ld_findings_scope(r, LD_SCOPE_OWED, "image.secrets", NULL);
     if (res->n_secrets > 1)
         qsort(res->secrets, res->n_secrets, sizeof(*res->secrets), cmp_secret);
     for (size_t i = 0; i < res->n_secrets; i++)
         if (emit_secret(r, &f, res, &res->secrets[i], err) < 0)
             return -1;
-    if (res->files_oversize)
-        ld_report_note(r,
-                       "secret scan: %llu file%s over %llu bytes not scanned (raise "
-                       "--secret-max-bytes or the policy's secrets.max-file-bytes)",
-                       (unsigned long long)res->files_oversize, res->files_oversize == 1 ? "" : "s",
-                       (unsigned long long)res->secret_max_bytes);
-    if (res->n_secrets)
+    /* a file the scanner could not read is a file it cannot vouch for */
+    if (res->files_oversize &&
+        ld_image_emit(r, &f, "image.secrets", LD_STATUS_ERROR, NULL, err,
+                      "%llu file%s over %llu bytes not scanned for secrets (raise "
+                      "--secret-max-bytes or the policy's secrets.max-file-bytes)",
+                      (unsigned long long)res->files_oversize, res->files_oversize == 1 ? "" : "s",
+                      (unsigned long long)res->secret_max_bytes) < 0)
+        return -1;
+    if (res->n_secrets || res->files_oversize)
         return 0;
     return ld_image_emit(r, &f, "image.secrets", LD_STATUS_PASS, NULL, err,
                          "no secrets in %llu file versions (%llu bytes) across %zu layer%s with "
@@ -318,7 +324,7 @@ static char *engine_image_ref(const json_t *image)
     return id && id[0] ? ld_xasprintf("docker:%s", id) : NULL;
 }
 
-int ld_image_scan_engine_image(ld_report *r, const json_t *image, void *ctx, ld_error *err)
+int ld_image_scan_engine_image(ld_findings *r, const json_t *image, void *ctx, ld_error *err)
 {
     ld_image_scan_engine_ctx *c = ctx;
     char *target = engine_image_ref(image);
@@ -328,7 +334,7 @@ int ld_image_scan_engine_image(ld_report *r, const json_t *image, void *ctx, ld_
     ld_error read_err = LD_ERROR_INIT;
     int rc = 0;
     if (ld_image_scan_read(target, &c->scan, &res, &read_err) < 0) {
-        ld_report_note(r, "image %s not checked: %s", target + strlen("docker:"), read_err.msg);
+        ld_findings_note(r, "image %s not checked: %s", target + strlen("docker:"), read_err.msg);
         c->failed++;
     } else {
         rc = ld_image_scan_report(r, target, &c->scan, &res, err);

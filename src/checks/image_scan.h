@@ -14,7 +14,7 @@
 #include "core/policy.h"
 #include <jansson.h>
 
-#include "core/report.h"
+#include "core/findings.h"
 #include "image/image.h"
 #include "sbom/sbom.h"
 
@@ -59,7 +59,7 @@ int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
                        ld_image_scan_result *res, ld_error *err);
 /* Emits the selected checks' findings for a read result into r (sorts the
  * secret hits in place by file, layer and offset first). */
-int ld_image_scan_report(ld_report *r, const char *target, const ld_image_scan_options *opt,
+int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan_options *opt,
                          const ld_image_scan_result *res, ld_error *err);
 void ld_image_scan_clear(ld_image_scan_result *res);
 
@@ -75,7 +75,7 @@ typedef struct {
  * the selected image checks (CIS Docker section 4). An image that cannot be
  * read becomes a report note, not an error, so one bad image does not stop
  * the audit. ctx is an ld_image_scan_engine_ctx. */
-int ld_image_scan_engine_image(ld_report *r, const json_t *image, void *ctx, ld_error *err);
+int ld_image_scan_engine_image(ld_findings *r, const json_t *image, void *ctx, ld_error *err);
 
 /* The rule set a scan uses: built-in rules, then the policy's custom rules
  * (same id replaces) and allow rules. Caller frees. */

@@ -6,6 +6,7 @@
 #include "checks/secret_rules.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +358,32 @@ int ld_secret_rules_add_builtin(ld_secret_ruleset *rs, ld_error *err)
     if (rc < 0)
         ld_error_wrap(err, "built-in secret rules (a build problem)");
     return rc;
+}
+
+/* The process-wide built-in set: built once by pthread_once, never freed
+ * (the process owns it until exit), read-only afterwards. */
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static ld_secret_ruleset *builtin_rules;
+static ld_error builtin_err = LD_ERROR_INIT;
+
+static void builtin_build(void)
+{
+    ld_secret_ruleset *rs = ld_secret_rules_new();
+    if (ld_secret_rules_add_builtin(rs, &builtin_err) < 0 ||
+        ld_secret_rules_compile(rs, &builtin_err) < 0) {
+        ld_secret_rules_free(rs);
+        return;
+    }
+    builtin_rules = rs;
+}
+
+const ld_secret_ruleset *ld_secret_rules_builtin(ld_error *err)
+{
+    pthread_once(&builtin_once, builtin_build);
+    if (!builtin_rules && err)
+        ld_error_set(err, builtin_err.code < 0 ? builtin_err.code : LD_ERR_GENERIC, "%s",
+                     builtin_err.msg);
+    return builtin_rules;
 }
 
 /* ---- the keyword automaton ---- */

@@ -58,4 +58,22 @@ struct ld_secret_ruleset {
     pcre2_match_context *mctx;
 };
 
+/* A byte range [start, end) of scanned content that a rule matched. */
+typedef struct {
+    size_t start, end;
+} secret_span;
+
+typedef struct {
+    secret_span *v;
+    size_t n, cap;
+} secret_spans;
+
+/* The scan behind ld_secret_mask_text: every rule runs whatever its path
+ * limit, and neither entropy minimums nor allow rules drop a match; every
+ * match (of every rule, overlapping or not) is appended to spans. Windows a
+ * regex could not finish count in *incomplete. Returns 0, or < 0 with err
+ * set (out of memory). */
+int ld_secret_scan_spans(const ld_secret_ruleset *rs, const uint8_t *data, size_t len,
+                         secret_spans *spans, size_t *incomplete, ld_error *err);
+
 #endif

@@ -1,9 +1,11 @@
 /* The secret scanner: one pass of the keyword automaton over a file, then
  * each hit rule's regex on the lines around its keyword (never the whole
  * file), entropy and allow rules on the captured secret, and a masked
- * excerpt. The secret bytes are only read here; nothing outside this file
- * ever holds them. Not for building rule sets (secret_rules.c) or for
- * reporting (image_scan.c). */
+ * excerpt. The secret bytes of a scanned file are only read here: hits
+ * carry masked excerpts. The same pass, with every rule and no allow
+ * rules, gives secret_mask.c the spans to mask in text lockdown prints.
+ * Not for building rule sets (secret_rules.c) or for reporting
+ * (image_scan.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,20 +95,27 @@ static bool path_allowed(const ld_secret_ruleset *rs, const char *path, pcre2_ma
 
 typedef struct {
     const ld_secret_ruleset *rs;
-    const char *path;
+    const char *path; /* NULL: masking (every rule, no entropy or allow rules; spans only) */
     const uint8_t *data;
     size_t len;
     pcre2_match_data *md;
     size_t *scanned_to; /* per rule: end of the last window its regex saw */
     signed char *active; /* per rule: -1 unknown, 0 path excludes, 1 runs */
-    ld_secret_hits *out;
-    size_t first_hit; /* index in out of this file's first hit */
+    ld_secret_hits *out; /* NULL when masking */
+    size_t first_hit;    /* index in out of this file's first hit */
+    secret_spans *spans; /* masking: every match */
+    size_t *incomplete;  /* windows a regex could not finish */
 } scan_ctx;
 
 static void add_hit(scan_ctx *c, size_t rule, size_t off, size_t n)
 {
     const secret_rule *r = &c->rs->rules[rule];
     const uint8_t *sec = c->data + off;
+    if (c->spans) {
+        ld_xgrow(&c->spans->v, &c->spans->cap, c->spans->n + 1, sizeof(*c->spans->v));
+        c->spans->v[c->spans->n++] = (secret_span){off, off + n};
+        return;
+    }
     if (r->entropy > 0 && shannon(sec, n) < r->entropy)
         return;
     if (allowed(c->rs, r, c->path, sec, n, c->md))
@@ -157,8 +166,14 @@ static void run_rule(scan_ctx *c, size_t rule, size_t pos)
     size_t off = lo;
     while (off < hi) {
         int rc = pcre2_match(r->re, (PCRE2_SPTR)d, hi, off, 0, c->md, c->rs->mctx);
-        if (rc < 0)
-            break; /* no match, or a match limit hit on hostile content */
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0) {
+            /* a match limit hit on hostile content (or no memory): the
+             * rest of this window was not searched; the caller must know */
+            (*c->incomplete)++;
+            break;
+        }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
         size_t s = ov[0], e = ov[1];
         if (r->group > 0 && rc > r->group && ov[2 * r->group] != PCRE2_UNSET) {
@@ -234,49 +249,73 @@ static void find_keywords(const ld_secret_ruleset *rs, const uint8_t *data, size
     }
 }
 
-int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t *data, size_t len,
-                   ld_secret_hits *out, ld_error *err)
+/* The keyword pass and the rules' regexes around each keyword hit over
+ * c->data; c names either out (a scan) or spans (masking: path NULL). */
+static int scan_content(scan_ctx *c, ld_error *err)
 {
+    const ld_secret_ruleset *rs = c->rs;
     if (!rs->compiled)
         return ld_error_set(err, LD_ERR_GENERIC, "secret rules used before compilation");
-    if (len == 0 || rs->n_states == 0)
+    if (c->len == 0 || rs->n_states == 0)
         return 0;
     kw_hits ka = {0}, kb = {0};
-    find_keywords(rs, data, len, &ka, &kb);
+    find_keywords(rs, c->data, c->len, &ka, &kb);
     if (ka.n + kb.n == 0)
         return 0;
-    scan_ctx c = {.rs = rs, .path = path, .data = data, .len = len, .out = out,
-                  .first_hit = out->n};
-    c.md = pcre2_match_data_create(12, NULL);
-    c.scanned_to = calloc(rs->n_rules, sizeof(*c.scanned_to));
-    c.active = malloc(rs->n_rules);
-    if (!c.md || !c.scanned_to || !c.active) {
-        pcre2_match_data_free(c.md);
-        free(c.scanned_to);
-        free(c.active);
-        free(ka.v);
-        free(kb.v);
-        return ld_error_set(err, LD_ERR_NOMEM, "%s: out of memory scanning for secrets", path);
+    c->md = pcre2_match_data_create(12, NULL);
+    c->scanned_to = calloc(rs->n_rules, sizeof(*c->scanned_to));
+    c->active = malloc(rs->n_rules);
+    int rc = 0;
+    if (!c->md || !c->scanned_to || !c->active) {
+        rc = ld_error_set(err, LD_ERR_NOMEM, "%s: out of memory scanning for secrets",
+                          c->path ? c->path : "text");
+        goto out;
     }
-    memset(c.active, -1, rs->n_rules);
-    bool skip = path_allowed(rs, path, c.md);
+    /* masking runs every rule wherever its path limit points */
+    memset(c->active, c->path ? -1 : 1, rs->n_rules);
+    bool skip = c->path && path_allowed(rs, c->path, c->md);
     for (size_t h = 0; !skip && h < ka.n + kb.n; h++) {
         const kw_hit *kh = h < ka.n ? &ka.v[h] : &kb.v[h - ka.n]; /* position order */
         const uint16_t *o = rs->out_rules + rs->out_start[kh->state];
         for (uint16_t k = 0; k < rs->out_n[kh->state]; k++) {
             size_t r = o[k];
-            if (c.active[r] < 0)
-                c.active[r] = !rs->rules[r].path_re ||
-                              re_matches(rs->rules[r].path_re, path, strlen(path), c.md, rs->mctx);
-            if (c.active[r])
-                run_rule(&c, r, kh->pos);
+            if (c->active[r] < 0) {
+                /* a path regex that cannot finish (a limit) runs the rule:
+                 * looking at a file too many is the safe mistake */
+                int m = rs->rules[r].path_re
+                            ? pcre2_match(rs->rules[r].path_re, (PCRE2_SPTR)c->path,
+                                          strlen(c->path), 0, 0, c->md, rs->mctx)
+                            : 0;
+                c->active[r] = m != PCRE2_ERROR_NOMATCH;
+            }
+            if (c->active[r])
+                run_rule(c, r, kh->pos);
         }
     }
+out:
     free(ka.v);
     free(kb.v);
-    pcre2_match_data_free(c.md);
-    free(c.scanned_to);
-    free(c.active);
+    pcre2_match_data_free(c->md);
+    free(c->scanned_to);
+    free(c->active);
+    c->md = NULL;
+    c->scanned_to = NULL;
+    c->active = NULL;
+    return rc;
+}
+
+int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t *data, size_t len,
+                   ld_secret_hits *out, ld_error *err)
+{
+    scan_ctx c = {.rs = rs,
+                  .path = path ? path : "",
+                  .data = data,
+                  .len = len,
+                  .out = out,
+                  .first_hit = out->n,
+                  .incomplete = &out->incomplete};
+    if (scan_content(&c, err) < 0)
+        return -1;
     /* hits of this file by offset; line numbers in one pass */
     size_t n = out->n - c.first_hit;
     if (n == 0) /* out->v may still be NULL: no pointer arithmetic on it */
@@ -299,4 +338,11 @@ int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t 
         h[i].line = line;
     }
     return 0;
+}
+
+int ld_secret_scan_spans(const ld_secret_ruleset *rs, const uint8_t *data, size_t len,
+                         secret_spans *spans, size_t *incomplete, ld_error *err)
+{
+    scan_ctx c = {.rs = rs, .data = data, .len = len, .spans = spans, .incomplete = incomplete};
+    return scan_content(&c, err);
 }

@@ -73,13 +73,19 @@ typedef struct {
 typedef struct {
     ld_secret_hit *v;
     size_t n, cap;
+    /* regex windows whose matching stopped on a PCRE2 limit (match, depth,
+     * heap) or error: that part of the content was NOT fully searched, so
+     * "no hit" there is not an observation. A caller reporting a verdict
+     * must treat a non-zero count as "not assessed", never as a pass. */
+    size_t incomplete;
 } ld_secret_hits;
 
 /* Scans one file's content; appends hits (sorted by offset, one per secret
  * position) to out. The caller applies the size and binary limits (see
  * ld_secret_looks_binary). Files whose path an allow rule without an id
- * covers are skipped. Returns 0, or < 0 with err set (out of memory only:
- * regex limits end that window's matching silently). */
+ * covers are skipped. Returns 0, or < 0 with err set (out of memory). A
+ * regex that hits a PCRE2 limit ends that window's matching and counts in
+ * out->incomplete (the scan goes on with the other windows). */
 int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t *data, size_t len,
                    ld_secret_hits *out, ld_error *err);
 void ld_secret_hits_clear(ld_secret_hits *h);
@@ -89,5 +95,54 @@ bool ld_secret_looks_binary(const uint8_t *data, size_t len);
  * secrets: 2 under 16, none under 8) then asterisks; control and non-ASCII
  * bytes shown as '?'. */
 void ld_secret_mask(const char *s, size_t n, char out[LD_SECRET_MASK_MAX]);
+
+/* ---- masking text that lockdown prints ----
+ * Everything lockdown shows from an image's history, labels, Env, Cmd, a
+ * Dockerfile or engine inspect output goes through ld_secret_mask_text, so
+ * a secret is masked the same way wherever it appears (as in a secret
+ * finding: ld_secret_mask of the secret). */
+
+#define LD_SECRET_MASK_TEXT_MAX ((size_t)64 << 10) /* bytes of text kept; more is cut */
+#define LD_SECRET_TEXT_WITHHELD "(text withheld: it could not be checked for secrets)"
+
+/* The built-in rule set (data/secret-rules.yaml), compiled on first use,
+ * once per process (pthread_once: safe to call from any thread). The
+ * library owns it for the life of the process: callers never free it. It
+ * is read-only once returned (scanning with it is thread-safe); the one
+ * process-wide object of the library, kept because compiling ~110 regexes
+ * per masked string would cost more than the scan. NULL with err set only
+ * when the built-in rules do not compile (a build problem). */
+const ld_secret_ruleset *ld_secret_rules_builtin(ld_error *err);
+
+/* Does a variable, label, flag or JSON key name look like it holds a
+ * credential ("DB_PASSWORD", "githubToken", "--api-key", "x-auth-token")?
+ * Words are matched whole after camelCase, '-' and '.' become '_' (so
+ * TOKENIZERS_PARALLELISM is not a token); names that point at a secret
+ * rather than hold one (..._FILE, _PATH, _URL, _ID, _USER, ...) are not. */
+bool ld_secret_key_name(const char *name, size_t n);
+
+/* A copy of text (at most LD_SECRET_MASK_TEXT_MAX bytes of it, then "...")
+ * in which every secret is masked with ld_secret_mask:
+ *  - every match of a rule of rs (NULL: the built-in rules). Allow rules,
+ *    path limits and entropy minimums are NOT applied: in text shown to a
+ *    reader, hiding too much is the safe mistake (AWS's documented example
+ *    key is masked too);
+ *  - the value of every credential-looking pair: KEY=VALUE, KEY = VALUE,
+ *    KEY: VALUE, "key": "value", --flag=VALUE, --flag VALUE (key judged by
+ *    ld_secret_key_name; values that only refer to a secret - $VAR,
+ *    ${VAR}, <name>, {{ x }}, true/false - and already masked ones are left
+ *    alone), the credential after "Bearer"/"Basic"/"token", and the
+ *    password of "-u user:password";
+ *  - the body of every PEM private key block (the BEGIN line is kept).
+ * Never fails: when the rules are not at hand or a regex could not finish
+ * (hostile text), the whole text is replaced by LD_SECRET_TEXT_WITHHELD.
+ * Caller frees; NULL in, NULL out. */
+char *ld_secret_mask_text(const ld_secret_ruleset *rs, const char *text);
+
+/* An image history command (created_by) masked for display: the values of
+ * build arguments ("|2 A=x B=y /bin/sh -c ...", "ARG A=x") whatever their
+ * names, then everything ld_secret_mask_text masks. rs NULL: the built-in
+ * rules. Caller frees; NULL in, NULL out. */
+char *ld_secret_mask_history(const ld_secret_ruleset *rs, const char *created_by);
 
 #endif

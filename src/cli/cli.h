@@ -12,10 +12,14 @@
 #include "core/catalog.h"
 #include "core/error.h"
 #include "core/policy.h"
+#include "core/evaluate.h"
+#include "core/findings.h"
 #include "core/report.h"
 #include "util/strlist.h"
 
 enum { LD_EXIT_OK = 0, LD_EXIT_GATE = 1, LD_EXIT_USAGE = 2, LD_EXIT_ERROR = 3 };
+
+#define CLI_SELECT_MAX 32 /* --check / --exclude given at most this many times each */
 
 /* Options every reporting command accepts. */
 typedef struct {
@@ -24,6 +28,12 @@ typedef struct {
     const char *level;
     const char *policy;
     const char *fail_on;
+    bool allow_incomplete;
+    /* --check / --exclude values as given (argv strings, comma lists) */
+    const char *check[CLI_SELECT_MAX];
+    size_t n_check;
+    const char *exclude[CLI_SELECT_MAX];
+    size_t n_exclude;
     bool quiet;
     bool help;
 } cli_common;
@@ -41,6 +51,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
 
 /* Prints "lockdown CMD: message" and a hint to stderr; returns LD_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "lockdown CMD: unknown subcommand "WORD"; did you mean "X"?" (or
+ * the list of subcommands) and a hint; returns LD_EXIT_USAGE. subcommands
+ * is NULL-terminated. */
+int cli_unknown_subcommand(const char *cmd, const char *word, const char *const *subcommands);
 /* Prints "lockdown: <message>" to stderr. */
 void cli_error(const ld_error *err);
 /* Maps an error to the exit code (always LD_EXIT_ERROR today). */
@@ -67,11 +81,14 @@ typedef struct {
  * policy profile > medium), opens the output. Returns 0 or an exit code
  * after printing the error. */
 int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt);
-/* Opens a report on the session output. */
-ld_report *cli_session_report(cli_session *s, const char *command, const char *scope);
-/* Finishes the report, prints notes and the gate on stderr, returns the exit
- * code (0 gate passed, 1 gate failed, 3 on write error). Frees nothing. */
-int cli_session_finish(cli_session *s, ld_report *r);
+/* A new findings set for the session's run (caller frees). */
+ld_findings *cli_session_findings(const cli_session *s);
+/* Evaluates fs against the session's policy and level, renders the report
+ * on the session output, prints notes and the gate on stderr, and returns
+ * the exit code (0 gate passed, 1 gate failed, 3 on write error). scope is
+ * one line naming what was assessed. Frees nothing. */
+int cli_session_finish(cli_session *s, const ld_findings *fs, const char *command,
+                       const char *scope);
 void cli_session_close(cli_session *s);
 /* Progress line on stderr when s->progress. */
 void cli_progress(const cli_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -4,9 +4,10 @@
  * against the controls catalog. Only wiring: the checks live in src/host
  * and src/docker.
  *
- * An engine that does not answer is not a failure of `assess` (it assesses
- * what it finds): the report carries a note that engine, image and
- * container controls were not assessed, and the exit code is the gate's.
+ * An engine that does not answer is not an error of `assess` (it assesses
+ * what it finds): where Docker is installed its controls are "not assessed"
+ * (the gate fails closed on the required ones); where it is not, they are
+ * "not applicable".
  * An engine that answers /_ping but then fails /version or /info is exit 3
  * (could not complete). */
 #include <stdio.h>
@@ -53,8 +54,9 @@ static void usage(void)
            "Docker engine answers, the full audit of 'lockdown docker audit' (the daemon as\n"
            "/info, daemon.json and dockerd's command line give it, the host's Docker files and\n"
            "audit rules, every running container). An engine that does not answer is not an\n"
-           "error: the report notes that engine, image and container controls were not\n"
-           "assessed, and the exit code follows the gate.\n"
+           "error: on a host with Docker installed its controls are reported as not assessed,\n"
+           "and the gate fails on the required ones (see --allow-incomplete); on a host\n"
+           "without Docker they are not applicable.\n"
            "\n"
            "Options:\n"
            "      --host-root DIR    the host's root directory (default /)\n"
@@ -137,7 +139,7 @@ static void on_progress(void *ctx, const char *msg)
 static int run(cli_session *s, const assess_args *a)
 {
     engine_state st = {0};
-    ld_report *r = NULL;
+    ld_findings *r = NULL;
     ld_autofree char *host = ld_host_name(a->host_root);
     ld_autofree char *scope = NULL;
     ld_error err = LD_ERROR_INIT;
@@ -145,18 +147,20 @@ static int run(cli_session *s, const assess_args *a)
     if (rc)
         goto out;
     scope = scope_line(host, &st);
-    r = cli_session_report(s, "assess", scope);
-    if (ld_report_begin(r, &err) < 0) {
-        rc = cli_error_exit(&err);
-        goto out;
+    r = cli_session_findings(s);
+    if (st.unreachable) {
+        ld_autofree char *why = NULL;
+        if (ld_docker_installed(a->host_root)) {
+            why = ld_xstrdup(st.unreachable);
+            ld_docker_audit_scope(r, LD_SCOPE_NOT_ASSESSED, why);
+        } else {
+            why = ld_xasprintf("Docker is not installed under %s", a->host_root);
+            ld_docker_audit_scope(r, LD_SCOPE_NOT_APPLICABLE, why);
+        }
+        ld_findings_note(r, "%s", why);
     }
-    if (st.unreachable)
-        ld_report_note(r,
-                       "no Docker engine answered at %s: engine, image and container controls "
-                       "not assessed (%s)",
-                       st.endpoint, st.unreachable);
     for (size_t i = 0; i < st.snap.notes.n; i++)
-        ld_report_note(r, "%s", st.snap.notes.v[i]);
+        ld_findings_note(r, "%s", st.snap.notes.v[i]);
 
     cli_progress(s, "checking the host under %s", a->host_root);
     if (ld_host_os_check(r, a->host_root, &err) < 0) {
@@ -177,9 +181,9 @@ static int run(cli_session *s, const assess_args *a)
             goto out;
         }
     }
-    rc = cli_session_finish(s, r);
+    rc = cli_session_finish(s, r, "assess", scope);
 out:
-    ld_report_free(r);
+    ld_findings_free(r);
     engine_state_clear(&st);
     return rc;
 }

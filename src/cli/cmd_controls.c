@@ -47,8 +47,9 @@ static void usage(void)
            "  -f, --format    table (default) or json\n"
            "  -o, --output    write to a file\n"
            "\n"
-           "An automated control whose checks this build does not implement yet is marked\n"
-           "\"planned\": reports count it as not assessed.\n");
+           "HOW is \"automated\" (this build has a check that observes it), \"planned\" (its\n"
+           "checks are named but not implemented yet: reports say not assessed; attest it\n"
+           "meanwhile) or \"attested\" (a person confirms it in the policy file).\n");
 }
 
 static void json_list(ld_json *j, const char *key, const ld_strlist *l)
@@ -58,6 +59,13 @@ static void json_list(ld_json *j, const char *key, const ld_strlist *l)
     for (size_t i = 0; i < l->n; i++)
         ld_json_string(j, l->v[i]);
     ld_json_array_end(j);
+}
+
+static const char *automation_label(const ld_control *c)
+{
+    if (c->planned)
+        return "planned";
+    return c->automated ? "automated" : "attested";
 }
 
 static void write_json_control(ld_json *j, const ld_control *c)
@@ -79,7 +87,7 @@ static void write_json_control(ld_json *j, const ld_control *c)
         free(from);
     }
     ld_json_object_end(j);
-    ld_json_kv_string(j, "automation", c->automated ? "automated" : "attested");
+    ld_json_kv_string(j, "automation", automation_label(c));
     json_list(j, "checks", &c->checks);
     ld_json_kv_bool(j, "implemented", ld_control_assessable(c));
     ld_json_kv_string(j, "level", ld_level_name(c->level));
@@ -89,12 +97,6 @@ static void write_json_control(ld_json *j, const ld_control *c)
     ld_json_object_end(j);
 }
 
-static const char *automation_label(const ld_control *c)
-{
-    if (!c->automated)
-        return "attested";
-    return ld_control_assessable(c) ? "automated" : "planned";
-}
 
 static void write_table_row(FILE *out, const ld_control *c)
 {
@@ -138,7 +140,7 @@ int cmd_controls(int argc, char **argv)
         return rc;
     }
     ld_json j;
-    size_t shown = 0, automated = 0, attested = 0, implemented = 0;
+    size_t shown = 0, automated = 0, planned = 0, attested = 0;
     if (json) {
         ld_json_init(&j, s.out, true);
         ld_json_object_begin(&j);
@@ -162,8 +164,8 @@ int cmd_controls(int argc, char **argv)
             continue;
         shown++;
         automated += c->automated;
-        attested += !c->automated;
-        implemented += ld_control_assessable(c);
+        planned += c->planned;
+        attested += !c->automated && !c->planned;
         if (json)
             write_json_control(&j, c);
         else
@@ -175,13 +177,13 @@ int cmd_controls(int argc, char **argv)
         ld_json_object_begin(&j);
         ld_json_kv_int(&j, "controls", (int64_t)shown);
         ld_json_kv_int(&j, "automated", (int64_t)automated);
+        ld_json_kv_int(&j, "planned", (int64_t)planned);
         ld_json_kv_int(&j, "attested", (int64_t)attested);
-        ld_json_kv_int(&j, "implemented", (int64_t)implemented);
         ld_json_object_end(&j);
         ld_json_object_end(&j);
     } else {
-        fprintf(s.out, "\n%zu controls: %zu automated (%zu implemented in this build), %zu attested\n",
-                shown, automated, implemented, attested);
+        fprintf(s.out, "\n%zu controls: %zu automated, %zu planned, %zu attested\n", shown,
+                automated, planned, attested);
     }
     rc = fflush(s.out) == 0 ? LD_EXIT_OK : LD_EXIT_ERROR;
     cli_session_close(&s);

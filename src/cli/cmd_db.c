@@ -1,8 +1,7 @@
 /* `lockdown db update|import|status`: the vulnerability database commands.
- * Argument handling, source configuration (--source, --config, env
- * LOCKDOWN_DB_SOURCES, built-in defaults) and printing only; building,
- * importing and downloading live in src/vuln (db.h, fetch.h). */
-#include <ctype.h>
+ * Argument parsing and printing only: which sources, downloading, building
+ * and swapping the database are library calls (src/vuln/db_update.h,
+ * src/vuln/db.h) that report progress to the callbacks here. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,32 +12,8 @@
 #include "cli/cli.h"
 #include "util/json_out.h"
 #include "util/mem.h"
-#include "util/yaml_doc.h"
 #include "vuln/db.h"
-#include "vuln/db_internal.h"
-#include "vuln/fetch.h"
-
-
-static const char *const default_sources[] = {
-    "osv-debian=https://osv-vulnerabilities.storage.googleapis.com/Debian/all.zip",
-    "osv-alpine=https://osv-vulnerabilities.storage.googleapis.com/Alpine/all.zip",
-    "osv-ubuntu=https://osv-vulnerabilities.storage.googleapis.com/Ubuntu/all.zip",
-    "osv-pypi=https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip",
-    "osv-npm=https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip",
-    "osv-go=https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip",
-    "osv-crates.io=https://osv-vulnerabilities.storage.googleapis.com/crates.io/all.zip",
-    "osv-maven=https://osv-vulnerabilities.storage.googleapis.com/Maven/all.zip",
-    "osv-rubygems=https://osv-vulnerabilities.storage.googleapis.com/RubyGems/all.zip",
-    "osv-packagist=https://osv-vulnerabilities.storage.googleapis.com/Packagist/all.zip",
-    "osv-nuget=https://osv-vulnerabilities.storage.googleapis.com/NuGet/all.zip",
-    "debian-tracker=https://security-tracker.debian.org/tracker/data/json",
-    "alpine-v3.18-main=https://secdb.alpinelinux.org/v3.18/main.json",
-    "alpine-v3.18-community=https://secdb.alpinelinux.org/v3.18/community.json",
-    "alpine-v3.19-main=https://secdb.alpinelinux.org/v3.19/main.json",
-    "alpine-v3.19-community=https://secdb.alpinelinux.org/v3.19/community.json",
-    "alpine-v3.20-main=https://secdb.alpinelinux.org/v3.20/main.json",
-    "alpine-v3.20-community=https://secdb.alpinelinux.org/v3.20/community.json",
-};
+#include "vuln/db_update.h"
 
 static bool is_help(const char *a)
 {
@@ -57,8 +32,9 @@ static void usage(FILE *f)
           "  status     show the database path, build time, sources and record counts\n"
           "\n"
           "The database is one SQLite file (schema: docs/vuln-db.md) at --db PATH, else\n"
-          "$LOCKDOWN_DB, else ~/.cache/lockdown/vuln.db ($XDG_CACHE_HOME honoured), or\n"
-          "/var/lib/lockdown/vuln.db for root.\n"
+          "$LOCKDOWN_DB, else $XDG_CACHE_HOME/lockdown/vuln.db, else\n"
+          "~/.cache/lockdown/vuln.db, else (root without a home) /var/cache/lockdown/vuln.db.\n"
+          "A directory writable by everyone (such as /tmp) is never used by default.\n"
           "\n"
           "Run 'lockdown db SUBCOMMAND --help' for the options of each.\n",
           f);
@@ -100,7 +76,8 @@ static void import_usage(FILE *f)
           "\n"
           "Imports local feed files into the database (built beside the old one and\n"
           "swapped atomically). Sources already in the database are kept unless\n"
-          "--replace; a source of the same name is replaced.\n"
+          "--replace; a source of the same name is replaced. A PATH holding no\n"
+          "advisory (an empty directory or feed) is an error: nothing is changed.\n"
           "\n"
           "Each PATH is detected: a .zip is an OSV all.zip, a directory holds OSV .json\n"
           "records, a JSON object keyed by package names is the Debian security tracker\n"
@@ -170,12 +147,13 @@ static int parse_long(const char *cmd, const char *opt, const char *s, long lo, 
 static int on_opt(int opt, const char *arg, void *ctx)
 {
     db_opts *o = ctx;
-    long v;
+    long v = 0;
+    ld_error err = LD_ERROR_INIT;
     switch (opt) {
     case OPT_DB: o->db = arg; return 0;
     case OPT_SOURCE:
-        if (!strchr(arg, '=') || arg[0] == '=') {
-            cli_usage_error(o->cmd, "--source: expected NAME=URL, got \"%s\"", arg);
+        if (ld_db_source_check(arg, &err) < 0) {
+            cli_usage_error(o->cmd, "--source: %s", err.msg);
             return -1;
         }
         ld_strlist_push(&o->sources, arg);
@@ -199,9 +177,11 @@ static int on_opt(int opt, const char *arg, void *ctx)
     }
 }
 
-static const char *db_path(const db_opts *o)
+/* --db, else the default path: a new string (caller frees), or NULL with
+ * err filled when there is no usable default location. */
+static char *db_path(const db_opts *o, ld_error *err)
 {
-    return o->db ? o->db : ld_vulndb_default_path();
+    return o->db ? ld_xstrdup(o->db) : ld_vulndb_default_path(err);
 }
 
 static void fmt_time(time_t t, char *buf, size_t n)
@@ -225,6 +205,49 @@ static void fmt_age(long long s, char *buf, size_t n)
         snprintf(buf, n, "%lld days", s / 86400);
 }
 
+/* Prints what the library reports: a download progress line on stderr
+ * (only asked for on a terminal), one result line per source on stdout. */
+typedef struct {
+    bool quiet;
+    bool line_open; /* a progress line without its newline is on stderr */
+} progress_printer;
+
+static void end_progress_line(progress_printer *pp)
+{
+    if (pp->line_open)
+        fputc('\n', stderr);
+    pp->line_open = false;
+}
+
+static void print_progress(const ld_db_event *ev, void *ctx)
+{
+    progress_printer *pp = ctx;
+    switch (ev->kind) {
+    case LD_DB_EVENT_DOWNLOAD:
+        if (ev->total)
+            fprintf(stderr, "\r%s: %.1f / %.1f MB", ev->source, (double)ev->bytes / 1e6,
+                    (double)ev->total / 1e6);
+        else
+            fprintf(stderr, "\r%s: %.1f MB", ev->source, (double)ev->bytes / 1e6);
+        pp->line_open = true;
+        return;
+    case LD_DB_EVENT_UNCHANGED:
+        end_progress_line(pp);
+        if (!pp->quiet)
+            printf("%s: unchanged (HTTP 304)\n", ev->source);
+        return;
+    case LD_DB_EVENT_IMPORTED:
+        end_progress_line(pp);
+        if (pp->quiet)
+            return;
+        if (ev->url)
+            printf("%s: %lld records (%llu bytes)\n", ev->source, ev->records, ev->bytes);
+        else
+            printf("%s: %lld records\n", ev->source, ev->records);
+        return;
+    }
+}
+
 static int status(int argc, char **argv)
 {
     static const struct option extra[] = {{"db", required_argument, NULL, OPT_DB}, {0}};
@@ -246,7 +269,9 @@ static int status(int argc, char **argv)
     else if (c.format && strcmp(c.format, "table") != 0)
         return cli_usage_error("db status", "unknown format \"%s\" (table, json)", c.format);
     ld_error err = LD_ERROR_INIT;
-    ld_vulndb *db = ld_vulndb_open(db_path(&o), &err);
+    char *path = db_path(&o, &err);
+    ld_vulndb *db = path ? ld_vulndb_open(path, &err) : NULL;
+    free(path);
     if (!db)
         return cli_error_exit(&err);
     time_t built = 0;
@@ -334,130 +359,24 @@ static int import(int argc, char **argv)
         return cli_usage_error(
             "db import", "unknown --type \"%s\" (osv-zip, osv-dir, osv, debian, alpine)", o.type);
     ld_error err = LD_ERROR_INIT;
-    const char *dest = db_path(&o);
-    ld_vulndb_builder *b = ld_vulndb_builder_new(dest, !o.replace, NULL, &err);
-    if (!b)
+    char *dest = db_path(&o, &err);
+    if (!dest)
         return cli_error_exit(&err);
-    for (int i = first; i < argc; i++) {
-        long long n = 0;
-        ld_feed_meta meta = {.name = o.name};
-        if (ld_vulndb_builder_import(b, argv[i], type, &meta, &n, &err) < 0) {
-            ld_vulndb_builder_abort(b);
-            ld_error_wrap(&err, "importing %s (database %s left unchanged)", argv[i], dest);
-            return cli_error_exit(&err);
-        }
-        if (!c.quiet)
-            printf("%s: %lld records\n", argv[i], n);
-    }
-    if (ld_vulndb_builder_commit(b, &err) < 0)
-        return cli_error_exit(&err);
-    if (!c.quiet)
+    progress_printer pp = {.quiet = c.quiet};
+    ld_db_import_options io = {.db_path = dest,
+                               .paths = (const char *const *)argv + first,
+                               .n_paths = (size_t)(argc - first),
+                               .type = type,
+                               .name = o.name,
+                               .replace = o.replace,
+                               .progress = print_progress,
+                               .progress_ctx = &pp};
+    if (ld_db_import(&io, &err) < 0)
+        rc = cli_error_exit(&err);
+    else if (!c.quiet)
         printf("database %s updated\n", dest);
-    return LD_EXIT_OK;
-}
-
-/* Appends NAME=URL entries of s (separated by blanks or commas). */
-static void split_sources(ld_strlist *l, const char *s)
-{
-    char *copy = ld_xstrdup(s), *save = NULL;
-    for (char *t = strtok_r(copy, " \t\n,", &save); t; t = strtok_r(NULL, " \t\n,", &save))
-        ld_strlist_push(l, t);
-    free(copy);
-}
-
-static int load_config(db_opts *o, ld_error *err)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = ldb_read_file(o->config, 1 << 20, &buf, &len, err);
-    if (rc < 0)
-        return rc;
-    ld_yaml_node *root = ld_yaml_parse(o->config, buf, len, NULL, err);
-    free(buf);
-    if (!root)
-        return LD_ERR_INVALID;
-    const ld_yaml_node *list = ld_yaml_get(root, "sources");
-    if (!list || list->kind != LD_YAML_SEQ) {
-        ld_yaml_free(root);
-        return ld_error_set(err, LD_ERR_INVALID, "%s: expected a 'sources:' list", o->config);
-    }
-    for (size_t i = 0; i < list->n; i++) {
-        const ld_yaml_node *it = list->items[i];
-        const char *s = ld_yaml_str(it);
-        if (s && strchr(s, '=')) {
-            ld_strlist_push(&o->sources, s);
-            continue;
-        }
-        const char *nm = ld_yaml_str(ld_yaml_get(it, "name")),
-                   *url = ld_yaml_str(ld_yaml_get(it, "url"));
-        if (!nm || !url || !*nm) {
-            rc = ld_error_set(err, LD_ERR_INVALID,
-                              "%s: line %d: a source is NAME=URL or {name: NAME, url: URL}",
-                              o->config, it->line);
-            break;
-        }
-        ld_strlist_push_owned(&o->sources, ld_xasprintf("%s=%s", nm, url));
-    }
-    ld_yaml_free(root);
-    return rc;
-}
-
-/* A source name is also a file name in the download directory. */
-static bool valid_name(const char *s, size_t n)
-{
-    if (n == 0 || n > 64 || s[0] == '.')
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
-            return false;
-    return true;
-}
-
-static int update_one(ld_vulndb_builder *b, const char *spec, const char *dir, const db_opts *o,
-                      const cli_common *c, ld_error *err)
-{
-    const char *eq = strchr(spec, '=');
-    char *name = ld_xstrndup(spec, (size_t)(eq - spec));
-    const char *url = eq + 1;
-    char *etag = NULL, *lm = NULL;
-    ld_error ignore = LD_ERROR_INIT;
-    ld_vulndb_builder_source_info(b, name, &etag, &lm, &ignore);
-    char *file = ld_xasprintf("%s/%s", dir, name);
-    ld_fetch_request req = {.url = url,
-                            .cacert = o->cacert,
-                            .etag = etag,
-                            .last_modified = lm,
-                            .max_bytes = o->max_bytes,
-                            .timeout_s = o->timeout,
-                            .progress = !c->quiet && isatty(STDERR_FILENO),
-                            .label = name};
-    ld_fetch_result res;
-    time_t now = time(NULL);
-    int rc = ld_fetch_to_file(&req, file, &res, err);
-    if (rc == 0 && res.not_modified) {
-        rc = ld_vulndb_builder_touch_source(b, name, now, err);
-        if (rc == 0 && !c->quiet)
-            printf("%s: unchanged (HTTP 304)\n", name);
-    } else if (rc == 0) {
-        long long n = 0;
-        ld_feed_meta meta = {.name = name,
-                             .url = url,
-                             .etag = res.etag,
-                             .last_modified = res.last_modified,
-                             .fetched_at = now};
-        rc = ld_vulndb_builder_import(b, file, LD_FEED_AUTO, &meta, &n, err);
-        if (rc == 0 && !c->quiet)
-            printf("%s: %lld records (%llu bytes)\n", name, n, res.bytes);
-        if (rc < 0)
-            ld_error_wrap(err, "source %s (%s)", name, url);
-    }
-    unlink(file);
-    ld_fetch_result_free(&res);
-    free(file);
-    free(etag);
-    free(lm);
-    free(name);
-    return rc;
+    free(dest);
+    return rc ? rc : LD_EXIT_OK;
 }
 
 static int update(int argc, char **argv)
@@ -487,53 +406,33 @@ static int update(int argc, char **argv)
         return cli_usage_error("db update", "unexpected argument \"%s\"", argv[first]);
     }
     ld_error err = LD_ERROR_INIT;
-    if (o.sources.n == 0 && o.config && load_config(&o, &err) < 0) {
-        ld_strlist_clear(&o.sources);
-        return cli_error_exit(&err);
-    }
-    const char *env = getenv("LOCKDOWN_DB_SOURCES");
-    if (o.sources.n == 0 && env && *env)
-        split_sources(&o.sources, env);
-    if (o.sources.n == 0)
-        for (size_t i = 0; i < sizeof(default_sources) / sizeof(default_sources[0]); i++)
-            ld_strlist_push(&o.sources, default_sources[i]);
-    for (size_t i = 0; i < o.sources.n; i++) {
-        const char *eq = strchr(o.sources.v[i], '=');
-        if (!eq || !valid_name(o.sources.v[i], (size_t)(eq - o.sources.v[i]))) {
-            rc = cli_usage_error("db update",
-                                 "source \"%s\": expected NAME=URL (NAME: letters, digits, '.', "
-                                 "'-', '_', not starting with '.')",
-                                 o.sources.v[i]);
-            ld_strlist_clear(&o.sources);
-            return rc;
-        }
-    }
-    const char *dest = db_path(&o);
-    ld_vulndb_builder *b = ld_vulndb_builder_new(dest, true, NULL, &err);
-    if (!b) {
-        ld_strlist_clear(&o.sources);
-        return cli_error_exit(&err);
-    }
-    char *dir = ld_xasprintf("%s.dl-XXXXXX", dest);
-    if (!mkdtemp(dir)) {
-        ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot create %s", dir);
-        rc = -1;
-    }
-    for (size_t i = 0; rc == 0 && i < o.sources.n; i++)
-        rc = update_one(b, o.sources.v[i], dir, &o, &c, &err);
+    ld_strlist sources = {0};
+    char *dest = NULL;
+    rc = ld_db_sources_resolve(&o.sources, o.config, getenv("LOCKDOWN_DB_SOURCES"), &sources, &err);
     if (rc == 0)
-        rc = ld_vulndb_builder_commit(b, &err);
-    else {
-        ld_vulndb_builder_abort(b);
-        ld_error_wrap(&err, "update failed, database %s left unchanged", dest);
+        rc = (dest = db_path(&o, &err)) ? 0 : LD_ERR_NOT_FOUND;
+    progress_printer pp = {.quiet = c.quiet};
+    if (rc == 0) {
+        ld_db_update_options uo = {.db_path = dest,
+                                   .sources = &sources,
+                                   .cacert = o.cacert,
+                                   .timeout_s = o.timeout,
+                                   .max_bytes = o.max_bytes,
+                                   .download_progress = !c.quiet && isatty(STDERR_FILENO),
+                                   .progress = print_progress,
+                                   .progress_ctx = &pp};
+        rc = ld_db_update(&uo, &err);
     }
-    rmdir(dir);
-    free(dir);
+    end_progress_line(&pp);
+    ld_strlist_clear(&sources);
     ld_strlist_clear(&o.sources);
-    if (rc < 0)
+    if (rc < 0) {
+        free(dest);
         return cli_error_exit(&err);
+    }
     if (!c.quiet)
         printf("database %s updated\n", dest);
+    free(dest);
     return LD_EXIT_OK;
 }
 

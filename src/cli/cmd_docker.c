@@ -100,7 +100,7 @@ static void on_progress(void *ctx, const char *msg)
 static int run_audit(cli_session *s, const docker_args *a)
 {
     ld_error err = LD_ERROR_INIT;
-    ld_report *r = NULL;
+    ld_findings *r = NULL;
     ld_docker_snapshot snap = {0};
     ld_autofree char *scope = NULL;
     ld_autofree char *host = NULL;
@@ -122,13 +122,9 @@ static int run_audit(cli_session *s, const docker_args *a)
     engine_scope = ld_docker_scope(e, &snap);
     scope = ld_xasprintf("host %s, %s%s", host, engine_scope,
                          a->all ? " (all containers)" : " (running containers)");
-    r = cli_session_report(s, "docker audit", scope);
-    if (ld_report_begin(r, &err) < 0) {
-        rc = cli_error_exit(&err);
-        goto out;
-    }
+    r = cli_session_findings(s);
     for (size_t i = 0; i < snap.notes.n; i++)
-        ld_report_note(r, "%s", snap.notes.v[i]);
+        ld_findings_note(r, "%s", snap.notes.v[i]);
     ld_image_scan_engine_ctx images = {
         .scan = {.config = true, .secrets = true, .policy = s->policy},
     };
@@ -147,9 +143,9 @@ static int run_audit(cli_session *s, const docker_args *a)
         rc = cli_error_exit(&err);
         goto out;
     }
-    rc = cli_session_finish(s, r);
+    rc = cli_session_finish(s, r, "docker audit", scope);
 out:
-    ld_report_free(r);
+    ld_findings_free(r);
     ld_docker_snapshot_clear(&snap);
     ld_engine_free(e);
     return rc;
@@ -196,8 +192,6 @@ int cmd_docker(int argc, char **argv)
     }
     if (strcmp(sub, "audit") == 0)
         return cmd_docker_audit(argc - 1, argv + 1);
-    fprintf(stderr,
-            "lockdown docker: unknown subcommand \"%s\"\nRun 'lockdown docker --help' for usage.\n",
-            sub);
-    return LD_EXIT_USAGE;
+    static const char *const subs[] = {"audit", NULL};
+    return cli_unknown_subcommand("docker", sub, subs);
 }

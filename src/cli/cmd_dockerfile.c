@@ -85,7 +85,7 @@ static int cmd_lint(int argc, char **argv)
         return rc;
     }
     ld_dockerfile **dfs = ld_xcalloc(nfiles, sizeof(*dfs));
-    ld_report *r = NULL;
+    ld_findings *r = NULL;
     char *scope = NULL;
     ld_error err = LD_ERROR_INIT;
     for (size_t i = 0; i < nfiles; i++) {
@@ -102,13 +102,7 @@ static int cmd_lint(int argc, char **argv)
     }
     scope = nfiles == 1 ? ld_xasprintf("Dockerfile %s", dfs[0]->name)
                         : ld_xasprintf("%zu Dockerfiles", nfiles);
-    r = cli_session_report(&s, "dockerfile lint", scope); /* borrows scope */
-    if (!r || ld_report_begin(r, &err) < 0) {
-        if (!r)
-            ld_error_set(&err, LD_ERR_GENERIC, "cannot open the report");
-        rc = cli_error_exit(&err);
-        goto out;
-    }
+    r = cli_session_findings(&s);
     for (size_t i = 0; i < nfiles; i++) {
         ld_df_results res = {0};
         ld_dockerfile_lint(dfs[i], &s.policy->trusted_registries, &res);
@@ -119,9 +113,9 @@ static int cmd_lint(int argc, char **argv)
             goto out;
         }
     }
-    rc = cli_session_finish(&s, r);
+    rc = cli_session_finish(&s, r, "dockerfile lint", scope);
 out:
-    ld_report_free(r);
+    ld_findings_free(r);
     free(scope);
     for (size_t i = 0; i < nfiles; i++)
         ld_dockerfile_free(dfs[i]);
@@ -143,9 +137,6 @@ int cmd_dockerfile(int argc, char **argv)
     }
     if (strcmp(sub, "lint") == 0)
         return cmd_lint(argc - 1, argv + 1);
-    fprintf(stderr,
-            "lockdown dockerfile: unknown subcommand \"%s\"\n"
-            "Run 'lockdown dockerfile --help' for the list.\n",
-            sub);
-    return LD_EXIT_USAGE;
+    static const char *const subs[] = {"lint", NULL};
+    return cli_unknown_subcommand("dockerfile", sub, subs);
 }

@@ -504,7 +504,7 @@ static int cmd_scan(int argc, char **argv)
     int first = 0;
     int rc = cli_parse("image scan", argc, argv, scan_opts, "", on_scan_opt, &args, &common,
                        &first);
-    ld_report *r = NULL;
+    ld_findings *r = NULL;
     char *scope = NULL;
     ld_image_scan_result res = {0};
     bool have_res = false, session = false;
@@ -532,23 +532,22 @@ static int cmd_scan(int argc, char **argv)
     if (rc)
         goto done;
 
-    /* the database is checked before the (long) read of the image */
-    bool vuln_dropped = false;
-    const char *db_path = args.db ? args.db : ld_vulndb_default_path();
-    char *db_copy = ld_xstrdup(db_path);
-    if (args.vuln && access(db_copy, R_OK) != 0) {
-        if (args.checks_given || args.db) {
+    /* the database is checked before the (long) read of the image: asked
+     * for by name, it must be there; the default one missing makes the
+     * vulnerability controls "not assessed" (the gate fails closed) */
+    char *db_copy = args.db ? ld_xstrdup(args.db) : ld_vulndb_default_path(&err);
+    if (args.vuln && (!db_copy || access(db_copy, R_OK) != 0) && (args.checks_given || args.db)) {
+        if (db_copy) /* NULL: err says there is no default location */
             ld_error_set(&err, LD_ERR_NOT_FOUND,
                          "no vulnerability database at %s: run 'lockdown db update' (or "
                          "'lockdown db import FILES' offline), or leave vuln out of --checks",
                          db_copy);
-            free(db_copy);
-            rc = cli_error_exit(&err);
-            goto done;
-        }
-        args.vuln = false;
-        vuln_dropped = true;
+        free(db_copy);
+        rc = cli_error_exit(&err);
+        goto done;
     }
+    args.vopt.db_optional = !(args.checks_given || args.db);
+    args.vopt.target = target;
     args.vopt.db_path = db_copy;
 
     ld_image_scan_options opt = {.config = args.config,
@@ -564,19 +563,7 @@ static int cmd_scan(int argc, char **argv)
     }
     have_res = true;
     scope = ld_xasprintf("image %s", target);
-    r = cli_session_report(&s, "image scan", scope);
-    if (!r || ld_report_begin(r, &err) < 0) {
-        if (!r)
-            ld_error_set(&err, LD_ERR_GENERIC, "cannot open the report");
-        free(db_copy);
-        rc = cli_error_exit(&err);
-        goto done;
-    }
-    if (vuln_dropped)
-        ld_report_note(r,
-                       "vulnerabilities were not assessed: no vulnerability database at %s; run "
-                       "'lockdown db update' (or 'lockdown db import FILES' offline)",
-                       db_copy);
+    r = cli_session_findings(&s);
     for (size_t i = 0; i < res.sbom.notes.n; i++)
         cli_warn(&s.opt, "%s", res.sbom.notes.v[i]);
     int e = ld_image_scan_report(r, target, &opt, &res, &err);
@@ -587,9 +574,9 @@ static int cmd_scan(int argc, char **argv)
         rc = cli_error_exit(&err);
         goto done;
     }
-    rc = cli_session_finish(&s, r);
+    rc = cli_session_finish(&s, r, "image scan", scope);
 done:
-    ld_report_free(r);
+    ld_findings_free(r);
     free(scope);
     if (have_res)
         ld_image_scan_clear(&res);
@@ -615,9 +602,6 @@ int cmd_image(int argc, char **argv)
         return cmd_sbom(argc - 1, argv + 1);
     if (strcmp(sub, "scan") == 0)
         return cmd_scan(argc - 1, argv + 1);
-    fprintf(stderr,
-            "lockdown image: unknown subcommand \"%s\"\n"
-            "Run 'lockdown image --help' for the list.\n",
-            sub);
-    return LD_EXIT_USAGE;
+    static const char *const subs[] = {"scan", "sbom", NULL};
+    return cli_unknown_subcommand("image", sub, subs);
 }

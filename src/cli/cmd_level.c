@@ -49,8 +49,14 @@ static void usage(void)
            ">= 6 high, >= 3 medium, else low; floors: restricted data -> high;\n"
            "confidential data, direct exposure or production -> at least medium.\n"
            "A level fixed in the policy (`level:`) or by --level is reported as such.\n"
-           "\n%s",
-           cli_common_help);
+           "\n"
+           "Options:\n"
+           "  -f, --format FORMAT   table (default) or json\n"
+           "  -o, --output FILE     write to FILE instead of stdout\n"
+           "      --level LEVEL     fix the level: low, medium, high\n"
+           "      --policy FILE     policy file (default: the built-in policy)\n"
+           "  -q, --quiet           no warnings on stderr\n"
+           "  -h, --help            show this help\n");
 }
 
 static int apply_overrides(const level_args *a, ld_profile *p)
@@ -104,6 +110,9 @@ int cmd_level(int argc, char **argv)
     }
     if (first < argc)
         return cli_usage_error("level", "unexpected argument \"%s\"", argv[first]);
+    if (common.fail_on || common.allow_incomplete)
+        return cli_usage_error("level", "%s is a gate option; 'level' has no gate",
+                               common.fail_on ? "--fail-on" : "--allow-incomplete");
     if (common.format && strcmp(common.format, "table") && strcmp(common.format, "json"))
         return cli_usage_error("level", "--format must be table or json");
     cli_session s;

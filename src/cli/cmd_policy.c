@@ -243,6 +243,8 @@ static void show_policy(const ld_policy *p, time_t now)
         printf("%s %s (%s)", i ? "," : "", k->name,
                strncmp(k->key, "file:", 5) == 0 ? k->key : "PEM");
     }
+    if (p->n_trusted_keys)
+        printf("\n  (not used yet: this version verifies no image signature)");
     printf("\n");
 }
 
@@ -286,5 +288,6 @@ int cmd_policy(int argc, char **argv)
         return policy_check(argc - 1, argv + 1);
     if (strcmp(sub, "show") == 0)
         return policy_show(argc - 1, argv + 1);
-    return cli_usage_error("policy", "unknown subcommand \"%s\"; expected check or show", sub);
+    static const char *const subs[] = {"check", "show", NULL};
+    return cli_unknown_subcommand("policy", sub, subs);
 }

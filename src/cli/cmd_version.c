@@ -99,5 +99,6 @@ int cmd_version(int argc, char **argv)
     }
     if (strcmp(argv[1], "compare") == 0)
         return compare(argc - 1, argv + 1);
-    return cli_usage_error("version", "unknown subcommand \"%s\"", argv[1]);
+    static const char *const subs[] = {"compare", NULL};
+    return cli_unknown_subcommand("version", argv[1], subs);
 }

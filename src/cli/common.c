@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "util/mem.h"
+#include "util/suggest.h"
 
 const char cli_common_help[] =
     "Common options:\n"
@@ -17,15 +18,22 @@ const char cli_common_help[] =
     "      --policy FILE     policy file (default: the built-in policy)\n"
     "      --fail-on SEV     gate: fail on findings of severity SEV or above\n"
     "                        (critical, high, medium, low, info)\n"
+    "      --allow-incomplete  gate: required controls this run could not assess\n"
+    "                        do not fail it (they are still listed)\n"
+    "      --check PATTERN   run and report only these checks: check ids, control ids\n"
+    "                        or CIS ids, globs, comma lists (e.g. 'container.*,5.4')\n"
+    "      --exclude PATTERN leave these checks out (same patterns)\n"
     "  -q, --quiet           no progress or warnings on stderr\n"
     "  -h, --help            show this help\n";
 
-enum { OPT_LEVEL = 0x1000, OPT_POLICY, OPT_FAIL_ON };
+enum { OPT_LEVEL = 0x1000, OPT_POLICY, OPT_FAIL_ON, OPT_ALLOW_INCOMPLETE, OPT_CHECK, OPT_EXCLUDE };
 
 static const struct option common_opts[] = {
     {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
     {"level", required_argument, NULL, OPT_LEVEL}, {"policy", required_argument, NULL, OPT_POLICY},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"quiet", no_argument, NULL, 'q'},
+    {"allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE},
+    {"check", required_argument, NULL, OPT_CHECK}, {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"help", no_argument, NULL, 'h'},
 };
 #define N_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
@@ -64,6 +72,46 @@ void cli_warn(const cli_common *c, const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_unknown_subcommand(const char *cmd, const char *word, const char *const *subcommands)
+{
+    const char *near = ld_suggest(word, subcommands, -1);
+    ld_strlist l = {0};
+    for (const char *const *s = subcommands; *s; s++)
+        ld_strlist_push(&l, *s);
+    char *list = ld_strlist_join(&l, ", ");
+    ld_strlist_clear(&l);
+    if (near)
+        fprintf(stderr, "lockdown %s: unknown subcommand \"%s\"; did you mean \"%s\"?\n", cmd,
+                word, near);
+    else
+        fprintf(stderr, "lockdown %s: unknown subcommand \"%s\" (one of: %s)\n", cmd, word, list);
+    fprintf(stderr, "Run 'lockdown %s --help' for usage.\n", cmd);
+    free(list);
+    return LD_EXIT_USAGE;
+}
+
+/* "unknown option '--levle'; did you mean '--level'?" from the long options
+ * of the table. */
+static int unknown_option(const char *cmd, const char *arg, const struct option *all)
+{
+    const char *name = arg;
+    while (*name == '-')
+        name++;
+    size_t n = 0;
+    while (all[n].name)
+        n++;
+    const char **names = ld_xcalloc(n + 1, sizeof(*names));
+    for (size_t i = 0; i < n; i++)
+        names[i] = all[i].name;
+    char word[128];
+    snprintf(word, sizeof(word), "%.*s", (int)strcspn(name, "="), name);
+    const char *near = arg[0] == '-' && arg[1] == '-' ? ld_suggest(word, names, (long)n) : NULL;
+    int rc = near ? cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg, near)
+                  : cli_usage_error(cmd, "unknown option '%s'", arg);
+    free(names);
+    return rc;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra,
               const char *extra_short, cli_opt_handler handler, void *ctx, cli_common *common,
               int *first_arg)
@@ -91,11 +139,24 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
         case OPT_LEVEL: common->level = optarg; continue;
         case OPT_POLICY: common->policy = optarg; continue;
         case OPT_FAIL_ON: common->fail_on = optarg; continue;
+        case OPT_ALLOW_INCOMPLETE: common->allow_incomplete = true; continue;
+        case OPT_CHECK:
+        case OPT_EXCLUDE: {
+            const char **v = opt == OPT_CHECK ? common->check : common->exclude;
+            size_t *n = opt == OPT_CHECK ? &common->n_check : &common->n_exclude;
+            if (*n >= CLI_SELECT_MAX) {
+                rc = cli_usage_error(cmd, "--%s given more than %d times; use comma lists",
+                                     opt == OPT_CHECK ? "check" : "exclude", CLI_SELECT_MAX);
+                goto out;
+            }
+            v[(*n)++] = optarg;
+            continue;
+        }
         case ':':
             rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
             goto out;
         case '?':
-            rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            rc = unknown_option(cmd, argv[optind - 1], all);
             goto out;
         default: break;
         }
@@ -105,7 +166,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
             goto out;
         }
         if (h > 0) {
-            rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            rc = unknown_option(cmd, argv[optind - 1], all);
             goto out;
         }
     }
@@ -142,6 +203,38 @@ static int resolve_level(cli_session *s, const char *cmd)
         s->level_source = "default";
     }
     return 0;
+}
+
+static void push_patterns(ld_strlist *l, const char *const *v, size_t n);
+
+/* Each --check/--exclude pattern must name at least one implemented check
+ * (directly, or through a control or CIS id): a typo must not silently
+ * select nothing. */
+static int check_patterns(const cli_session *s, const char *cmd)
+{
+    ld_strlist all = {0};
+    push_patterns(&all, s->opt.check, s->opt.n_check);
+    push_patterns(&all, s->opt.exclude, s->opt.n_exclude);
+    int rc = 0;
+    for (size_t i = 0; i < all.n && rc == 0; i++) {
+        ld_strlist one = {0};
+        ld_strlist_push(&one, all.v[i]);
+        ld_findings *probe = ld_findings_new(s->catalog, 1);
+        ld_findings_select(probe, &one, NULL);
+        bool any = false;
+        for (const char *const *c = ld_implemented_checks(); *c && !any; c++)
+            any = ld_findings_selected(probe, *c);
+        ld_findings_free(probe);
+        ld_strlist_clear(&one);
+        if (!any)
+            rc = cli_usage_error(cmd,
+                                 "\"%s\" names no check of this build (check ids like "
+                                 "container.privileged, control ids like CIS-DOCKER-5.5, CIS ids "
+                                 "like 5.5; globs allowed); see 'lockdown controls'",
+                                 all.v[i]);
+    }
+    ld_strlist_clear(&all);
+    return rc;
 }
 
 int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
@@ -183,6 +276,9 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     int rc = resolve_level(s, cmd);
     if (rc)
         return rc;
+    rc = check_patterns(s, cmd);
+    if (rc)
+        return rc;
     if (opt->output && strcmp(opt->output, "-") != 0) {
         s->out = fopen(opt->output, "we");
         if (!s->out) {
@@ -198,47 +294,87 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     return 0;
 }
 
-ld_report *cli_session_report(cli_session *s, const char *command, const char *scope)
+/* Splits comma lists of patterns into l. */
+static void push_patterns(ld_strlist *l, const char *const *v, size_t n)
 {
+    for (size_t i = 0; i < n; i++) {
+        const char *p = v[i];
+        while (*p) {
+            size_t len = strcspn(p, ",");
+            if (len)
+                ld_strlist_push_owned(l, ld_xstrndup(p, len));
+            p += len;
+            if (*p == ',')
+                p++;
+        }
+    }
+}
+
+ld_findings *cli_session_findings(const cli_session *s)
+{
+    ld_findings *fs = ld_findings_new(s->catalog, 0);
+    if (s->opt.n_check || s->opt.n_exclude) {
+        ld_strlist sel = {0}, exc = {0};
+        push_patterns(&sel, s->opt.check, s->opt.n_check);
+        push_patterns(&exc, s->opt.exclude, s->opt.n_exclude);
+        ld_findings_select(fs, &sel, &exc);
+        char *a = ld_strlist_join(&sel, ","), *b = ld_strlist_join(&exc, ",");
+        ld_findings_note(fs, "selection: %s%s%s%s%s: other checks are out of scope", sel.n ? "--check " : "",
+                         a, sel.n && exc.n ? ", " : "", exc.n ? "--exclude " : "", b);
+        free(a);
+        free(b);
+        ld_strlist_clear(&sel);
+        ld_strlist_clear(&exc);
+    }
+    return fs;
+}
+
+int cli_session_finish(cli_session *s, const ld_findings *fs, const char *command,
+                       const char *scope)
+{
+    ld_error err = LD_ERROR_INIT;
+    ld_eval_options eo = {.level = s->level, .allow_incomplete = s->opt.allow_incomplete};
+    ld_severity sev;
+    if (s->opt.fail_on && ld_severity_parse(s->opt.fail_on, &sev) == 0) {
+        eo.has_fail_on = true;
+        eo.fail_on = sev;
+    } else if (s->policy->has_fail_on) {
+        eo.has_fail_on = true;
+        eo.fail_on = s->policy->fail_on;
+    }
+    ld_evaluation *ev = ld_evaluate(fs, s->policy, &eo);
     ld_report_options ro = {
         .format = s->format,
         .out = s->out,
         .color = s->color,
         .command = command,
         .scope = scope,
-        .level = s->level,
         .level_source = s->level_source,
     };
-    ld_severity sev;
-    if (s->opt.fail_on && ld_severity_parse(s->opt.fail_on, &sev) == 0) {
-        ro.has_fail_on = true;
-        ro.fail_on = sev;
-    } else if (s->policy->has_fail_on) {
-        ro.has_fail_on = true;
-        ro.fail_on = s->policy->fail_on;
+    int rc = LD_EXIT_OK;
+    if (ld_report_render(&ro, fs, ev, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
     }
-    return ld_report_open(&ro, s->catalog, s->policy, NULL);
-}
-
-int cli_session_finish(cli_session *s, ld_report *r)
-{
-    ld_error err = LD_ERROR_INIT;
-    if (ld_report_finish(r, &err) < 0)
-        return cli_error_exit(&err);
     if (fflush(s->out) != 0 || ferror(s->out)) {
         ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot write report to \"%s\"",
                            s->opt.output ? s->opt.output : "stdout");
-        return cli_error_exit(&err);
+        rc = cli_error_exit(&err);
+        goto out;
     }
-    for (size_t i = 0; i < r->notes.n; i++)
-        cli_warn(&s->opt, "%s", r->notes.v[i]);
-    if (ld_report_gate_failed(r)) {
+    for (size_t i = 0; i < ev->notes.n; i++)
+        cli_warn(&s->opt, "%s", ev->notes.v[i]);
+    for (size_t i = 0; i < ev->gate_notes.n; i++)
+        cli_warn(&s->opt, "gate: %s", ev->gate_notes.v[i]);
+    if (ev->gate_failed) {
         if (!s->opt.quiet)
-            for (size_t i = 0; i < r->gate_reasons.n; i++)
-                fprintf(stderr, "lockdown: gate failed: %s\n", r->gate_reasons.v[i]);
-        return LD_EXIT_GATE;
+            for (size_t i = 0; i < ev->gate_reasons.n; i++)
+                fprintf(stderr, "lockdown: gate failed: %s\n", ev->gate_reasons.v[i]);
+        rc = LD_EXIT_GATE;
     }
-    return LD_EXIT_OK;
+out:
+    ld_evaluation_free(ev);
+    return rc;
 }
 
 void cli_session_close(cli_session *s)

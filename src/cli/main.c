@@ -1,8 +1,11 @@
 /* lockdown entry point: global options and subcommand dispatch, nothing else. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/suggest.h"
 
 typedef struct {
     const char *name;
@@ -13,12 +16,12 @@ typedef struct {
 static const command commands[] = {
     {"assess", cmd_assess, "assess this machine: host and, when an engine answers, the docker audit"},
     {"controls", cmd_controls, "list the controls catalog (NIST SP 800-190, CIS Docker)"},
-    {"db", cmd_db, "vulnerability database: update, import, status"},
-    {"docker", cmd_docker, "docker commands: audit (CIS Docker Benchmark on a live engine)"},
-    {"dockerfile", cmd_dockerfile, "lint Dockerfiles: USER, secrets, ADD, curl | sh, pinning, base images"},
-    {"image", cmd_image, "image commands: sbom (inventory of every package, every layer)"},
+    {"db", cmd_db, "vulnerability database: db update, db import, db status"},
+    {"docker", cmd_docker, "docker audit: the CIS Docker Benchmark on a live engine"},
+    {"dockerfile", cmd_dockerfile, "dockerfile lint: USER, secrets, ADD, curl | sh, pinning, base images"},
+    {"image", cmd_image, "image scan (config, secrets, vulnerabilities), image sbom (packages)"},
     {"level", cmd_level, "derive the security level from an environment profile"},
-    {"policy", cmd_policy, "check or show a policy file"},
+    {"policy", cmd_policy, "policy check, policy show: validate or show a policy file"},
     {"version", cmd_version, "print the version; version compare ECOSYSTEM A B"},
     {NULL, NULL, NULL},
 };
@@ -45,8 +48,20 @@ static void usage(FILE *f)
           f);
 }
 
+/* The library's one abort (allocation failure, src/util/mem.h) ends the
+ * program; say so in one line instead of dying silently. */
+static void on_abort(int sig)
+{
+    static const char msg[] = "lockdown: aborted: out of memory (or an internal error)\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+    (void)w;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 int main(int argc, char **argv)
 {
+    signal(SIGABRT, on_abort);
     if (argc < 2) {
         usage(stderr);
         return LD_EXIT_USAGE;
@@ -63,7 +78,15 @@ int main(int argc, char **argv)
     for (const command *c = commands; c->name; c++)
         if (strcmp(c->name, name) == 0)
             return c->run(argc - 1, argv + 1);
-    fprintf(stderr, "lockdown: unknown command \"%s\"\nRun 'lockdown --help' for the list.\n",
-            name);
+    const char *names[sizeof(commands) / sizeof(commands[0])];
+    size_t n = 0;
+    for (const command *c = commands; c->name; c++)
+        names[n++] = c->name;
+    const char *near = ld_suggest(name, names, (long)n);
+    if (near)
+        fprintf(stderr, "lockdown: unknown command \"%s\"; did you mean \"%s\"?\n", name, near);
+    else
+        fprintf(stderr, "lockdown: unknown command \"%s\"\n", name);
+    fputs("Run 'lockdown --help' for the list.\n", stderr);
     return LD_EXIT_USAGE;
 }

@@ -121,8 +121,10 @@ static int parse_control(const char *name, const ld_yaml_node *n, ld_control *c,
             c->automated = true;
         else if (strcmp(automation, "attested") == 0)
             c->automated = false;
+        else if (strcmp(automation, "planned") == 0)
+            c->planned = true;
         else
-            rc = fail_at(err, name, where, "automation must be automated or attested");
+            rc = fail_at(err, name, where, "automation must be automated, planned or attested");
     }
     if (rc == 0 && c->refs.n == 0)
         rc = fail_at(err, name, where, "control needs at least one 800-190 key in refs");

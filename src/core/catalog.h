@@ -23,7 +23,8 @@ typedef struct {
     char *nist; /* risk section, "4.1.1" .. "4.5.5" */
     ld_strlist cis; /* CIS Docker Benchmark v1.6 ids */
     ld_strlist cis_later; /* "v1.6id=laterid" pairs where v1.7/v1.8 renumbered */
-    bool automated;
+    bool automated; /* lockdown observes it (a check of it is implemented) */
+    bool planned;   /* checks named, none implemented yet: never assessed by this build */
     ld_strlist checks; /* check ids that automate it */
     ld_level level;    /* lowest level that requires it */
     ld_severity severity;

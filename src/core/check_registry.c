@@ -86,8 +86,6 @@ static const char *const implemented[] = {
     "image.empty-password", "image.uid0-accounts", "image.sudo",
     /* src/checks/image_scan.c (secrets.c) */
     "image.secrets",
-    /* policy gate itself */
-    "policy.gate",
     NULL,
 };
 

@@ -84,7 +84,7 @@ ld_vuln_fields *ld_finding_vuln(ld_finding *f);
 ld_secret_fields *ld_finding_secret(ld_finding *f);
 
 /* New finding for control c with the control's severity. Caller owns it
- * (or hands it to ld_report_emit, which takes it). */
+ * (or hands it to ld_findings_add, which takes it). */
 ld_finding *ld_finding_new(const ld_control *c, const char *check_id, ld_status status);
 void ld_finding_free(ld_finding *f);
 

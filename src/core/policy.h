@@ -3,7 +3,7 @@
  * values are errors with line numbers, all collected in one pass so
  * `lockdown policy check` can show every problem at once.
  * Schema: docs/policy.md. Not for applying the policy to findings: that is
- * report.c (exceptions, attestations) and the gate. */
+ * evaluate.c (exceptions, attestations, the gate). */
 #ifndef LD_CORE_POLICY_H
 #define LD_CORE_POLICY_H
 
@@ -69,6 +69,9 @@ typedef struct {
     bool has_fail_on;
     ld_severity fail_on;
     bool required_controls; /* gate: required controls at the level must pass (default true) */
+    bool allow_incomplete;  /* gate: owed controls not assessed do not fail it (default false) */
+    bool has_fail_on_review;
+    bool fail_on_review; /* gate: required controls needing review fail it (default: at high) */
     ld_exception *exceptions;
     size_t n_exceptions;
     ld_attestation *attestations;

@@ -54,33 +54,94 @@ void ld_report_json_target_evidence(ld_json *j, const ld_finding *f, bool with_l
     ld_json_kv_string(j, "evidence", f->evidence);
 }
 
+const char *ld_report_state_key(ld_control_state s)
+{
+    static const char *const keys[LD_CTRL_COUNT] = {
+        [LD_CTRL_PASSED] = "passed",           [LD_CTRL_FAILED] = "failed",
+        [LD_CTRL_REVIEW] = "needs_review",     [LD_CTRL_EXCEPTED] = "excepted",
+        [LD_CTRL_ATTESTED] = "attested",       [LD_CTRL_NOT_ASSESSED] = "not_assessed",
+        [LD_CTRL_NOT_APPLICABLE] = "not_applicable", [LD_CTRL_OUT_OF_SCOPE] = "out_of_scope",
+    };
+    return (unsigned)s < LD_CTRL_COUNT ? keys[s] : "not_assessed";
+}
+
 void ld_report_json_level_counts(ld_json *j, const ld_report *r)
 {
     for (int l = 0; l < LD_LEVEL_COUNT; l++) {
-        ld_compliance c;
-        ld_report_compliance(r, (ld_level)l, &c);
+        const ld_compliance *c = &r->eval->compliance[l];
         ld_json_key(j, ld_level_name((ld_level)l));
         ld_json_object_begin(j);
-        ld_json_kv_int(j, "required", (int64_t)c.required);
-        ld_json_kv_int(j, "passed", (int64_t)c.passed);
-        ld_json_kv_int(j, "failed", (int64_t)c.failed);
-        ld_json_kv_int(j, "attested", (int64_t)c.attested);
-        ld_json_kv_int(j, "not_assessed", (int64_t)c.not_assessed);
+        ld_json_kv_int(j, "required", (int64_t)c->required);
+        ld_json_kv_int(j, "assessed", (int64_t)c->assessed);
+        for (int s = 0; s < LD_CTRL_COUNT; s++)
+            ld_json_kv_int(j, ld_report_state_key((ld_control_state)s), (int64_t)c->by_state[s]);
         ld_json_object_end(j);
     }
 }
 
 void ld_report_json_gate(ld_json *j, const ld_report *r)
 {
+    const ld_evaluation *ev = r->eval;
     ld_json_key(j, "gate");
     ld_json_object_begin(j);
-    ld_json_kv_bool(j, "failed", r->gate_failed);
-    ld_report_json_strlist(j, "reasons", &r->gate_reasons);
-    ld_json_kv_string(j, "fail_on", r->opt.has_fail_on ? ld_severity_name(r->opt.fail_on) : NULL);
+    ld_json_kv_bool(j, "failed", ev->gate_failed);
+    ld_json_kv_bool(j, "incomplete", ev->incomplete);
+    ld_report_json_strlist(j, "reasons", &ev->gate_reasons);
+    ld_report_json_strlist(j, "notes", &ev->gate_notes);
+    ld_json_kv_string(j, "fail_on", ev->opt.has_fail_on ? ld_severity_name(ev->opt.fail_on) : NULL);
+    ld_json_kv_bool(j, "allow_incomplete", ev->allow_incomplete);
+    ld_json_kv_bool(j, "fail_on_review", ev->fail_on_review);
+    ld_json_object_end(j);
+}
+
+void ld_report_json_coverage(ld_json *j, const ld_report *r)
+{
+    const ld_compliance *c = &r->eval->compliance[r->level];
+    ld_json_key(j, "coverage");
+    ld_json_object_begin(j);
+    ld_json_key(j, "controls");
+    ld_json_object_begin(j);
+    ld_json_kv_string(j, "level", ld_level_name(r->level));
+    ld_json_kv_int(j, "required", (int64_t)c->required);
+    ld_json_kv_int(j, "assessed", (int64_t)c->assessed);
+    ld_json_kv_int(j, "owed_not_assessed", (int64_t)c->owed_not_assessed);
+    ld_json_object_end(j);
+    ld_json_key(j, "vulnerabilities");
+    ld_json_array_begin(j);
+    for (size_t i = 0; i < r->set->n_coverage; i++) {
+        const ld_coverage *v = &r->set->coverage[i];
+        ld_json_object_begin(j);
+        ld_json_kv_string(j, "target", v->target);
+        ld_json_kv_string(j, "ecosystem", v->ecosystem);
+        ld_json_kv_string(j, "release", v->release);
+        ld_json_kv_int(j, "packages", (int64_t)v->packages);
+        ld_json_kv_bool(j, "covered", v->covered);
+        ld_json_object_end(j);
+    }
+    ld_json_array_end(j);
     ld_json_object_end(j);
 }
 
 /* ---- every writer ---- */
+
+char *ld_report_compliance_line(const ld_compliance *c)
+{
+    static const char *const words[LD_CTRL_COUNT] = {
+        [LD_CTRL_PASSED] = "passed",           [LD_CTRL_FAILED] = "failed",
+        [LD_CTRL_REVIEW] = "need review",      [LD_CTRL_EXCEPTED] = "excepted",
+        [LD_CTRL_ATTESTED] = "attested",       [LD_CTRL_NOT_ASSESSED] = "not assessed",
+        [LD_CTRL_NOT_APPLICABLE] = "not applicable", [LD_CTRL_OUT_OF_SCOPE] = "out of scope",
+    };
+    ld_strlist parts = {0};
+    for (int s = 0; s < LD_CTRL_COUNT; s++)
+        if (s <= LD_CTRL_FAILED || c->by_state[s])
+            ld_strlist_push_owned(&parts, ld_xasprintf("%zu %s", c->by_state[s], words[s]));
+    char *body = ld_strlist_join(&parts, ", ");
+    char *line = ld_xasprintf("%zu required, %zu assessed: %s", c->required, c->assessed, body);
+    free(body);
+    ld_strlist_clear(&parts);
+    return line;
+}
 
 void ld_report_utc_time(time_t t, bool zulu, char *out, size_t n)
 {

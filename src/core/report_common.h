@@ -5,7 +5,7 @@
  * finding is grouped under, and a UTF-8 walk that replaces invalid bytes
  * (JUnit escaping, terminal cleaning). Every function writes exactly the
  * bytes the writers wrote before it moved here. Not for the report logic
- * itself (policy, tallies, gate: report.c) and not a public API for
+ * itself (policy, control states, gate: evaluate.c) and not a public API for
  * callers outside src/core/report_*.c. */
 #ifndef LD_CORE_REPORT_COMMON_H
 #define LD_CORE_REPORT_COMMON_H
@@ -35,17 +35,30 @@ void ld_report_json_strlist(ld_json *j, const char *key, const ld_strlist *l);
  * it; then "evidence" (null if none). */
 void ld_report_json_target_evidence(ld_json *j, const ld_finding *f, bool with_location);
 
-/* One member per level, in level order: "low": {"required", "passed",
- * "failed", "attested", "not_assessed"}, ... (counts of ld_report_compliance). */
+/* The JSON key of a control state: "passed", "needs_review", "not_assessed", ... */
+const char *ld_report_state_key(ld_control_state s);
+
+/* One member per level, in level order: "low": {"required", "assessed",
+ * then one count per state key}, ... (the evaluation's compliance). */
 void ld_report_json_level_counts(ld_json *j, const ld_report *r);
 /* Writes "vulnerability": {...} and/or "secret": {...} members for a finding
  * that carries those extra fields; nothing for a plain finding. */
 void ld_report_json_extras(ld_json *j, const ld_finding *f);
 
-/* Member "gate": {"failed", "reasons": [...], "fail_on" (null unless set)}. */
+/* Member "gate": {"failed", "incomplete", "reasons": [...], "notes": [...],
+ * "fail_on" (null unless set), "allow_incomplete", "fail_on_review"}. */
 void ld_report_json_gate(ld_json *j, const ld_report *r);
+/* Member "coverage": {"controls": {"level", "required", "assessed",
+ * "owed_not_assessed"}, "vulnerabilities": [{"target", "ecosystem",
+ * "release", "packages", "covered"}]}. */
+void ld_report_json_coverage(ld_json *j, const ld_report *r);
 
 /* ---- every writer ---- */
+
+/* "N required, N assessed: N passed, N failed, N need review, N excepted,
+ * N attested, N not assessed, N not applicable, N out of scope" (zero
+ * counts of the last six left out); caller frees. */
+char *ld_report_compliance_line(const ld_compliance *c);
 
 /* t in UTC as "YYYY-MM-DDTHH:MM:SS", with a trailing "Z" when zulu, into
  * out (n >= 21 with zulu, else >= 20); the epoch when t cannot be shown. */

@@ -1,21 +1,22 @@
 /* JSON writer: the machine-readable report, schema
- * https://lockdown.dev/schemas/report/v1 (docs/report-schema.md,
- * docs/report.schema.json). Findings are streamed as they arrive; the
- * summary, compliance, notes and gate follow once the gate is decided.
+ * https://lockdown.dev/schemas/report/v2 (docs/report-schema.md,
+ * docs/report.schema.json). Findings are written in the order the checks
+ * returned them; the evaluation (summary, control states with reasons,
+ * compliance, coverage, notes and gate) follows them.
  * Every string goes through ld_json, so hostile text still yields valid
  * JSON (invalid UTF-8 becomes U+FFFD). Nothing is truncated here. */
 #include "core/report.h"
 #include "core/report_common.h"
 #include "util/json_out.h"
 
-#define REPORT_SCHEMA "https://lockdown.dev/schemas/report/v1"
-#define REPORT_SCHEMA_VERSION 1
+#define REPORT_SCHEMA "https://lockdown.dev/schemas/report/v2"
+#define REPORT_SCHEMA_VERSION 2
 
 static int json_begin(ld_report *r, ld_error *err)
 {
     ld_json *j = ld_report_json_start(r);
     char started[32];
-    ld_report_utc_time(r->opt.now, true, started, sizeof(started));
+    ld_report_utc_time(r->now, true, started, sizeof(started));
     ld_json_object_begin(j);
     ld_json_kv_string(j, "schema", REPORT_SCHEMA);
     ld_json_kv_int(j, "schema_version", REPORT_SCHEMA_VERSION);
@@ -26,7 +27,7 @@ static int json_begin(ld_report *r, ld_error *err)
     ld_json_object_end(j);
     ld_json_kv_string(j, "command", r->opt.command);
     ld_json_kv_string(j, "scope", r->opt.scope);
-    ld_json_kv_string(j, "level", ld_level_name(r->opt.level));
+    ld_json_kv_string(j, "level", ld_level_name(r->level));
     ld_json_kv_string(j, "level_source", r->opt.level_source);
     ld_json_kv_string(j, "started_at", started);
     ld_json_key(j, "findings");
@@ -61,14 +62,15 @@ static void write_summary(ld_json *j, const ld_report *r)
 {
     ld_json_key(j, "summary");
     ld_json_object_begin(j);
-    ld_json_kv_int(j, "findings", (int64_t)r->findings);
+    ld_json_kv_int(j, "findings", (int64_t)r->eval->findings);
     for (int s = 0; s < LD_STATUS_COUNT; s++)
-        ld_json_kv_int(j, ld_status_name((ld_status)s), (int64_t)r->status_counts[s]);
+        ld_json_kv_int(j, ld_status_name((ld_status)s), (int64_t)r->eval->status_counts[s]);
+    ld_json_kv_int(j, "excepted", (int64_t)r->eval->excepted);
     ld_json_object_end(j);
 }
 
 /* Compliance counts per level, then the state of every control required
- * at the level in force. */
+ * at the level in force, with its reason and whether the run owed it. */
 static void write_compliance(ld_json *j, const ld_report *r)
 {
     ld_json_key(j, "compliance");
@@ -78,11 +80,14 @@ static void write_compliance(ld_json *j, const ld_report *r)
     ld_json_array_begin(j);
     for (size_t i = 0; i < r->catalog->n; i++) {
         const ld_control *c = &r->catalog->controls[i];
-        if (!ld_control_required(c, r->opt.level))
+        if (!ld_control_required(c, r->level))
             continue;
         ld_json_object_begin(j);
         ld_json_kv_string(j, "id", c->id);
-        ld_json_kv_string(j, "state", ld_control_state_name(ld_report_control_state(r, c)));
+        const ld_control_result *res = &r->eval->controls[i];
+        ld_json_kv_string(j, "state", ld_control_state_name(res->state));
+        ld_json_kv_string(j, "reason", res->reason);
+        ld_json_kv_bool(j, "owed", res->owed);
         ld_json_kv_string(j, "level", ld_level_name(c->level));
         ld_json_kv_bool(j, "required", true);
         ld_json_object_end(j);
@@ -97,7 +102,8 @@ static int json_end(ld_report *r, ld_error *err)
     ld_json_array_end(j); /* findings */
     write_summary(j, r);
     write_compliance(j, r);
-    ld_report_json_strlist(j, "notes", &r->notes);
+    ld_report_json_coverage(j, r);
+    ld_report_json_strlist(j, "notes", &r->eval->notes);
     ld_report_json_gate(j, r);
     ld_json_object_end(j);
     return ld_report_flush(r->opt.out, "the JSON report", err);

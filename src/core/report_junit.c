@@ -230,36 +230,38 @@ static void property(FILE *o, const char *name, const char *value)
 static void write_gate_suite(FILE *o, const ld_report *r, const suite *g, const char *timestamp)
 {
     suite_open_tag(o, "lockdown.gate", g, timestamp);
-    ld_compliance c;
-    ld_report_compliance(r, r->opt.level, &c);
-    char *counts = ld_xasprintf("%zu required, %zu passed, %zu failed, %zu attested, "
-                                "%zu not assessed",
-                                c.required, c.passed, c.failed, c.attested, c.not_assessed);
+    char *counts = ld_report_compliance_line(&r->eval->compliance[r->level]);
     fputs("    <properties>\n", o);
-    property(o, "level", ld_level_name(r->opt.level));
+    property(o, "level", ld_level_name(r->level));
     property(o, "level_source", r->opt.level_source);
     property(o, "compliance", counts);
-    property(o, "fail_on", r->opt.has_fail_on ? ld_severity_name(r->opt.fail_on) : "");
+    property(o, "fail_on", r->eval->opt.has_fail_on ? ld_severity_name(r->eval->opt.fail_on) : "");
     fputs("    </properties>\n", o);
     free(counts);
-    char *name = ld_xasprintf("gate (level %s)", ld_level_name(r->opt.level));
+    char *name = ld_xasprintf("gate (level %s)", ld_level_name(r->level));
     fputs("    <testcase classname=\"lockdown.gate\"", o);
     xml_attr(o, "name", name);
     fputs(" time=\"0\">\n", o);
     free(name);
-    if (r->gate_failed) {
-        char *reasons = ld_strlist_join(&r->gate_reasons, "\n");
+    if (r->eval->gate_failed) {
+        char *reasons = ld_strlist_join(&r->eval->gate_reasons, "\n");
         xml_outcome(o, "failure", "gate failed", "gate", reasons);
         free(reasons);
     }
     fputs("    </testcase>\n", o);
-    if (r->notes.n > 0) {
-        char *notes = ld_strlist_join(&r->notes, "\n");
+    ld_strlist all = {0};
+    for (size_t i = 0; i < r->eval->gate_notes.n; i++)
+        ld_strlist_push(&all, r->eval->gate_notes.v[i]);
+    for (size_t i = 0; i < r->eval->notes.n; i++)
+        ld_strlist_push(&all, r->eval->notes.v[i]);
+    if (all.n > 0) {
+        char *notes = ld_strlist_join(&all, "\n");
         fputs("    <system-out>", o);
         xml_put(o, notes, false);
         fputs("</system-out>\n", o);
         free(notes);
     }
+    ld_strlist_clear(&all);
     fputs("  </testsuite>\n", o);
 }
 
@@ -267,7 +269,7 @@ static int junit_end(ld_report *r, ld_error *err)
 {
     junit_state *st = r->writer_state;
     FILE *o = r->opt.out;
-    suite gate = {.tests = 1, .failures = r->gate_failed ? 1 : 0};
+    suite gate = {.tests = 1, .failures = r->eval->gate_failed ? 1 : 0};
     suite total = gate;
     for (int t = 0; t < LD_TIER_COUNT; t++) {
         suite *s = &st->tiers[t];
@@ -280,7 +282,7 @@ static int junit_end(ld_report *r, ld_error *err)
         total.skipped += s->skipped;
     }
     char timestamp[32];
-    ld_report_utc_time(r->opt.now, false, timestamp, sizeof(timestamp));
+    ld_report_utc_time(r->now, false, timestamp, sizeof(timestamp));
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lockdown\"", o);
     xml_attr_count(o, "tests", total.tests);
     xml_attr_count(o, "failures", total.failures);

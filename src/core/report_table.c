@@ -1,28 +1,44 @@
-/* Table writer: the human report for a terminal. Grouping by tier needs
- * every finding, so each one is copied into a short row (text already made
- * safe for a terminal). At the end each tier prints its fails and warnings
- * first (then by severity), passes only as a count when there are many,
- * then compliance per level, notes and the gate line.
- * Not for machines: this writer sanitises and truncates to stay readable at
- * 100 columns; JSON, SARIF and JUnit carry every byte. */
+/* Table writer: the human report for a terminal. Grouping needs every
+ * finding, so each one is copied into a short row (text already made safe
+ * for a terminal). At the end each tier prints its fails and warnings
+ * first (then by severity), passes as a list of check ids when there are
+ * many; vulnerabilities follow in a section of their own, per target and
+ * package with a Trivy-style "Total:" line; then compliance (a row per
+ * control state, a column per level), the required controls that failed,
+ * need review or could not be assessed (grouped by shared reason),
+ * coverage, notes and the gate line.
+ *
+ * Width: $COLUMNS, else the terminal's (TIOCGWINSZ) when the output is
+ * one, else 100; never below TABLE_WIDTH_MIN. Nothing is cut: text too
+ * long for a line wraps (at spaces, else after a '/' or other separator,
+ * else anywhere), so identifiers (control, check and advisory ids, paths,
+ * package names) always show in full. Every finding row names its check
+ * id (what policy exceptions use) and, when it has one, its file:line.
+ * Not for machines: JSON, SARIF and JUnit carry every byte; this writer
+ * sanitises text and keeps at most EVIDENCE_KEEP_MAX bytes of evidence. */
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "core/report.h"
 #include "core/report_common.h"
 #include "util/mem.h"
 
-#define TABLE_WIDTH 100
-#define PASS_LIST_MAX 20 /* passes are listed only up to this many in total */
-#define EVIDENCE_INDENT 6
-#define EVIDENCE_LINES_MAX 4 /* evidence lines shown per finding */
-#define CONTROL_COL_MAX 16
-#define CIS_COL_MAX 12
-#define TARGET_COL_MIN 24
-#define TEXT_KEEP_MAX 1024     /* bytes of a title, target or reason kept per row */
-#define EVIDENCE_KEEP_MAX 4096 /* bytes of evidence kept: more than four lines show */
+#define TABLE_WIDTH_DEFAULT 100 /* files and pipes without $COLUMNS */
+#define TABLE_WIDTH_MIN 40      /* the narrowest layout this writer keeps readable */
+#define TABLE_WIDTH_MAX 1000
+#define PASS_LIST_MAX 20 /* pass rows are listed only up to this many in total */
+#define DETAIL_INDENT 6  /* check id, location, evidence under a row */
+#define DETAIL_INDENT_NARROW 4 /* the same below NARROW_WIDTH columns */
+#define NARROW_WIDTH 60
+#define TAIL_MIN 20      /* fewer columns than this left on a line: wrap to the next */
+#define COMPLIANCE_TABLE_MIN 54 /* narrower: compliance as one sentence per level */
+#define TEXT_KEEP_MAX 4096      /* bytes of a title, target or reason kept */
+#define EVIDENCE_KEEP_MAX 8192  /* bytes of evidence kept (the rest: --format json) */
 
 #define ANSI_RESET "\033[0m"
 #define ANSI_BOLD "\033[1m"
@@ -40,19 +56,46 @@ typedef struct {
     ld_severity severity;
     size_t seq; /* arrival order, to keep sorting stable */
     char *title;
-    char *cis;
-    char *target;       /* ld_target_describe() */
-    char *target_short; /* name, else id: shown when the description does not fit */
-    char *evidence;     /* NULL if none */
-    char *exception;    /* NULL unless excepted */
+    char *check;    /* check id ("" if none) */
+    char *cis;      /* the control's CIS ids, "" if none or if the control id says them */
+    char *target;   /* "name (id)", or the one of them there is */
+    char *location; /* "path:line", "path" or NULL */
+    char *evidence; /* NULL if none */
+    char *exception; /* NULL unless excepted */
 } row;
+
+/* A check that passed, and on how many targets (listed when passes are
+ * too many to show as rows). */
+typedef struct {
+    char *check;
+    size_t n;
+} pass_count;
 
 typedef struct {
     row *v;
     size_t n, cap;
     size_t counts[LD_STATUS_COUNT]; /* non-excepted findings per status */
     size_t excepted;
+    pass_count *passed;
+    size_t n_passed, passed_cap;
 } tier_rows;
+
+/* One vulnerability finding, shown under its target and package. */
+typedef struct {
+    size_t target; /* index into table_state.vuln_targets */
+    size_t seq;
+    ld_status status;
+    ld_severity severity;
+    bool unknown; /* no severity in the feed (the gate counts it as its severity) */
+    double cvss;
+    char *id;
+    char *package;
+    char *version;
+    char *where; /* the file the package was found in, for language packages; NULL otherwise */
+    char *origin; /* "deb, source glibc" */
+    char *fix;    /* "fixed in 1.2, 1.3" / "no fix: will-not-fix" */
+    char *exception;
+} vuln_row;
 
 typedef struct {
     tier_rows tiers[LD_TIER_COUNT];
@@ -60,9 +103,14 @@ typedef struct {
     bool passes_dropped; /* more than PASS_LIST_MAX: pass rows are counted, not kept */
     size_t seq;
     bool color;
+    size_t width;
+    vuln_row *vulns;
+    size_t n_vulns, vulns_cap;
+    ld_strlist vuln_targets; /* distinct targets of vulnerability findings, in arrival order */
+    char *vuln_check;        /* the check id vulnerability findings came from */
 } table_state;
 
-/* ---- text: terminal-safe copies and width-bounded printing ---- */
+/* ---- text: terminal-safe copies ---- */
 
 typedef struct {
     char *p;
@@ -91,21 +139,27 @@ static bool unsafe_cp(uint32_t cp)
            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* A terminal-safe copy of at most the first max bytes of s (the table
- * never shows more; the cut shows as "…" when printed): invalid UTF-8 and
- * unsafe code points become U+FFFD, a tab a space; a newline is kept when
- * keep_newlines, else shown as " ⏎ ". NULL in, NULL out; caller frees. */
+/* A terminal-safe copy of at most the first max bytes of s (cut at a
+ * character boundary; a cut is said with " … (N more bytes in --format
+ * json)"): invalid UTF-8 and unsafe code points become U+FFFD, a tab a
+ * space; a newline is kept when keep_newlines, else shown as " ⏎ ". NULL
+ * in, NULL out; caller frees. */
 static char *term_clean(const char *s, bool keep_newlines, size_t max)
 {
     if (!s)
         return NULL;
     buf b = {0};
     buf_add(&b, "", 0);
-    size_t n = strnlen(s, max), i = 0;
+    size_t len = strlen(s), n = len < max ? len : max, i = 0;
     while (i < n) {
         const char *bytes;
-        size_t len;
-        uint32_t cp = ld_report_utf8_next(s, n, &i, &bytes, &len);
+        size_t clen;
+        size_t at = i;
+        uint32_t cp = ld_report_utf8_next(s, len, &i, &bytes, &clen);
+        if (i > n) { /* the character straddles the cut: leave it out */
+            i = at;
+            break;
+        }
         if (cp == '\n')
             buf_adds(&b, keep_newlines ? "\n" : " \xE2\x8F\x8E ");
         else if (cp == '\t')
@@ -113,7 +167,12 @@ static char *term_clean(const char *s, bool keep_newlines, size_t max)
         else if (unsafe_cp(cp))
             buf_adds(&b, LD_UTF8_REPLACEMENT);
         else
-            buf_add(&b, bytes, len); /* U+FFFD for invalid bytes included */
+            buf_add(&b, bytes, clen); /* U+FFFD for invalid bytes included */
+    }
+    if (i < len) {
+        char *more = ld_xasprintf(" \xE2\x80\xA6 (%zu more bytes in --format json)", len - i);
+        buf_adds(&b, more);
+        free(more);
     }
     return b.p;
 }
@@ -127,12 +186,12 @@ static size_t text_width(const char *s)
     return w;
 }
 
-/* Display width of the first n bytes of clean UTF-8 text. */
-static size_t text_width_n(const char *s, size_t n)
+/* Display width of the text between s and end. */
+static size_t span_width(const char *s, const char *end)
 {
     size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (; s < end; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
     return w;
 }
 
@@ -148,95 +207,193 @@ static const char *skip_cols(const char *s, size_t cols)
     return s;
 }
 
-/* Prints s in exactly `width` columns when pad (else at most width): longer
- * text is cut to at most width-1 columns (trailing spaces dropped) and ends
- * with "…". */
-static void put_fit(FILE *o, const char *s, size_t width, bool pad)
+static size_t min_sz(size_t a, size_t b)
 {
-    size_t w = text_width(s);
-    if (w > width && width > 0) {
-        const char *end = skip_cols(s, width - 1);
-        while (end > s && end[-1] == ' ')
-            end--;
-        fwrite(s, 1, (size_t)(end - s), o);
-        fputs("\xE2\x80\xA6", o);
-        w = text_width_n(s, (size_t)(end - s)) + 1;
-    } else {
-        fputs(s, o);
-    }
-    for (; pad && w < width; w++)
+    return a < b ? a : b;
+}
+static size_t max_sz(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+static void put_spaces(FILE *o, size_t n)
+{
+    for (; n > 0; n--)
         fputc(' ', o);
 }
 
-/* Where to break a line that would end at `end` (width columns after s)
- * in the middle of a word: at the last space in its second half (the
- * caller skips it), or `end` itself when there is none (a long token is
- * cut). */
-static const char *word_break(const char *s, const char *end, size_t width)
-{
-    const char *half = skip_cols(s, width / 2);
-    for (const char *p = end; p > half; p--)
-        if (p[-1] == ' ')
-            return p - 1;
-    return end;
-}
-
-/* Prints s in at most width columns, cutting out its middle ("regist…app:1.2")
- * when too long: the end of a reference or path tells targets apart. */
-static void put_mid(FILE *o, const char *s, size_t width)
+/* s, then spaces up to width columns (nothing is cut: wider text is
+ * printed whole). Returns the columns printed. */
+static size_t put_padded(FILE *o, const char *s, size_t width)
 {
     size_t w = text_width(s);
-    if (w <= width || width < 3) {
-        put_fit(o, s, width, false);
-        return;
-    }
-    size_t head = (width - 1) / 3, tail = width - 1 - head;
-    fwrite(s, 1, (size_t)(skip_cols(s, head) - s), o);
-    fputs("\xE2\x80\xA6", o);
-    fputs(skip_cols(s, w - tail), o);
+    fputs(s, o);
+    if (w < width)
+        put_spaces(o, width - w);
+    return max_sz(w, width);
 }
 
-/* Prints clean text s (may hold newlines) wrapped at width columns, each
- * line indented by `indent` spaces, or for the first line by prefix (which
- * must print as `indent` columns) if not NULL; at most max_lines lines, the
- * last ending in "…" when text remains. */
-static void put_wrapped(FILE *o, const char *s, const char *prefix, size_t indent, size_t width,
-                        int max_lines)
+/* ---- text: wrapping ---- */
+
+/* Characters after which a token too long for a line may be broken. */
+static bool break_after(char c)
 {
-    int lines = 0;
-    while (*s && lines < max_lines) {
-        if (*s == '\n') {
-            s++;
-            continue;
+    return c == '/' || c == ',' || c == ';' || c == ':' || c == '-' || c == '_' || c == '.' ||
+           c == '=' || c == '&' || c == '?' || c == '|' || c == ')';
+}
+
+/* The line of s that fits in avail columns (avail > 0): *end is where its
+ * text stops, *next where the next line starts. A newline always ends a
+ * line; otherwise a line ends at the last space that fits, unless the word
+ * after it could not fit on a whole line of avail_next columns anyway and
+ * the space sits in the first half (then that long word fills the line
+ * and breaks after its last '/', else its last other separator, else at
+ * the edge). */
+static void next_line(const char *s, size_t avail, size_t avail_next, const char **end,
+                      const char **next)
+{
+    const char *p = s;
+    size_t cols = 0;
+    while (*p && *p != '\n' && cols < avail) {
+        p = skip_cols(p, 1);
+        cols++;
+    }
+    if (!*p || *p == '\n') {
+        *end = p;
+        *next = *p ? p + 1 : p;
+        return;
+    }
+    const char *space = NULL;
+    for (const char *q = *p == ' ' ? p + 1 : p; q > s; q--) {
+        if (q[-1] == ' ') {
+            space = q - 1;
+            break;
         }
-        const char *end = s;
-        size_t cols = 0;
-        while (*end && *end != '\n' && cols < width) {
-            end = skip_cols(end, 1);
-            cols++;
-        }
-        if (cols == width && *end && *end != '\n' && *end != ' ')
-            end = word_break(s, end, width);
-        const char *rest = end;
-        while (*rest == '\n')
-            rest++;
-        if (lines == 0 && prefix)
-            fputs(prefix, o);
-        else
-            fprintf(o, "%*s", (int)indent, "");
-        if (lines == max_lines - 1 && *rest) {
-            const char *cut = cols < width ? end : skip_cols(s, width - 1);
-            fwrite(s, 1, (size_t)(cut - s), o);
-            fputs("\xE2\x80\xA6\n", o);
+    }
+    if (space && space > s) {
+        const char *word = space + 1, *word_end = word;
+        while (*word_end && *word_end != ' ' && *word_end != '\n')
+            word_end++;
+        if (span_width(word, word_end) <= avail_next || span_width(s, space) >= avail / 2) {
+            const char *e = space;
+            while (e > s && e[-1] == ' ')
+                e--;
+            const char *n = space;
+            while (*n == ' ')
+                n++;
+            *end = e > s ? e : space;
+            *next = n;
             return;
         }
+    }
+    const char *word = space && space > s ? space + 1 : s;
+    for (int pass = 0; pass < 2; pass++) { /* after a '/' first: paths split at components */
+        for (const char *q = p; q > word; q--) {
+            bool sep = pass == 0 ? q[-1] == '/' : break_after(q[-1]);
+            if (sep && span_width(s, q) >= avail / 3) {
+                *end = *next = q;
+                return;
+            }
+        }
+    }
+    *end = *next = p;
+}
+
+/* Prints clean text s (may hold newlines) from column col, where the
+ * caller left the line, wrapped at width: the lines after the first start
+ * with indent spaces. When fewer than TAIL_MIN columns are left at col,
+ * s starts on a line of its own (indented). Ends with a newline. */
+static void put_wrapped_at(FILE *o, const char *s, size_t col, size_t indent, size_t width)
+{
+    if (indent + TAIL_MIN > width)
+        indent = width > TAIL_MIN ? width - TAIL_MIN : 0;
+    if (col > indent && col + TAIL_MIN > width && *s) {
+        fputc('\n', o);
+        put_spaces(o, indent);
+        col = indent;
+    }
+    bool first = true;
+    while (first || *s) {
+        size_t avail = width > col ? width - col : 1;
+        const char *end, *next;
+        next_line(s, avail, width - indent, &end, &next);
+        if (!first)
+            put_spaces(o, indent);
         fwrite(s, 1, (size_t)(end - s), o);
         fputc('\n', o);
-        s = end;
-        if (*s == ' ')
-            s++; /* the space a wrapped line broke at */
-        lines++;
+        s = next;
+        col = indent;
+        first = false;
     }
+}
+
+/* Prints s wrapped at width, every line indented by indent. */
+static void put_block(FILE *o, const char *s, size_t indent, size_t width)
+{
+    put_spaces(o, indent);
+    put_wrapped_at(o, s, indent, indent, width);
+}
+
+/* Prints fields (each "label value") separated by two spaces, wrapped at
+ * width with lines indented by indent: a field that fits on a line is
+ * never split; one longer than a line wraps inside. Ends with a newline. */
+static void put_fields(FILE *o, char *const *fields, size_t n, size_t indent, size_t width)
+{
+    size_t col = indent;
+    put_spaces(o, indent);
+    for (size_t i = 0; i < n; i++) {
+        size_t w = text_width(fields[i]);
+        if (col > indent && col + 2 + w > width) {
+            fputc('\n', o);
+            put_spaces(o, indent);
+            col = indent;
+        } else if (col > indent) {
+            fputs("  ", o);
+            col += 2;
+        }
+        if (col + w > width) { /* longer than a whole line */
+            put_wrapped_at(o, fields[i], col, indent, width);
+            if (i + 1 < n)
+                put_spaces(o, indent);
+            col = indent;
+            continue;
+        }
+        fputs(fields[i], o);
+        col += w;
+    }
+    if (col > indent || n == 0)
+        fputc('\n', o);
+}
+
+/* ---- width ---- */
+
+/* The width to lay the table out in: $COLUMNS when it is a number, else
+ * the terminal's when out is one, else TABLE_WIDTH_DEFAULT; clamped to
+ * [TABLE_WIDTH_MIN, TABLE_WIDTH_MAX]. */
+static size_t table_width(FILE *out)
+{
+    long cols = 0;
+    const char *env = getenv("COLUMNS");
+    if (env && *env) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(env, &end, 10);
+        if (errno == 0 && end && *end == '\0' && v > 0)
+            cols = v;
+    }
+    if (cols == 0) {
+        int fd = out ? fileno(out) : -1;
+        struct winsize ws;
+        if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+            cols = ws.ws_col;
+    }
+    if (cols == 0)
+        cols = TABLE_WIDTH_DEFAULT;
+    if (cols < TABLE_WIDTH_MIN)
+        cols = TABLE_WIDTH_MIN;
+    if (cols > TABLE_WIDTH_MAX)
+        cols = TABLE_WIDTH_MAX;
+    return (size_t)cols;
 }
 
 /* ---- colours ---- */
@@ -258,11 +415,23 @@ static void color_off(const table_state *st, FILE *o, const char *code)
 static void row_clear(row *w)
 {
     free(w->title);
+    free(w->check);
     free(w->cis);
     free(w->target);
-    free(w->target_short);
+    free(w->location);
     free(w->evidence);
     free(w->exception);
+}
+
+static void vuln_row_clear(vuln_row *v)
+{
+    free(v->id);
+    free(v->package);
+    free(v->version);
+    free(v->where);
+    free(v->origin);
+    free(v->fix);
+    free(v->exception);
 }
 
 static void drop_pass_rows(table_state *st)
@@ -279,6 +448,19 @@ static void drop_pass_rows(table_state *st)
         tr->n = kept;
     }
     st->passes_dropped = true;
+}
+
+/* Counts a pass of check in its tier's list of passed checks. */
+static void count_pass(tier_rows *tr, const char *check)
+{
+    for (size_t i = 0; i < tr->n_passed; i++) {
+        if (strcmp(tr->passed[i].check, check) == 0) {
+            tr->passed[i].n++;
+            return;
+        }
+    }
+    ld_xgrow(&tr->passed, &tr->passed_cap, tr->n_passed + 1, sizeof(*tr->passed));
+    tr->passed[tr->n_passed++] = (pass_count){term_clean(check, false, TEXT_KEEP_MAX), 1};
 }
 
 /* Whether a row should be kept for f; counts passes and drops the pass rows
@@ -304,20 +486,114 @@ static table_state *state(ld_report *r)
     if (!r->writer_state) {
         table_state *st = ld_xcalloc(1, sizeof(*st));
         st->color = r->opt.color;
+        st->width = table_width(r->opt.out);
         r->writer_state = st;
     }
     return r->writer_state;
 }
 
+/* "name (id)", or whichever of them there is (once when they are equal). */
+static char *describe_target(const ld_target *t)
+{
+    const char *id = t->id && t->id[0] ? t->id : NULL;
+    const char *name = t->name && t->name[0] ? t->name : NULL;
+    if (name && id && strcmp(name, id) != 0)
+        return ld_xasprintf("%s (%s)", name, id);
+    return ld_xstrdup(name ? name : id ? id : "");
+}
+
+/* The control's CIS ids joined with ",", or "" when there are none or the
+ * control id already ends in them (CIS-DOCKER-4.1 and CIS 4.1). */
+static char *cis_label(const ld_control *c)
+{
+    if (c->cis.n == 0)
+        return ld_xstrdup("");
+    if (c->cis.n == 1) {
+        size_t il = strlen(c->id), cl = strlen(c->cis.v[0]);
+        if (il > cl && strcmp(c->id + il - cl, c->cis.v[0]) == 0 && c->id[il - cl - 1] == '-')
+            return ld_xstrdup("");
+    }
+    return ld_strlist_join(&c->cis, ",");
+}
+
+/* Index of target in the list of vulnerability targets, added if new. */
+static size_t vuln_target_index(table_state *st, const char *target)
+{
+    for (size_t i = 0; i < st->vuln_targets.n; i++)
+        if (strcmp(st->vuln_targets.v[i], target) == 0)
+            return i;
+    ld_strlist_push(&st->vuln_targets, target);
+    return st->vuln_targets.n - 1;
+}
+
+/* Operating-system package databases: the file a deb/apk/rpm package was
+ * found in says nothing a reader needs. */
+static bool os_ecosystem(const char *eco)
+{
+    return eco && (strcmp(eco, "deb") == 0 || strcmp(eco, "apk") == 0 || strcmp(eco, "rpm") == 0);
+}
+
+static void add_vuln_row(table_state *st, const ld_finding *f)
+{
+    const ld_vuln_fields *v = f->vuln;
+    ld_xgrow(&st->vulns, &st->vulns_cap, st->n_vulns + 1, sizeof(*st->vulns));
+    vuln_row *w = &st->vulns[st->n_vulns++];
+    memset(w, 0, sizeof(*w));
+    char *target = describe_target(&f->target);
+    char *clean_target = term_clean(target, false, TEXT_KEEP_MAX);
+    w->target = vuln_target_index(st, clean_target);
+    free(clean_target);
+    free(target);
+    if (!st->vuln_check && f->check_id)
+        st->vuln_check = term_clean(f->check_id, false, TEXT_KEEP_MAX);
+    w->seq = st->seq++;
+    w->status = f->status;
+    w->severity = f->severity;
+    w->unknown = f->severity == LD_SEV_INFO ||
+                 (v->severity_source && strcmp(v->severity_source, "default") == 0);
+    w->cvss = v->cvss_score;
+    w->id = term_clean(v->id ? v->id : "?", false, TEXT_KEEP_MAX);
+    w->package = term_clean(v->package ? v->package : "?", false, TEXT_KEEP_MAX);
+    w->version = term_clean(v->installed_version ? v->installed_version : "?", false,
+                            TEXT_KEEP_MAX);
+    if (!os_ecosystem(v->ecosystem) && f->target.path && f->target.path[0])
+        w->where = term_clean(f->target.path, false, TEXT_KEEP_MAX);
+    char *origin = ld_xasprintf("%s%s%s", v->ecosystem ? v->ecosystem : "",
+                                v->source_package && v->ecosystem ? ", " : "",
+                                v->source_package ? "source " : "");
+    char *origin_full = ld_xasprintf("%s%s", origin, v->source_package ? v->source_package : "");
+    w->origin = term_clean(origin_full, false, TEXT_KEEP_MAX);
+    free(origin_full);
+    free(origin);
+    char *fix;
+    if (v->fixed_versions.n) {
+        char *joined = ld_strlist_join(&v->fixed_versions, ", ");
+        fix = ld_xasprintf("fixed in %s", joined);
+        free(joined);
+    } else {
+        fix = ld_xasprintf("no fix%s%s", v->fix_status ? ": " : "",
+                           v->fix_status ? v->fix_status : "");
+    }
+    w->fix = term_clean(fix, false, TEXT_KEEP_MAX);
+    free(fix);
+    w->exception = term_clean(f->exception, false, TEXT_KEEP_MAX);
+}
+
 static int table_finding(ld_report *r, const ld_finding *f, ld_error *err)
 {
     table_state *st = state(r);
+    if (f->vuln) {
+        add_vuln_row(st, f);
+        return 0;
+    }
     ld_tier tier = ld_report_tier(f);
     tier_rows *tr = &st->tiers[tier];
     if (f->exception)
         tr->excepted++;
     else
         tr->counts[f->status]++;
+    if (f->status == LD_STATUS_PASS && !f->exception)
+        count_pass(tr, f->check_id ? f->check_id : f->control->id);
     if (!keep_row(st, f))
         return 0;
     ld_xgrow(&tr->v, &tr->cap, tr->n + 1, sizeof(*tr->v));
@@ -328,14 +604,19 @@ static int table_finding(ld_report *r, const ld_finding *f, ld_error *err)
     w->severity = f->severity;
     w->seq = st->seq++;
     w->title = term_clean(ld_finding_title(f), false, TEXT_KEEP_MAX);
-    char *cis = ld_strlist_join(&f->control->cis, ",");
+    w->check = term_clean(f->check_id ? f->check_id : "", false, TEXT_KEEP_MAX);
+    char *cis = cis_label(f->control);
     w->cis = term_clean(cis, false, TEXT_KEEP_MAX);
     free(cis);
-    char *target = ld_target_describe(&f->target);
+    char *target = describe_target(&f->target);
     w->target = term_clean(target, false, TEXT_KEEP_MAX);
     free(target);
-    const char *name = f->target.name && f->target.name[0] ? f->target.name : f->target.id;
-    w->target_short = term_clean(name ? name : "", false, TEXT_KEEP_MAX);
+    if (f->target.path && f->target.path[0]) {
+        char *loc = f->target.line > 0 ? ld_xasprintf("%s:%d", f->target.path, f->target.line)
+                                       : ld_xstrdup(f->target.path);
+        w->location = term_clean(loc, false, TEXT_KEEP_MAX);
+        free(loc);
+    }
     w->evidence = term_clean(f->evidence, true, EVIDENCE_KEEP_MAX);
     w->exception = term_clean(f->exception, false, TEXT_KEEP_MAX);
     return 0;
@@ -407,21 +688,12 @@ static const char *severity_color(ld_severity s)
 
 /* ---- printing a tier ---- */
 
-typedef struct {
-    size_t control, cis, title, target; /* target 0: one shared target, shown in the heading */
-} widths;
-
-#define FIXED_COLS (2 + 7 + 9 + 2 + 2) /* indent, status, severity, two gaps */
-#define TARGET_GAP 2
-
-static size_t min_sz(size_t a, size_t b)
+static size_t detail_indent(const table_state *st)
 {
-    return a < b ? a : b;
+    return st->width < NARROW_WIDTH ? DETAIL_INDENT_NARROW : DETAIL_INDENT;
 }
-static size_t max_sz(size_t a, size_t b)
-{
-    return a > b ? a : b;
-}
+
+#define ROW_HEAD_COLS (2 + 7 + 9) /* indent, status, severity */
 
 /* The target every row of the tier shares, or NULL if they differ. */
 static const char *shared_target(const tier_rows *tr)
@@ -432,32 +704,20 @@ static const char *shared_target(const tier_rows *tr)
     return tr->n ? tr->v[0].target : NULL;
 }
 
-/* Column widths for a tier: control and CIS columns as wide as their
- * longest value (capped). The title comes first: when all rows share a
- * target it gets the whole rest of the line, else the target column takes
- * what the longest title leaves, but at least TARGET_COL_MIN. */
-static widths tier_widths(const tier_rows *tr)
+/* Where a tier's titles start: after the widest control id, or 0 when
+ * that leaves less than TAIL_MIN columns (titles then get lines of their
+ * own under the row). */
+static size_t title_column(const table_state *st, const tier_rows *tr)
 {
-    widths w = {1, 1, 1, 0};
-    size_t title = 1, target = 1;
-    for (size_t i = 0; i < tr->n; i++) {
-        w.control = max_sz(w.control, text_width(tr->v[i].control->id));
-        w.cis = max_sz(w.cis, text_width(tr->v[i].cis));
-        title = max_sz(title, text_width(tr->v[i].title));
-        target = max_sz(target, text_width(tr->v[i].target));
-    }
-    w.control = min_sz(w.control, CONTROL_COL_MAX);
-    w.cis = min_sz(w.cis, CIS_COL_MAX);
-    size_t avail = TABLE_WIDTH - FIXED_COLS - w.control - w.cis;
-    if (!shared_target(tr)) {
-        avail -= TARGET_GAP;
-        w.target = min_sz(target, max_sz(TARGET_COL_MIN, avail > title ? avail - title : 0));
-    }
-    w.title = avail - w.target;
-    return w;
+    size_t idw = 1;
+    for (size_t i = 0; i < tr->n; i++)
+        idw = max_sz(idw, text_width(tr->v[i].control->id));
+    size_t col = ROW_HEAD_COLS + idw + 2;
+    return col + TAIL_MIN <= st->width ? col : 0;
 }
 
-static void print_row(const table_state *st, FILE *o, const row *w, const widths *cw)
+static void print_row(const table_state *st, FILE *o, const row *w, size_t title_col,
+                      bool show_target)
 {
     fputs("  ", o);
     color_on(st, o, status_color(w));
@@ -467,48 +727,56 @@ static void print_row(const table_state *st, FILE *o, const row *w, const widths
     color_on(st, o, sc);
     fprintf(o, "%-9s", ld_severity_name(w->severity));
     color_off(st, o, sc);
-    put_fit(o, w->control->id, cw->control, true);
-    fputs("  ", o);
-    put_fit(o, w->cis[0] ? w->cis : "-", cw->cis, true);
-    fputs("  ", o);
-    if (cw->target) {
-        put_fit(o, w->title, cw->title, true);
-        fputs("  ", o);
-        bool fits = text_width(w->target) <= cw->target;
-        put_mid(o, fits ? w->target : w->target_short, cw->target);
+    if (title_col) {
+        put_padded(o, w->control->id, title_col - ROW_HEAD_COLS);
+        put_wrapped_at(o, w->title, title_col, title_col, st->width);
     } else {
-        put_fit(o, w->title, cw->title, false);
+        fputs(w->control->id, o);
+        fputc('\n', o);
+        put_block(o, w->title, detail_indent(st), st->width);
     }
-    fputc('\n', o);
+    char *fields[4];
+    size_t n = 0;
+    fields[n++] = ld_xasprintf("check: %s", w->check[0] ? w->check : "-");
+    if (w->location)
+        fields[n++] = ld_xasprintf("file: %s", w->location);
+    if (show_target)
+        fields[n++] = ld_xasprintf("target: %s", w->target);
+    if (w->cis[0])
+        fields[n++] = ld_xasprintf("CIS %s", w->cis);
+    put_fields(o, fields, n, detail_indent(st), st->width);
+    for (size_t i = 0; i < n; i++)
+        free(fields[i]);
     if (w->evidence && w->evidence[0]) {
         color_on(st, o, ANSI_DIM);
-        put_wrapped(o, w->evidence, NULL, EVIDENCE_INDENT, TABLE_WIDTH - EVIDENCE_INDENT,
-                    EVIDENCE_LINES_MAX);
+        put_block(o, w->evidence, detail_indent(st), st->width);
         color_off(st, o, ANSI_DIM);
     }
     if (w->exception) {
-        fprintf(o, "%*sexcepted: ", EVIDENCE_INDENT, "");
-        put_fit(o, w->exception, TABLE_WIDTH - EVIDENCE_INDENT - 10, false);
-        fputc('\n', o);
+        char *line = ld_xasprintf("excepted: %s", w->exception);
+        put_block(o, line, detail_indent(st), st->width);
+        free(line);
     }
 }
 
-/* "3 fail, 1 warn, 12 pass, 1 excepted": non-zero counts in rank order. */
-static void print_tier_counts(FILE *o, const tier_rows *tr)
+/* "3 fail, 1 warn, 12 pass, 1 excepted": non-zero counts in rank order;
+ * caller frees. */
+static char *tier_counts(const tier_rows *tr)
 {
     static const ld_status order[] = {LD_STATUS_FAIL,   LD_STATUS_ERROR, LD_STATUS_WARN,
                                       LD_STATUS_MANUAL, LD_STATUS_INFO,  LD_STATUS_SKIPPED,
                                       LD_STATUS_PASS};
-    const char *sep = "";
+    ld_strlist parts = {0};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         size_t n = tr->counts[order[i]];
-        if (n == 0)
-            continue;
-        fprintf(o, "%s%zu %s", sep, n, ld_status_name(order[i]));
-        sep = ", ";
+        if (n)
+            ld_strlist_push_owned(&parts, ld_xasprintf("%zu %s", n, ld_status_name(order[i])));
     }
     if (tr->excepted)
-        fprintf(o, "%s%zu excepted", sep, tr->excepted);
+        ld_strlist_push_owned(&parts, ld_xasprintf("%zu excepted", tr->excepted));
+    char *s = ld_strlist_join(&parts, ", ");
+    ld_strlist_clear(&parts);
+    return s;
 }
 
 static size_t tier_total(const tier_rows *tr)
@@ -519,6 +787,28 @@ static size_t tier_total(const tier_rows *tr)
     return n;
 }
 
+/* "N passed checks: a, b (3), c" — the checks of a tier that passed when
+ * pass rows are not listed, so that every check id still shows. */
+static void print_passed_checks(const table_state *st, FILE *o, const tier_rows *tr)
+{
+    size_t passes = tr->counts[LD_STATUS_PASS];
+    ld_strlist parts = {0};
+    for (size_t i = 0; i < tr->n_passed; i++)
+        ld_strlist_push_owned(&parts, tr->passed[i].n > 1 ? ld_xasprintf("%s (%zu)",
+                                                                        tr->passed[i].check,
+                                                                        tr->passed[i].n)
+                                                          : ld_xstrdup(tr->passed[i].check));
+    char *list = ld_strlist_join(&parts, ", ");
+    char *line = ld_xasprintf("%zu passed (rows not listed, see --format json): %s", passes,
+                              list);
+    color_on(st, o, ANSI_GREEN);
+    put_block(o, line, 2, st->width);
+    color_off(st, o, ANSI_GREEN);
+    free(line);
+    free(list);
+    ld_strlist_clear(&parts);
+}
+
 static void print_tier(table_state *st, FILE *o, ld_tier t)
 {
     tier_rows *tr = &st->tiers[t];
@@ -527,25 +817,164 @@ static void print_tier(table_state *st, FILE *o, ld_tier t)
         fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, o);
     color_off(st, o, ANSI_BOLD);
     fputs(" \xE2\x80\x94 ", o);
-    print_tier_counts(o, tr);
-    fputc('\n', o);
+    char *counts = tier_counts(tr);
+    put_wrapped_at(o, counts, strlen(ld_tier_name(t)) + 3, 2, st->width);
+    free(counts);
     qsort(tr->v, tr->n, sizeof(*tr->v), row_cmp);
-    widths cw = tier_widths(tr);
     const char *target = shared_target(tr);
     if (target) {
         fputs("  target: ", o);
-        put_fit(o, target, TABLE_WIDTH - 10, false);
-        fputc('\n', o);
+        put_wrapped_at(o, target, 10, 4, st->width);
     }
+    size_t title_col = title_column(st, tr);
     for (size_t i = 0; i < tr->n; i++)
-        print_row(st, o, &tr->v[i], &cw);
-    size_t passes = tr->counts[LD_STATUS_PASS];
-    if (st->passes_dropped && passes > 0) {
-        color_on(st, o, ANSI_GREEN);
-        fprintf(o, "  %zu passed check%s not listed (--format json lists every finding)", passes,
-                passes == 1 ? "" : "s");
-        color_off(st, o, ANSI_GREEN);
-        fputc('\n', o);
+        print_row(st, o, &tr->v[i], title_col, target == NULL);
+    if (st->passes_dropped && tr->counts[LD_STATUS_PASS] > 0)
+        print_passed_checks(st, o, tr);
+    fputc('\n', o);
+}
+
+/* ---- vulnerabilities ---- */
+
+/* Severity rank for sorting and counting: unknown sits below low. */
+static int vuln_rank(const vuln_row *v)
+{
+    return v->unknown ? -1 : (int)v->severity;
+}
+
+static int vuln_cmp(const void *a, const void *b)
+{
+    const vuln_row *x = a, *y = b;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
+    int c = strcmp(x->package, y->package);
+    if (!c)
+        c = strcmp(x->version, y->version);
+    if (!c)
+        c = strcmp(x->where ? x->where : "", y->where ? y->where : "");
+    if (c)
+        return c;
+    if (vuln_rank(x) != vuln_rank(y))
+        return vuln_rank(x) > vuln_rank(y) ? -1 : 1;
+    c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static const char *vuln_label(const vuln_row *v)
+{
+    static const char *const labels[LD_SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH",
+                                                     "CRITICAL"};
+    return v->unknown || (unsigned)v->severity >= LD_SEV_COUNT ? "UNKNOWN" : labels[v->severity];
+}
+
+static bool same_package(const vuln_row *a, const vuln_row *b)
+{
+    return a->target == b->target && strcmp(a->package, b->package) == 0 &&
+           strcmp(a->version, b->version) == 0 &&
+           strcmp(a->where ? a->where : "", b->where ? b->where : "") == 0;
+}
+
+/* "Total: N (CRITICAL: n, HIGH: n, MEDIUM: n, LOW: n, UNKNOWN: n)" over
+ * the target's vulnerabilities no exception covers (as Trivy counts what
+ * is left after its ignore file), then how many exceptions covered. */
+static void print_vuln_total(const table_state *st, FILE *o, const vuln_row *v, size_t n)
+{
+    size_t by[LD_SEV_COUNT] = {0}, total = 0, excepted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].exception) {
+            excepted++;
+            continue;
+        }
+        total++;
+        by[v[i].unknown ? LD_SEV_INFO : v[i].severity]++;
+    }
+    char *line = ld_xasprintf("Total: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, "
+                              "UNKNOWN: %zu)",
+                              total, by[LD_SEV_CRITICAL], by[LD_SEV_HIGH], by[LD_SEV_MEDIUM],
+                              by[LD_SEV_LOW], by[LD_SEV_INFO]);
+    color_on(st, o, ANSI_BOLD);
+    put_block(o, line, 2, st->width);
+    color_off(st, o, ANSI_BOLD);
+    free(line);
+    if (excepted) {
+        char *more = ld_xasprintf("and %zu covered by policy exceptions (not counted)", excepted);
+        put_block(o, more, 2, st->width);
+        free(more);
+    }
+}
+
+/* One vulnerability under its package: severity, id (padded to idw),
+ * the fix, the CVSS score, and the exception that covers it. */
+static void print_vuln_line(const table_state *st, FILE *o, const vuln_row *v, size_t idw)
+{
+    const char *sc = v->exception ? ANSI_DIM : severity_color(v->unknown ? LD_SEV_INFO
+                                                                         : v->severity);
+    put_spaces(o, 6);
+    color_on(st, o, sc);
+    fprintf(o, "%-9s", vuln_label(v));
+    color_off(st, o, sc);
+    size_t col = 15;
+    size_t room = st->width > col + TAIL_MIN ? st->width - col - TAIL_MIN : 0;
+    size_t pad = min_sz(idw, room);
+    col += put_padded(o, v->id, pad) + 2;
+    fputs("  ", o);
+    char *cvss = v->cvss > 0 ? ld_xasprintf(", CVSS %.1f", v->cvss) : ld_xstrdup("");
+    char *status =
+        v->status != LD_STATUS_FAIL ? ld_xasprintf(" (%s)", ld_status_name(v->status)) : NULL;
+    char *tail = ld_xasprintf("%s%s%s", v->fix, cvss, status ? status : "");
+    put_wrapped_at(o, tail, col, 8, st->width);
+    if (v->exception) {
+        char *line = ld_xasprintf("excepted: %s", v->exception);
+        put_block(o, line, 8, st->width);
+        free(line);
+    }
+    free(tail);
+    free(status);
+    free(cvss);
+}
+
+static void print_vulnerabilities(table_state *st, FILE *o)
+{
+    if (st->n_vulns == 0)
+        return;
+    qsort(st->vulns, st->n_vulns, sizeof(*st->vulns), vuln_cmp);
+    color_on(st, o, ANSI_BOLD);
+    fputs("VULNERABILITIES", o);
+    color_off(st, o, ANSI_BOLD);
+    char *head = ld_xasprintf("%zu in %zu target%s (check: %s)", st->n_vulns,
+                              st->vuln_targets.n, st->vuln_targets.n == 1 ? "" : "s",
+                              st->vuln_check ? st->vuln_check : "-");
+    fputs(" \xE2\x80\x94 ", o);
+    put_wrapped_at(o, head, 18, 2, st->width);
+    free(head);
+    size_t i = 0;
+    while (i < st->n_vulns) {
+        size_t t = st->vulns[i].target, end = i;
+        size_t idw = 1;
+        while (end < st->n_vulns && st->vulns[end].target == t) {
+            idw = max_sz(idw, text_width(st->vulns[end].id));
+            end++;
+        }
+        fputs("  target: ", o);
+        put_wrapped_at(o, st->vuln_targets.v[t], 10, 4, st->width);
+        print_vuln_total(st, o, st->vulns + i, end - i);
+        while (i < end) {
+            const vuln_row *p = &st->vulns[i];
+            char *pkg = ld_xasprintf("%s %s%s%s%s%s%s", p->package, p->version,
+                                     p->origin[0] ? " (" : "", p->origin,
+                                     p->origin[0] ? ")" : "", p->where ? " in " : "",
+                                     p->where ? p->where : "");
+            color_on(st, o, ANSI_BOLD);
+            put_block(o, pkg, 4, st->width);
+            color_off(st, o, ANSI_BOLD);
+            free(pkg);
+            size_t j = i;
+            for (; j < end && same_package(&st->vulns[j], p); j++)
+                print_vuln_line(st, o, &st->vulns[j], idw);
+            i = j;
+        }
     }
     fputc('\n', o);
 }
@@ -555,105 +984,275 @@ static void print_tier(table_state *st, FILE *o, ld_tier t)
 static void print_header(const ld_report *r, FILE *o)
 {
     const table_state *st = r->writer_state;
-    char *command = term_clean(r->opt.command ? r->opt.command : "report", false, SIZE_MAX);
-    char *scope = term_clean(r->opt.scope, false, SIZE_MAX);
+    char *command = term_clean(r->opt.command ? r->opt.command : "report", false, TEXT_KEEP_MAX);
+    char *scope = term_clean(r->opt.scope, false, TEXT_KEEP_MAX);
     color_on(st, o, ANSI_BOLD);
     fprintf(o, "lockdown %s", command);
     color_off(st, o, ANSI_BOLD);
     if (scope && scope[0]) {
-        size_t used = 11 + text_width(command);
         fputs(": ", o);
-        put_fit(o, scope, used + 20 < TABLE_WIDTH ? TABLE_WIDTH - used : 20, false);
+        put_wrapped_at(o, scope, 11 + text_width(command), 2, st->width);
+    } else {
+        fputc('\n', o);
     }
-    fputc('\n', o);
-    char *source = term_clean(r->opt.level_source, false, SIZE_MAX);
-    fprintf(o, "level %s%s%s%s\n\n", ld_level_name(r->opt.level), source ? " (from " : "",
+    char *source = term_clean(r->opt.level_source, false, TEXT_KEEP_MAX);
+    fprintf(o, "level %s%s%s%s\n\n", ld_level_name(r->level), source ? " (from " : "",
             source ? source : "", source ? ")" : "");
     free(command);
     free(scope);
     free(source);
 }
 
+/* One count row of the compliance table: a label and a value per level. */
+typedef struct {
+    const char *label;
+    size_t v[LD_LEVEL_COUNT];
+} count_row;
+
+/* Rows: total, assessed, one per control state in the order of
+ * docs/verdicts.md, with "owed by this run" under "not assessed". */
+static size_t compliance_rows(const ld_report *r, count_row *rows)
+{
+    static const ld_control_state order[] = {
+        LD_CTRL_PASSED,   LD_CTRL_FAILED,       LD_CTRL_REVIEW,         LD_CTRL_EXCEPTED,
+        LD_CTRL_ATTESTED, LD_CTRL_NOT_ASSESSED, LD_CTRL_NOT_APPLICABLE, LD_CTRL_OUT_OF_SCOPE,
+    };
+    size_t n = 0;
+    rows[n].label = "total";
+    for (int l = 0; l < LD_LEVEL_COUNT; l++)
+        rows[n].v[l] = r->eval->compliance[l].required;
+    rows[++n].label = "assessed";
+    for (int l = 0; l < LD_LEVEL_COUNT; l++)
+        rows[n].v[l] = r->eval->compliance[l].assessed;
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        rows[++n].label = ld_control_state_name(order[i]);
+        for (int l = 0; l < LD_LEVEL_COUNT; l++)
+            rows[n].v[l] = r->eval->compliance[l].by_state[order[i]];
+        if (order[i] != LD_CTRL_NOT_ASSESSED)
+            continue;
+        rows[++n].label = "  owed by this run";
+        for (int l = 0; l < LD_LEVEL_COUNT; l++)
+            rows[n].v[l] = r->eval->compliance[l].owed_not_assessed;
+    }
+    return n + 1;
+}
+
+/* Required controls by state: one row per state, one column per level
+ * (the level in force marked "> "). Every state has its row, so a reader
+ * never guesses what a missing one means. Narrower than
+ * COMPLIANCE_TABLE_MIN, each level is one wrapped line of the same counts. */
 static void print_compliance_table(const ld_report *r, FILE *o)
 {
     const table_state *st = r->writer_state;
-    fprintf(o, "  %-9s %8s %8s %8s %9s %13s\n", "level", "required", "passed", "failed", "attested",
-            "not assessed");
+    count_row rows[LD_CTRL_COUNT + 3];
+    size_t n = compliance_rows(r, rows);
+    if (st->width < COMPLIANCE_TABLE_MIN) {
+        for (int l = 0; l < LD_LEVEL_COUNT; l++) {
+            bool in_force = (ld_level)l == r->level;
+            ld_strlist parts = {0};
+            for (size_t i = 0; i < n; i++)
+                ld_strlist_push_owned(&parts, ld_xasprintf("%s %zu", rows[i].label[0] == ' '
+                                                                         ? "owed by this run"
+                                                                         : rows[i].label,
+                                                           rows[i].v[l]));
+            char *body = ld_strlist_join(&parts, ", ");
+            char *line = ld_xasprintf("%s%s: %s", ld_level_name((ld_level)l),
+                                      in_force ? " (in force)" : "", body);
+            color_on(st, o, in_force ? ANSI_BOLD : NULL);
+            put_block(o, line, 2, st->width);
+            color_off(st, o, in_force ? ANSI_BOLD : NULL);
+            free(line);
+            free(body);
+            ld_strlist_clear(&parts);
+        }
+        return;
+    }
+    fprintf(o, "  %-22s", "required controls");
     for (int l = 0; l < LD_LEVEL_COUNT; l++) {
-        ld_compliance c;
-        ld_report_compliance(r, (ld_level)l, &c);
-        bool in_force = (ld_level)l == r->opt.level;
-        if (in_force)
-            color_on(st, o, ANSI_BOLD);
-        fprintf(o, "%c %-9s %8zu %8zu %8zu %9zu %13zu%s", in_force ? '>' : ' ',
-                ld_level_name((ld_level)l), c.required, c.passed, c.failed, c.attested,
-                c.not_assessed, in_force ? "  (in force)" : "");
-        if (in_force)
-            color_off(st, o, ANSI_BOLD);
+        bool in_force = (ld_level)l == r->level;
+        char head[24];
+        snprintf(head, sizeof(head), "%s%s", in_force ? "> " : "", ld_level_name((ld_level)l));
+        color_on(st, o, in_force ? ANSI_BOLD : NULL);
+        fprintf(o, "%10s", head);
+        color_off(st, o, in_force ? ANSI_BOLD : NULL);
+    }
+    fputc('\n', o);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(o, "  %-22s", rows[i].label);
+        for (int l = 0; l < LD_LEVEL_COUNT; l++) {
+            bool in_force = (ld_level)l == r->level;
+            color_on(st, o, in_force ? ANSI_BOLD : NULL);
+            fprintf(o, "%10zu", rows[i].v[l]);
+            color_off(st, o, in_force ? ANSI_BOLD : NULL);
+        }
         fputc('\n', o);
     }
 }
 
-static void print_failed_controls(const ld_report *r, FILE *o)
+/* A control's reason without its leading "CHECK: " when CHECK is one of
+ * the control's checks: what controls sharing a cause have in common. */
+static const char *reason_body(const ld_control *c, const char *reason)
+{
+    for (size_t k = 0; k < c->checks.n; k++) {
+        size_t n = strlen(c->checks.v[k]);
+        if (strncmp(reason, c->checks.v[k], n) == 0 && reason[n] == ':' && reason[n + 1] == ' ')
+            return reason + n + 2;
+    }
+    return reason;
+}
+
+/* One control line: id, tier and title (wrapped under itself, or on lines
+ * of its own when the line is too narrow), indented by indent. */
+static void print_control_line(const table_state *st, FILE *o, const ld_control *c, size_t indent,
+                               size_t idw, const char *color)
+{
+    put_spaces(o, indent);
+    color_on(st, o, color);
+    put_padded(o, c->id, idw);
+    color_off(st, o, color);
+    size_t col = indent + idw + 16;
+    char *title = term_clean(c->title, false, TEXT_KEEP_MAX);
+    if (col + TAIL_MIN <= st->width) {
+        fprintf(o, "  %-12s  ", ld_tier_name(c->tier));
+        put_wrapped_at(o, title, col, col, st->width);
+    } else {
+        fprintf(o, "  %s\n", ld_tier_name(c->tier));
+        put_block(o, title, indent + 4, st->width);
+    }
+    free(title);
+}
+
+/* The required controls in state s (owed ones only when owed_only). A
+ * control shows its reason under it; controls that share one cause (the
+ * same reason once their check ids are set aside: "no Docker engine
+ * answered ...") are listed under that reason, said once. Failed controls
+ * show no reason: their failing findings are listed above. */
+static void print_controls_in_state(const ld_report *r, FILE *o, ld_control_state s, bool owed_only,
+                                    const char *heading, const char *color)
 {
     const table_state *st = r->writer_state;
-    const char *level = ld_level_name(r->opt.level);
     size_t n = 0, idw = 1;
-    for (size_t i = 0; i < r->catalog->n; i++)
-        idw = max_sz(idw, text_width(r->catalog->controls[i].id));
-    idw = min_sz(idw, CONTROL_COL_MAX + 4);
+    size_t *pick = ld_xcalloc(r->catalog->n ? r->catalog->n : 1, sizeof(*pick));
     for (size_t i = 0; i < r->catalog->n; i++) {
-        const ld_control *c = &r->catalog->controls[i];
-        if (!ld_control_required(c, r->opt.level) ||
-            ld_report_control_state(r, c) != LD_CTRL_FAILED)
-            continue;
-        if (n++ == 0)
-            fprintf(o, "\nFailed controls required at level %s:\n", level);
-        fputs("  ", o);
-        color_on(st, o, ANSI_RED);
-        put_fit(o, c->id, idw, true);
-        color_off(st, o, ANSI_RED);
-        fprintf(o, "  %-12s  ", ld_tier_name(c->tier));
-        char *title = term_clean(c->title, false, SIZE_MAX);
-        put_fit(o, title, TABLE_WIDTH - 2 - idw - 16, false);
-        free(title);
-        fputc('\n', o);
+        const ld_control_result *res = &r->eval->controls[i];
+        /* ids padded to the catalog's longest, so every list lines up alike */
+        idw = max_sz(idw, text_width(r->catalog->controls[i].id));
+        if (ld_control_required(&r->catalog->controls[i], r->level) && res->state == s &&
+            (!owed_only || res->owed))
+            pick[n++] = i;
     }
-    if (n == 0)
-        fprintf(o, "\nNo control required at level %s failed.\n", level);
+    if (n == 0) {
+        if (s == LD_CTRL_FAILED)
+            fprintf(o, "\nNo control required at level %s failed.\n", ld_level_name(r->level));
+        free(pick);
+        return;
+    }
+    char *head = ld_xasprintf("%s at level %s (%zu):", heading, ld_level_name(r->level), n);
+    fputc('\n', o);
+    put_block(o, head, 0, st->width);
+    free(head);
+    bool *done = ld_xcalloc(n, sizeof(*done));
+    for (size_t a = 0; a < n; a++) {
+        if (done[a])
+            continue;
+        const ld_control *c = &r->catalog->controls[pick[a]];
+        const char *reason = r->eval->controls[pick[a]].reason;
+        if (s == LD_CTRL_FAILED || !reason) {
+            print_control_line(st, o, c, 2, idw, color);
+            continue;
+        }
+        const char *body = reason_body(c, reason);
+        size_t same = 1;
+        for (size_t b = a + 1; b < n; b++) {
+            const ld_control *d = &r->catalog->controls[pick[b]];
+            const char *rb = r->eval->controls[pick[b]].reason;
+            if (!done[b] && rb && strcmp(reason_body(d, rb), body) == 0)
+                same++;
+        }
+        if (same == 1) {
+            print_control_line(st, o, c, 2, idw, color);
+            char *why = term_clean(reason, false, TEXT_KEEP_MAX);
+            put_block(o, why, 6, st->width);
+            free(why);
+            continue;
+        }
+        char *line = ld_xasprintf("%zu controls: %s", same, body);
+        char *why = term_clean(line, false, TEXT_KEEP_MAX);
+        fputs("  ", o);
+        put_wrapped_at(o, why, 2, 6, st->width);
+        free(why);
+        free(line);
+        for (size_t b = a; b < n; b++) {
+            const ld_control *d = &r->catalog->controls[pick[b]];
+            const char *rb = r->eval->controls[pick[b]].reason;
+            if (done[b] || !rb || strcmp(reason_body(d, rb), body) != 0)
+                continue;
+            done[b] = true;
+            print_control_line(st, o, d, 4, idw, color);
+        }
+    }
+    free(done);
+    free(pick);
+}
+
+/* "  - text", wrapped under the text. */
+static void print_item(const table_state *st, FILE *o, const char *text)
+{
+    char *clean = term_clean(text, false, TEXT_KEEP_MAX);
+    fputs("  - ", o);
+    put_wrapped_at(o, clean, 4, 4, st->width);
+    free(clean);
+}
+
+/* Per target and ecosystem: how many packages, and whether the database
+ * covers them. */
+static void print_coverage(const ld_report *r, FILE *o)
+{
+    if (r->set->n_coverage == 0)
+        return;
+    fputs("\nVulnerability database coverage:\n", o);
+    for (size_t i = 0; i < r->set->n_coverage; i++) {
+        const ld_coverage *c = &r->set->coverage[i];
+        char *line = ld_xasprintf("%s: %zu %s package%s%s%s: %s", c->target, c->packages,
+                                  c->ecosystem, c->packages == 1 ? "" : "s",
+                                  c->release ? " of " : "", c->release ? c->release : "",
+                                  c->covered ? "covered" : "NOT covered by the database");
+        print_item(r->writer_state, o, line);
+        free(line);
+    }
 }
 
 static void print_notes(const ld_report *r, FILE *o)
 {
-    if (r->notes.n == 0)
+    const ld_strlist *lists[] = {&r->eval->gate_notes, &r->eval->notes};
+    if (r->eval->notes.n + r->eval->gate_notes.n == 0)
         return;
     fputs("\nNotes:\n", o);
-    for (size_t i = 0; i < r->notes.n; i++) {
-        char *note = term_clean(r->notes.v[i], false, SIZE_MAX);
-        put_wrapped(o, note, "  - ", 4, TABLE_WIDTH - 4, INT_MAX);
-        free(note);
-    }
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < lists[l]->n; i++)
+            print_item(r->writer_state, o, lists[l]->v[i]);
 }
 
 /* "gate: passed", or "gate: FAILED — reason; reason" wrapped under the
- * reasons. */
+ * reasons (under the word "gate" on narrow terminals). */
 static void print_gate(const ld_report *r, FILE *o)
 {
     const table_state *st = r->writer_state;
     fputc('\n', o);
-    if (!r->gate_failed) {
+    if (!r->eval->gate_failed) {
         color_on(st, o, ANSI_BOLD ANSI_GREEN);
         fputs("gate: passed", o);
         color_off(st, o, ANSI_GREEN);
         fputc('\n', o);
         return;
     }
-    char *reasons = ld_strlist_join(&r->gate_reasons, "; ");
-    char *clean = term_clean(reasons, false, SIZE_MAX);
-    char *prefix = ld_xasprintf("%sgate: FAILED%s \xE2\x80\x94 ",
-                                st->color ? ANSI_BOLD ANSI_RED : "", st->color ? ANSI_RESET : "");
-    put_wrapped(o, clean[0] ? clean : "-", prefix, 15, TABLE_WIDTH - 15, INT_MAX);
-    free(prefix);
+    char *reasons = ld_strlist_join(&r->eval->gate_reasons, "; ");
+    char *clean = term_clean(reasons, false, TEXT_KEEP_MAX);
+    color_on(st, o, ANSI_BOLD ANSI_RED);
+    fputs("gate: FAILED", o);
+    color_off(st, o, ANSI_RED);
+    fputs(" \xE2\x80\x94 ", o);
+    put_wrapped_at(o, clean[0] ? clean : "-", 15, st->width >= NARROW_WIDTH ? 15 : 4, st->width);
     free(clean);
     free(reasons);
 }
@@ -678,14 +1277,19 @@ static int table_end(ld_report *r, ld_error *err)
         print_tier(st, o, (ld_tier)t);
         shown++;
     }
-    if (shown == 0)
+    print_vulnerabilities(st, o);
+    if (shown == 0 && st->n_vulns == 0)
         fputs("No findings.\n\n", o);
     color_on(st, o, ANSI_BOLD);
     fputs("Compliance", o);
     color_off(st, o, ANSI_BOLD);
     fputc('\n', o);
     print_compliance_table(r, o);
-    print_failed_controls(r, o);
+    print_controls_in_state(r, o, LD_CTRL_FAILED, false, "Failed controls required", ANSI_RED);
+    print_controls_in_state(r, o, LD_CTRL_REVIEW, false, "Controls needing review", ANSI_YELLOW);
+    print_controls_in_state(r, o, LD_CTRL_NOT_ASSESSED, true,
+                            "Required controls this run owed but could not assess", ANSI_MAGENTA);
+    print_coverage(r, o);
     print_notes(r, o);
     print_gate(r, o);
     return ld_report_flush(o, "the report", err);
@@ -697,10 +1301,19 @@ static void table_destroy(ld_report *r)
     if (!st)
         return;
     for (int t = 0; t < LD_TIER_COUNT; t++) {
-        for (size_t i = 0; i < st->tiers[t].n; i++)
-            row_clear(&st->tiers[t].v[i]);
-        free(st->tiers[t].v);
+        tier_rows *tr = &st->tiers[t];
+        for (size_t i = 0; i < tr->n; i++)
+            row_clear(&tr->v[i]);
+        free(tr->v);
+        for (size_t i = 0; i < tr->n_passed; i++)
+            free(tr->passed[i].check);
+        free(tr->passed);
     }
+    for (size_t i = 0; i < st->n_vulns; i++)
+        vuln_row_clear(&st->vulns[i]);
+    free(st->vulns);
+    ld_strlist_clear(&st->vuln_targets);
+    free(st->vuln_check);
     free(st);
     r->writer_state = NULL;
 }

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "docker/container_checks.h"
 #include "docker/daemon_checks.h"
 #include "docker/daemon_config.h"
 #include "docker/engine_info_checks.h"
+#include "docker/evidence.h"
 #include "docker/host_checks.h"
 #include "docker/proc_facts.h"
 #include "docker/swarm_checks.h"
@@ -108,22 +110,6 @@ char *ld_docker_scope(const ld_engine *e, const ld_docker_snapshot *snap)
                         ver ? ver : "version unknown", ld_engine_api_version(e), inv ? inv : "");
 }
 
-static bool security_option(const json_t *info, const char *name)
-{
-    size_t i, nl = strlen(name);
-    const json_t *item;
-    json_array_foreach(json_object_get(info, "SecurityOptions"), i, item)
-    {
-        const char *s = json_string_value(item);
-        if (!s)
-            continue;
-        if (strcmp(s, name) == 0 || (strncmp(s, "name=", 5) == 0 && strncmp(s + 5, name, nl) == 0 &&
-                                     (s[5 + nl] == '\0' || s[5 + nl] == ',')))
-            return true;
-    }
-    return false;
-}
-
 static bool valid_id(const char *id)
 {
     size_t n = id ? strlen(id) : 0;
@@ -135,21 +121,112 @@ static bool valid_id(const char *id)
     return true;
 }
 
+/* Every check ld_container_checks emits, for containers that could not
+ * be judged at all. */
+static const char *const container_check_ids[] = {
+    "container.apparmor",
+    "container.selinux",
+    "container.cap-add",
+    "container.privileged",
+    "container.sensitive-mounts",
+    "container.sshd",
+    "container.privileged-ports",
+    "container.open-ports",
+    "container.host-network",
+    "container.memory-limit",
+    "container.cpu-shares",
+    "container.readonly-rootfs",
+    "container.bind-all-interfaces",
+    "container.restart-policy",
+    "container.host-pid",
+    "container.host-ipc",
+    "container.devices",
+    "container.ulimits",
+    "container.mount-propagation",
+    "container.host-uts",
+    "container.seccomp",
+    "container.cgroup-parent",
+    "container.no-new-privileges",
+    "container.health",
+    "container.image-stale",
+    "container.pids-limit",
+    "container.default-bridge",
+    "container.host-userns",
+    "container.docker-sock",
+    "container.user-nonroot",
+    "container.log-driver",
+};
+
+/* One error finding (not assessed) per container check against target. */
+static int containers_not_assessed(ld_findings *r, ld_target_kind kind, const char *target_id,
+                                   const char *target_name, const char *why, ld_error *err)
+{
+    ld_emitter em = {
+        .r = r, .err = err, .kind = kind, .target_id = target_id, .target_name = target_name};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(container_check_ids) / sizeof(container_check_ids[0]);
+         i++)
+        rc = ld_emit(&em, container_check_ids[i], LD_STATUS_ERROR, NULL, "not assessed: %s", why);
+    return rc;
+}
+
+/* What containers inherit from the daemon, each unknown with its reason. */
+typedef struct {
+    ld_container_env env;
+    char *nnp_why, *ulimits_why;
+} daemon_env;
+
+static void daemon_env_init(daemon_env *d, const ld_docker_snapshot *snap,
+                            const ld_daemon_config *cfg, const char *unseen)
+{
+    memset(d, 0, sizeof(*d));
+    d->env.apparmor_host = ld_info_security_option(snap->info, "apparmor") != NULL;
+    d->env.selinux_host = ld_info_security_option(snap->info, "selinux") != NULL;
+    d->env.images = snap->images;
+    d->env.daemon_log_driver = json_string_value(json_object_get(snap->info, "LoggingDriver"));
+    const ld_dcfg_value *nnp = &cfg->v[LD_DCFG_NO_NEW_PRIVILEGES];
+    const ld_dcfg_value *ul = &cfg->v[LD_DCFG_DEFAULT_ULIMITS];
+    d->env.daemon_nnp = nnp->source != LD_DCFG_UNSET && nnp->b;
+    d->env.daemon_ulimits = ul->l.n > 0;
+    if (unseen) {
+        d->nnp_why = ld_xasprintf("the daemon's no-new-privileges is unknown: %s", unseen);
+        d->ulimits_why = ld_xasprintf("the daemon's default-ulimits are unknown: %s", unseen);
+    } else {
+        if (!ld_dcfg_known(cfg, LD_DCFG_NO_NEW_PRIVILEGES))
+            d->nnp_why = ld_xstrdup("the daemon's no-new-privileges is unknown (its command line "
+                                    "or daemon.json could not be read)");
+        if (!ld_dcfg_known(cfg, LD_DCFG_DEFAULT_ULIMITS))
+            d->ulimits_why = ld_xstrdup("the daemon's default-ulimits are unknown (its command "
+                                        "line or daemon.json could not be read)");
+    }
+    d->env.daemon_nnp_unknown = d->nnp_why;
+    d->env.daemon_ulimits_unknown = d->ulimits_why;
+}
+
+static void daemon_env_clear(daemon_env *d)
+{
+    free(d->nnp_why);
+    free(d->ulimits_why);
+}
+
 /* Section 5 over the containers in the list: filter, inspect in parallel,
- * one /proc scan, checks in list order. */
-static int audit_containers(ld_report *r, ld_engine *e, const ld_docker_snapshot *snap,
+ * one /proc scan (none for a remote engine), checks in list order. Every
+ * container that is audited, or should have been and could not be, gets a
+ * finding for each container check. */
+static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapshot *snap,
                             const ld_docker_audit_options *o, const ld_daemon_config *cfg,
-                            const char *root, ld_error *err)
+                            const char *root, const char *unseen, size_t *audited, ld_error *err)
 {
     if (!snap->containers)
         return 0;
+    const char *endpoint = ld_engine_endpoint(e);
     char self[65];
     bool in_container = ld_self_container(self);
     if (in_container && !self[0])
-        ld_report_note(r, "lockdown seems to run inside a container but its id is not visible "
-                          "(/proc/self/cgroup, /proc/self/mountinfo); no container left out");
+        ld_findings_note(r, "lockdown seems to run inside a container but its id is not visible "
+                            "(/proc/self/cgroup, /proc/self/mountinfo); no container left out");
     ld_strlist paths = {0}, ids = {0};
-    size_t i, skipped_state = 0, bad_ids = 0;
+    size_t i, skipped_state = 0, bad_ids = 0, beyond_cap = 0;
     const json_t *c;
     json_array_foreach(snap->containers, i, c)
     {
@@ -164,58 +241,69 @@ static int audit_containers(ld_report *r, ld_engine *e, const ld_docker_snapshot
             continue;
         }
         if (self[0] && strncmp(self, id, strlen(id)) == 0) {
-            ld_report_note(r, "lockdown runs in container %.12s; it is left out of the audit", id);
+            ld_findings_note(r, "lockdown runs in container %.12s; it is left out of the audit",
+                             id);
             continue;
         }
         if (paths.n >= AUDIT_CONTAINERS_MAX) {
-            ld_report_note(r, "more than %d containers: the rest were not audited",
-                           AUDIT_CONTAINERS_MAX);
-            break;
+            beyond_cap++;
+            continue;
         }
         ld_strlist_push_owned(&paths, ld_xasprintf("/containers/%s/json", id));
         ld_strlist_push(&ids, id);
     }
-    if (bad_ids)
-        ld_report_note(r, "%zu container list entr%s without a valid Id ignored", bad_ids,
-                       bad_ids == 1 ? "y" : "ies");
+    int rc = 0;
+    if (bad_ids) {
+        ld_autofree char *why = ld_xasprintf("%zu container list entr%s without a valid Id could "
+                                             "not be inspected",
+                                             bad_ids, bad_ids == 1 ? "y" : "ies");
+        ld_findings_note(r, "%s", why);
+        rc = containers_not_assessed(r, LD_TARGET_ENGINE, endpoint, NULL, why, err);
+    }
+    if (rc == 0 && beyond_cap) {
+        ld_autofree char *why =
+            ld_xasprintf("%zu containers beyond the first %d were not audited "
+                         "(cap %d)",
+                         beyond_cap, AUDIT_CONTAINERS_MAX, AUDIT_CONTAINERS_MAX);
+        ld_findings_note(r, "%s", why);
+        rc = containers_not_assessed(r, LD_TARGET_ENGINE, endpoint, NULL, why, err);
+    }
     if (skipped_state)
-        ld_report_note(r, "%zu container%s not running and not audited (use --all)", skipped_state,
-                       skipped_state == 1 ? "" : "s");
+        ld_findings_note(r, "%zu container%s not running and not audited (use --all)",
+                         skipped_state, skipped_state == 1 ? "" : "s");
     progress(o, "inspecting %zu container%s", paths.n, paths.n == 1 ? "" : "s");
     json_t **docs = ld_xcalloc(paths.n ? paths.n : 1, sizeof(*docs));
     char **errs = ld_xcalloc(paths.n ? paths.n : 1, sizeof(*errs));
-    int rc = ld_engine_get_json_batch(e, (const char *const *)paths.v, paths.n, INSPECT_MAX_BYTES,
+    if (rc == 0)
+        rc = ld_engine_get_json_batch(e, (const char *const *)paths.v, paths.n, INSPECT_MAX_BYTES,
                                       docs, errs, err);
     ld_proc_table procs = {0};
-    if (rc == 0) {
-        ld_autofree char *proc_dir =
-            ld_xasprintf("%s/proc", ld_host_root_is_slash(root) ? "" : root);
-        if (paths.n && ld_proc_scan(proc_dir, &procs) < 0)
-            ld_report_note(r, "cannot read %s: container process checks skipped", proc_dir);
-    }
-    const ld_dcfg_value *nnp = &cfg->v[LD_DCFG_NO_NEW_PRIVILEGES];
-    ld_container_env env = {
-        .apparmor_host = security_option(snap->info, "apparmor"),
-        .selinux_host = security_option(snap->info, "selinux"),
-        .daemon_nnp = nnp->source != LD_DCFG_UNSET && nnp->b,
-        .images = snap->images,
-    };
+    ld_autofree char *proc_dir = ld_xasprintf("%s/proc", ld_host_root_is_slash(root) ? "" : root);
+    if (rc == 0 && paths.n && !unseen && ld_proc_scan(proc_dir, &procs) < 0)
+        ld_findings_note(r, "cannot read %s: container process checks not assessed", proc_dir);
+    daemon_env denv;
+    daemon_env_init(&denv, snap, cfg, unseen);
     for (size_t k = 0; rc == 0 && k < paths.n; k++) {
-        if (!docs[k]) {
-            ld_report_note(r, "container %.12s not audited: %s", ids.v[k], errs[k]);
-            continue;
-        }
-        if (!json_is_object(docs[k])) {
-            ld_report_note(r, "container %.12s not audited: inspect answer is not an object",
-                           ids.v[k]);
+        if (!docs[k] || !json_is_object(docs[k])) {
+            ld_autofree char *why =
+                docs[k] ? ld_xstrdup("inspect answer is not an object")
+                        : ld_xasprintf("inspect failed: %s", errs[k] ? errs[k] : "no answer");
+            ld_findings_note(r, "container %.12s not audited: %s", ids.v[k], why);
+            rc = containers_not_assessed(r, LD_TARGET_CONTAINER, ids.v[k], NULL, why, err);
+            (*audited)++;
             continue;
         }
         const json_t *pid = json_object_get(json_object_get(docs[k], "State"), "Pid");
+        long pid_v = json_is_integer(pid) ? (long)json_integer_value(pid) : 0;
         ld_container_procs p;
-        ld_container_procs_get(&procs, json_is_integer(pid) ? (long)json_integer_value(pid) : 0,
-                               &p);
-        rc = ld_container_checks(r, docs[k], &env, &p, err);
+        if (unseen && pid_v > 0)
+            ld_container_procs_unobserved(&p, "%s", unseen);
+        else
+            ld_container_procs_get(&procs, pid_v, ids.v[k], &p);
+        rc = ld_container_checks(r, docs[k], &denv.env, &p, err);
+        (*audited)++;
     }
+    daemon_env_clear(&denv);
     for (size_t k = 0; k < paths.n; k++) {
         json_decref(docs[k]);
         free(errs[k]);
@@ -228,8 +316,37 @@ static int audit_containers(ld_report *r, ld_engine *e, const ld_docker_snapshot
     return rc;
 }
 
-int ld_docker_audit(ld_report *r, ld_engine *e, const ld_docker_audit_options *opt, ld_error *err)
+/* The check ids the Docker audit owes verdicts for. */
+static const char *const audit_scope[] = {
+    "daemon.*", "engine.*", "host.docker-*", "host.audit-rule.*", "file.*", "container.*",
+};
+
+void ld_docker_audit_scope(ld_findings *r, ld_scope_state state, const char *reason)
 {
+    for (size_t i = 0; i < sizeof(audit_scope) / sizeof(audit_scope[0]); i++)
+        ld_findings_scope(r, state, audit_scope[i], reason ? "%s" : NULL, reason);
+}
+
+bool ld_docker_installed(const char *host_root)
+{
+    static const char *const signs[] = {
+        "usr/bin/dockerd", "usr/sbin/dockerd", "usr/local/bin/dockerd", "var/lib/docker",
+        "etc/docker", "lib/systemd/system/docker.service", "usr/lib/systemd/system/docker.service",
+        "etc/systemd/system/docker.service",
+    };
+    const char *root = host_root && host_root[0] ? host_root : "/";
+    for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+        ld_autofree char *path = ld_xasprintf("%s/%s", ld_host_root_is_slash(root) ? "" : root,
+                                              signs[i]);
+        if (access(path, F_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+int ld_docker_audit(ld_findings *r, ld_engine *e, const ld_docker_audit_options *opt, ld_error *err)
+{
+    ld_docker_audit_scope(r, LD_SCOPE_OWED, NULL);
     ld_docker_snapshot own = {0};
     const ld_docker_snapshot *snap = opt->snapshot;
     if (!snap) {
@@ -239,9 +356,10 @@ int ld_docker_audit(ld_report *r, ld_engine *e, const ld_docker_audit_options *o
             return frc;
         snap = &own;
         for (size_t i = 0; i < own.notes.n; i++)
-            ld_report_note(r, "%s", own.notes.v[i]);
+            ld_findings_note(r, "%s", own.notes.v[i]);
     }
     const char *root = opt->host_root && opt->host_root[0] ? opt->host_root : "/";
+    bool live = ld_host_root_is_slash(root);
     ld_autofree char *host_name = opt->host_name ? ld_xstrdup(opt->host_name) : ld_host_name(root);
     const char *ver = json_string_value(json_object_get(snap->version, "Version"));
     if (!ver)
@@ -249,26 +367,49 @@ int ld_docker_audit(ld_report *r, ld_engine *e, const ld_docker_audit_options *o
     ld_autofree char *engine_name =
         ver ? ld_xasprintf("docker %.64s", ver) : ld_xstrdup("docker (version unknown)");
     const char *endpoint = ld_engine_endpoint(e);
+    ld_engine_link link = ld_engine_link_of(e);
+    /* A remote engine seen with no copy of its host: nothing on this
+     * machine may stand in for that host's files and processes. */
+    ld_autofree char *unseen =
+        link != LD_ENGINE_LINK_UNIX && live
+            ? ld_xasprintf("engine %s is remote; its host's files and processes are not visible "
+                           "here (pass --host-root with a copy of the engine's host)",
+                           endpoint)
+            : NULL;
 
     progress(opt, "checking the docker daemon");
     int rc = ld_engine_info_checks(r, e, snap->info, snap->version, err);
     ld_daemon_config cfg;
-    ld_daemon_config_load(&cfg, root, strncmp(endpoint, "unix://", 7) == 0 ? endpoint + 7 : NULL,
-                          err);
-    if (strncmp(endpoint, "unix://", 7) != 0)
-        ld_report_note(r,
-                       "engine %s is reached over TCP: daemon configuration, host files and "
-                       "processes are read from %s, which must be the engine's host",
-                       endpoint, root);
-    if (!cfg.pid)
-        ld_report_note(r,
-                       "no dockerd process found under %s/proc: the daemon's command line "
-                       "was not read",
-                       ld_host_root_is_slash(root) ? "" : root);
-    for (size_t i = 0; i < cfg.problems.n; i++)
-        ld_report_note(r, "daemon configuration: %s", cfg.problems.v[i]);
+    if (unseen) {
+        memset(&cfg, 0, sizeof(cfg));
+        ld_findings_note(r,
+                         "%s: daemon configuration, host files and container processes were "
+                         "not assessed",
+                         unseen);
+    } else {
+        ld_daemon_config_load(&cfg, root, link == LD_ENGINE_LINK_UNIX ? endpoint + 7 : NULL, err);
+        if (link != LD_ENGINE_LINK_UNIX)
+            ld_findings_note(r,
+                             "engine %s is reached over TCP: daemon configuration, host files "
+                             "and processes are read from %s, which must be the engine's host",
+                             endpoint, root);
+        if (!cfg.pid)
+            ld_findings_note(r,
+                             "no dockerd process found under %s/proc: the daemon's command line "
+                             "was not read, so settings not in daemon.json are not assessed",
+                             live ? "" : root);
+        for (size_t i = 0; i < cfg.problems.n; i++)
+            ld_findings_note(r, "daemon configuration: %s", cfg.problems.v[i]);
+    }
+    ld_daemon_check_options dopt = {
+        .target_id = endpoint,
+        .target_name = engine_name,
+        .link = link,
+        .client_cert = ld_engine_sends_client_cert(e),
+        .unseen = unseen,
+    };
     if (rc == 0)
-        rc = ld_daemon_config_checks(r, &cfg, snap->info, endpoint, engine_name, err);
+        rc = ld_daemon_config_checks(r, &cfg, snap->info, &dopt, err);
 
     if (rc == 0) {
         /* Overlay networks only matter on a swarm manager: one more GET there. */
@@ -278,24 +419,32 @@ int ld_docker_audit(ld_report *r, ld_engine *e, const ld_docker_audit_options *o
             nets = ld_engine_get_json(
                 e, "/networks?filters=%7B%22driver%22%3A%7B%22overlay%22%3Atrue%7D%7D", 0, &nerr);
             if (!nets)
-                ld_report_note(r, "cannot list overlay networks: %s", nerr.msg);
+                ld_findings_note(r, "cannot list overlay networks: %s", nerr.msg);
         }
-        ld_autofree char *proc_net =
-            ld_xasprintf("%s/proc/net", ld_host_root_is_slash(root) ? "" : root);
-        rc = ld_swarm_checks(r, snap->info, nets, proc_net, endpoint, engine_name, err);
+        ld_autofree char *proc_net = unseen ? NULL : ld_xasprintf("%s/proc/net", live ? "" : root);
+        rc = ld_swarm_checks(r, snap->info, nets, proc_net, unseen, endpoint, engine_name, err);
         json_decref(nets);
     }
 
     ld_host_check_options ho = {
-        .root = root, .live = ld_host_root_is_slash(root), .host_name = host_name};
+        .root = root, .live = live, .host_name = host_name, .unseen = unseen};
     if (rc == 0) {
         progress(opt, "checking host files and audit rules under %s", root);
         rc = ld_docker_host_checks(r, &ho, &cfg, snap->info, err);
     }
     if (rc == 0)
         rc = ld_docker_file_checks(r, &ho, &cfg, err);
+    size_t audited = 0;
     if (rc == 0)
-        rc = audit_containers(r, e, snap, opt, &cfg, root, err);
+        rc = audit_containers(r, e, snap, opt, &cfg, root, unseen, &audited, err);
+    if (rc == 0 && audited == 0 && snap->containers)
+        ld_findings_scope(r, LD_SCOPE_NOT_APPLICABLE, "container.*",
+                          opt->all ? "no container on this engine"
+                                   : "no running container on this engine (--all includes "
+                                     "stopped ones)");
+    else if (rc == 0 && !snap->containers)
+        ld_findings_scope(r, LD_SCOPE_NOT_ASSESSED, "container.*",
+                          "the engine's container list could not be read");
     if (rc == 0 && opt->image_hook && snap->images) {
         size_t i;
         const json_t *im;

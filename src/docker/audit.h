@@ -21,7 +21,7 @@
 #include <jansson.h>
 
 #include "core/error.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "docker/engine.h"
 #include "util/strlist.h"
 
@@ -42,7 +42,7 @@ void ld_docker_snapshot_clear(ld_docker_snapshot *snap);
 
 /* Called once per local image (an element of /images/json) when set:
  * where image checks plug in. Returns 0 or < 0 with err set (stops the audit). */
-typedef int (*ld_docker_image_fn)(ld_report *r, const json_t *image, void *ctx, ld_error *err);
+typedef int (*ld_docker_image_fn)(ld_findings *r, const json_t *image, void *ctx, ld_error *err);
 
 typedef struct {
     const char *host_root; /* the engine's host file system; NULL: "/" */
@@ -56,14 +56,31 @@ typedef struct {
     void *progress_ctx;
 } ld_docker_audit_options;
 
-/* Runs the whole audit against engine e into r (begun by the caller).
- * When lockdown runs inside a container, that container is left out (a
- * report note says so). Problems that leave a part unobserved (a list
- * that failed, an inspect of a container that vanished, an unreadable
- * daemon.json) are report notes or error findings, not failures.
+/* Runs the whole audit against engine e into r. When lockdown runs inside
+ * a container, that container is left out (a note says so). Every check
+ * the audit owes gets a finding: what could not be observed (a list that
+ * failed, an inspect of a container that vanished, an unreadable
+ * daemon.json or group file, a container pid not proven to be the
+ * container's by its cgroup) is an error finding (not assessed) saying
+ * why, never a pass. An engine reached over TCP while host_root is "/" is
+ * remote: this machine's /proc, daemon configuration and files say nothing
+ * about it, so the daemon-configuration, host, file and process checks are
+ * not assessed ("pass --host-root with a copy of the engine's host");
+ * daemon.tls fails when lockdown reached it over plain TCP.
  * Returns 0, or < 0 with err set: /version or /info failed
- * (LD_ERR_UNREACHABLE / as returned), or a report writer error. */
-int ld_docker_audit(ld_report *r, ld_engine *e, const ld_docker_audit_options *opt, ld_error *err);
+ * (LD_ERR_UNREACHABLE / as returned), or past the findings limit. */
+int ld_docker_audit(ld_findings *r, ld_engine *e, const ld_docker_audit_options *opt,
+                    ld_error *err);
+
+/* Declares every check the audit runs (daemon.*, engine.*, host.docker-*,
+ * host.audit-rule.*, file.*, container.*) as state in r's scope, with
+ * reason (NULL for owed). ld_docker_audit declares them owed itself; a
+ * caller whose engine did not answer declares them not assessed (Docker
+ * installed) or not applicable (no Docker here). */
+void ld_docker_audit_scope(ld_findings *r, ld_scope_state state, const char *reason);
+/* True when host_root shows signs of a Docker installation (dockerd, its
+ * data or configuration directory, its systemd unit). */
+bool ld_docker_installed(const char *host_root);
 
 /* One line naming what an audit covers, for the report scope:
  * "docker engine unix:///var/run/docker.sock (27.5.1, API 1.47): 12

@@ -5,7 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "docker/engine_info_checks.h"
 #include "docker/evidence.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -22,60 +24,15 @@ typedef struct {
     bool running;
 } ctx;
 
-typedef enum { T_BOOL, T_STRING, T_INT, T_ARRAY_OR_NULL, T_OBJECT_OR_NULL } want;
-
-static const char *want_name(want w)
-{
-    switch (w) {
-    case T_BOOL: return "a boolean";
-    case T_STRING: return "a string";
-    case T_INT: return "an integer";
-    case T_ARRAY_OR_NULL: return "an array";
-    case T_OBJECT_OR_NULL: return "an object";
-    }
-    return "?";
-}
-
-static bool has(const json_t *v, want w)
-{
-    switch (w) {
-    case T_BOOL: return json_is_boolean(v);
-    case T_STRING: return json_is_string(v);
-    case T_INT: return json_is_integer(v);
-    case T_ARRAY_OR_NULL: return json_is_array(v) || json_is_null(v);
-    case T_OBJECT_OR_NULL: return json_is_object(v) || json_is_null(v);
-    }
-    return false;
-}
-
-/* Field at path with type w into *out; otherwise an error finding for id
- * and 1 (or < 0 when emitting failed). `missing_ok`: a missing field is
- * returned as NULL (0) instead, for fields old engines omit. */
-static int need(ctx *c, const char *id, const char *path, want w, bool missing_ok,
-                const json_t **out)
-{
-    const json_t *v = ld_json_path(c->doc, path);
-    *out = NULL;
-    if (!v && missing_ok)
-        return 0;
-    if (!v || !has(v, w)) {
-        int rc = ld_emit(&c->em, id, LD_STATUS_ERROR, NULL, "field %s is %s, expected %s", path,
-                         ld_ev_type(v), want_name(w));
-        return rc < 0 ? rc : 1;
-    }
-    *out = v;
-    return 0;
-}
-
 #define NEED(id, path, w, out)                                                                     \
     do {                                                                                           \
-        int need_rc_ = need(c, id, path, w, false, out);                                           \
+        int need_rc_ = ld_need(&c->em, id, c->doc, "inspect", path, w, false, out);                \
         if (need_rc_ != 0)                                                                         \
             return need_rc_ < 0 ? need_rc_ : 0;                                                    \
     } while (0)
 #define NEED_OPT(id, path, w, out)                                                                 \
     do {                                                                                           \
-        int need_rc_ = need(c, id, path, w, true, out);                                            \
+        int need_rc_ = ld_need(&c->em, id, c->doc, "inspect", path, w, true, out);                 \
         if (need_rc_ != 0)                                                                         \
             return need_rc_ < 0 ? need_rc_ : 0;                                                    \
     } while (0)
@@ -91,7 +48,7 @@ static int emitv(ctx *c, const char *id, ld_status st, const char *path, const j
 static int check_mode(ctx *c, const char *id, const char *path)
 {
     const json_t *v;
-    NEED_OPT(id, path, T_STRING, &v);
+    NEED_OPT(id, path, LD_WANT_STRING, &v);
     if (!v)
         return ld_emit(&c->em, id, LD_STATUS_PASS, NULL, "%s not set", path);
     bool host = strcmp(json_string_value(v), "host") == 0;
@@ -101,7 +58,7 @@ static int check_mode(ctx *c, const char *id, const char *path)
 static int check_privileged(ctx *c)
 {
     const json_t *v;
-    NEED("container.privileged", "HostConfig.Privileged", T_BOOL, &v);
+    NEED("container.privileged", "HostConfig.Privileged", LD_WANT_BOOL, &v);
     return emitv(c, "container.privileged", json_is_true(v) ? LD_STATUS_FAIL : LD_STATUS_PASS,
                  "HostConfig.Privileged", v);
 }
@@ -109,26 +66,138 @@ static int check_privileged(ctx *c)
 static int check_readonly(ctx *c)
 {
     const json_t *v;
-    NEED("container.readonly-rootfs", "HostConfig.ReadonlyRootfs", T_BOOL, &v);
+    NEED("container.readonly-rootfs", "HostConfig.ReadonlyRootfs", LD_WANT_BOOL, &v);
     return emitv(c, "container.readonly-rootfs", json_is_true(v) ? LD_STATUS_PASS : LD_STATUS_FAIL,
                  "HostConfig.ReadonlyRootfs", v);
 }
 
+/* ---- capabilities (CIS 5.4) ----------------------------------------------- */
+
+/* Docker Engine's default capability set (moby's oci/caps defaults): what a
+ * container gets without --cap-add, --cap-drop or --privileged. */
+static const char *const default_caps[] = {
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",    "CAP_AUDIT_WRITE",
+};
+#define N_DEFAULT_CAPS (sizeof(default_caps) / sizeof(default_caps[0]))
+/* Entries read from CapAdd / CapDrop; more is refused (not a real container). */
+#define CAP_LIST_MAX 128
+/* Capabilities named in one finding's evidence. */
+#define CAP_LIST_SHOWN 16
+
+static bool is_default_cap(const char *cap)
+{
+    for (size_t i = 0; i < N_DEFAULT_CAPS; i++)
+        if (strcmp(default_caps[i], cap) == 0)
+            return true;
+    return false;
+}
+
+/* "sys_admin", "CAP_SYS_ADMIN", "Sys_Admin" -> "CAP_SYS_ADMIN"; "all" ->
+ * "ALL" (as the engine normalises them). Caller frees. */
+static char *normalise_cap(const char *s)
+{
+    char *u = strncasecmp(s, "CAP_", 4) == 0 || strcasecmp(s, "ALL") == 0
+                  ? ld_xstrdup(s)
+                  : ld_xasprintf("CAP_%s", s);
+    for (char *p = u; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    return u;
+}
+
+/* The normalised string entries of a CapAdd / CapDrop array into out;
+ * -1 when an entry is not a string or there are too many. */
+static int cap_list(const json_t *arr, ld_strlist *out)
+{
+    size_t i;
+    const json_t *item;
+    if (json_array_size(arr) > CAP_LIST_MAX)
+        return -1;
+    json_array_foreach(arr, i, item)
+    {
+        const char *s = json_string_value(item);
+        if (!s || !s[0])
+            return -1;
+        char *n = normalise_cap(s);
+        if (ld_strlist_contains(out, n))
+            free(n);
+        else
+            ld_strlist_push_owned(out, n);
+    }
+    return 0;
+}
+
+/* Judges the effective capability set the engine gives the container, as
+ * dockerd computes it: privileged -> every capability; CapAdd ALL -> every
+ * capability but CapDrop; CapDrop ALL -> CapAdd only; else the default set
+ * minus CapDrop plus CapAdd. Only capabilities beyond the default set fail:
+ * `--cap-drop ALL --cap-add NET_BIND_SERVICE` passes. */
 static int check_cap_add(ctx *c)
 {
-    const json_t *v, *drop;
-    NEED("container.cap-add", "HostConfig.CapAdd", T_ARRAY_OR_NULL, &v);
-    NEED_OPT("container.cap-add", "HostConfig.CapDrop", T_ARRAY_OR_NULL, &drop);
-    ld_autofree char *ev = ld_ev_json(v), *dev = ld_ev_json(drop ? drop : json_null());
-    bool added = json_array_size(v) > 0;
-    return ld_emit(&c->em, "container.cap-add", added ? LD_STATUS_FAIL : LD_STATUS_PASS, NULL,
-                   "HostConfig.CapAdd = %s; HostConfig.CapDrop = %s", ev, dev);
+    static const char id[] = "container.cap-add";
+    const json_t *add, *drop, *priv;
+    NEED(id, "HostConfig.CapAdd", LD_WANT_ARRAY_OR_NULL, &add);
+    NEED_OPT(id, "HostConfig.CapDrop", LD_WANT_ARRAY_OR_NULL, &drop);
+    NEED_OPT(id, "HostConfig.Privileged", LD_WANT_BOOL, &priv);
+    ld_autofree char *aev = ld_ev_json(add), *dev = ld_ev_json(drop ? drop : json_null());
+    if (json_is_true(priv))
+        return ld_emit(&c->em, id, LD_STATUS_FAIL, NULL,
+                       "HostConfig.Privileged = true: every capability; HostConfig.CapAdd = %s",
+                       aev);
+    ld_strlist adds = {0}, drops = {0}, beyond = {0};
+    int rc;
+    if (cap_list(add, &adds) < 0 || cap_list(drop, &drops) < 0) {
+        rc = ld_emit(&c->em, id, LD_STATUS_ERROR, NULL,
+                     "HostConfig.CapAdd = %s; HostConfig.CapDrop = %s: an entry is not a "
+                     "capability name (or more than %d entries)",
+                     aev, dev, CAP_LIST_MAX);
+        goto out;
+    }
+    bool add_all = ld_strlist_contains(&adds, "ALL");
+    bool drop_all = ld_strlist_contains(&drops, "ALL");
+    ld_strlist effective = {0};
+    if (add_all) {
+        ld_strlist_push(&beyond, "ALL (every capability)");
+    } else {
+        if (!drop_all)
+            for (size_t i = 0; i < N_DEFAULT_CAPS; i++)
+                if (!ld_strlist_contains(&drops, default_caps[i]))
+                    ld_strlist_push(&effective, default_caps[i]);
+        for (size_t i = 0; i < adds.n; i++) {
+            if (!ld_strlist_contains(&effective, adds.v[i]))
+                ld_strlist_push(&effective, adds.v[i]);
+            if (!is_default_cap(adds.v[i]) && beyond.n < CAP_LIST_SHOWN)
+                ld_strlist_push_owned(&beyond, ld_ev_str(adds.v[i])); /* engine text: quoted */
+        }
+    }
+    size_t n_effective = effective.n;
+    ld_strlist_clear(&effective);
+    if (beyond.n) {
+        ld_autofree char *list = ld_strlist_join(&beyond, ", ");
+        rc = ld_emit(&c->em, id, LD_STATUS_FAIL, NULL,
+                     "HostConfig.CapAdd = %s; HostConfig.CapDrop = %s: beyond Docker's default "
+                     "set: %s",
+                     aev, dev, list);
+    } else {
+        rc = ld_emit(&c->em, id, LD_STATUS_PASS, NULL,
+                     "HostConfig.CapAdd = %s; HostConfig.CapDrop = %s: %zu effective "
+                     "capabilit%s, none beyond Docker's default set",
+                     aev, dev, n_effective, n_effective == 1 ? "y" : "ies");
+    }
+out:
+    ld_strlist_clear(&adds);
+    ld_strlist_clear(&drops);
+    ld_strlist_clear(&beyond);
+    return rc;
 }
 
 static int check_int_limit(ctx *c, const char *id, const char *path)
 {
     const json_t *v;
-    NEED(id, path, T_INT, &v);
+    NEED(id, path, LD_WANT_INT, &v);
     return emitv(c, id, json_integer_value(v) > 0 ? LD_STATUS_PASS : LD_STATUS_FAIL, path, v);
 }
 
@@ -148,7 +217,7 @@ static int check_cpu(ctx *c)
 {
     static const char id[] = "container.cpu-shares";
     const json_t *shares, *nano, *quota;
-    NEED(id, "HostConfig.CpuShares", T_INT, &shares);
+    NEED(id, "HostConfig.CpuShares", LD_WANT_INT, &shares);
     nano = ld_json_path(c->doc, "HostConfig.NanoCpus");
     quota = ld_json_path(c->doc, "HostConfig.CpuQuota");
     json_int_t s = json_integer_value(shares);
@@ -162,7 +231,7 @@ static int check_cpu(ctx *c)
 static int check_cgroup_parent(ctx *c)
 {
     const json_t *v;
-    NEED_OPT("container.cgroup-parent", "HostConfig.CgroupParent", T_STRING, &v);
+    NEED_OPT("container.cgroup-parent", "HostConfig.CgroupParent", LD_WANT_STRING, &v);
     if (!v || !json_string_value(v)[0])
         return ld_emit(&c->em, "container.cgroup-parent", LD_STATUS_PASS, NULL,
                        "HostConfig.CgroupParent = \"\" (the daemon's default)");
@@ -176,8 +245,8 @@ static int check_restart(ctx *c)
 {
     static const char id[] = "container.restart-policy";
     const json_t *name, *count;
-    NEED(id, "HostConfig.RestartPolicy.Name", T_STRING, &name);
-    NEED_OPT(id, "HostConfig.RestartPolicy.MaximumRetryCount", T_INT, &count);
+    NEED(id, "HostConfig.RestartPolicy.Name", LD_WANT_STRING, &name);
+    NEED_OPT(id, "HostConfig.RestartPolicy.MaximumRetryCount", LD_WANT_INT, &count);
     const char *n = json_string_value(name);
     json_int_t k = json_integer_value(count);
     bool bad = strcmp(n, "always") == 0 || strcmp(n, "unless-stopped") == 0 ||
@@ -191,36 +260,55 @@ static int check_restart(ctx *c)
 static int check_devices(ctx *c)
 {
     const json_t *v;
-    NEED("container.devices", "HostConfig.Devices", T_ARRAY_OR_NULL, &v);
+    NEED("container.devices", "HostConfig.Devices", LD_WANT_ARRAY_OR_NULL, &v);
     return emitv(c, "container.devices", json_array_size(v) > 0 ? LD_STATUS_FAIL : LD_STATUS_PASS,
                  "HostConfig.Devices", v);
 }
 
+/* CIS 5.19: override the daemon's default ulimits only when needed. A
+ * container with its own ulimits, or under configured daemon defaults,
+ * passes; neither set is a judgement (needs review). */
 static int check_ulimits(ctx *c)
 {
+    static const char id[] = "container.ulimits";
     const json_t *v;
-    NEED_OPT("container.ulimits", "HostConfig.Ulimits", T_ARRAY_OR_NULL, &v);
+    NEED_OPT(id, "HostConfig.Ulimits", LD_WANT_ARRAY_OR_NULL, &v);
     if (json_array_size(v) > 0)
-        return emitv(c, "container.ulimits", LD_STATUS_PASS, "HostConfig.Ulimits", v);
+        return emitv(c, id, LD_STATUS_PASS, "HostConfig.Ulimits", v);
     ld_autofree char *ev = ld_ev_json(v ? v : json_null());
-    return ld_emit(&c->em, "container.ulimits", LD_STATUS_WARN,
-                   "container runs with the daemon's default ulimits", "HostConfig.Ulimits = %s",
-                   ev);
+    if (c->env->daemon_ulimits_unknown)
+        return ld_emit(&c->em, id, LD_STATUS_ERROR, NULL,
+                       "HostConfig.Ulimits = %s: the daemon's defaults apply, and %s", ev,
+                       c->env->daemon_ulimits_unknown);
+    if (c->env->daemon_ulimits)
+        return ld_emit(&c->em, id, LD_STATUS_PASS, NULL,
+                       "HostConfig.Ulimits = %s: the daemon's configured default-ulimits apply",
+                       ev);
+    return ld_emit(&c->em, id, LD_STATUS_WARN,
+                   "container runs with no ulimits set by it or the daemon",
+                   "HostConfig.Ulimits = %s and the daemon sets no default-ulimits", ev);
 }
 
 static int check_log_driver(ctx *c)
 {
     static const char id[] = "container.log-driver";
-    const json_t *v;
-    NEED_OPT(id, "HostConfig.LogConfig.Type", T_STRING, &v);
-    if (!v)
-        return ld_emit(&c->em, id, LD_STATUS_SKIPPED, NULL,
-                       "HostConfig.LogConfig.Type not set (the daemon's log driver applies)");
-    const char *d = json_string_value(v);
-    /* Drivers that keep logs on the host only, or nowhere. */
-    bool local =
-        !d[0] || strcmp(d, "json-file") == 0 || strcmp(d, "local") == 0 || strcmp(d, "none") == 0;
-    return emitv(c, id, local ? LD_STATUS_FAIL : LD_STATUS_PASS, "HostConfig.LogConfig.Type", v);
+    const json_t *lc, *v = NULL;
+    NEED_OPT(id, "HostConfig.LogConfig", LD_WANT_OBJECT_OR_NULL, &lc);
+    if (json_is_object(lc))
+        NEED_OPT(id, "HostConfig.LogConfig.Type", LD_WANT_STRING, &v);
+    if (v && json_string_value(v)[0])
+        return emitv(c, id,
+                     ld_log_driver_is_local(json_string_value(v)) ? LD_STATUS_FAIL : LD_STATUS_PASS,
+                     "HostConfig.LogConfig.Type", v);
+    /* Not set on the container: the daemon's log driver applies. */
+    const char *d = c->env->daemon_log_driver;
+    if (!d)
+        return ld_emit(&c->em, id, LD_STATUS_ERROR, NULL,
+                       "not assessed: HostConfig.LogConfig.Type not set and the daemon's "
+                       "LoggingDriver is not known");
+    ld_autofree char *q = ld_ev_str(d);
+    return ld_emit(&c->em, id, ld_log_driver_is_local(d) ? LD_STATUS_FAIL : LD_STATUS_PASS, NULL,
+                   "HostConfig.LogConfig.Type not set: the daemon's LoggingDriver = %s applies", q);
 }
 
 /* ---- security options ------------------------------------------------------ */
@@ -251,7 +339,7 @@ static const char *sec_opt(const json_t *opts, const char *name, const char **va
 static int check_seccomp(ctx *c)
 {
     const json_t *opts;
-    NEED("container.seccomp", "HostConfig.SecurityOpt", T_ARRAY_OR_NULL, &opts);
+    NEED("container.seccomp", "HostConfig.SecurityOpt", LD_WANT_ARRAY_OR_NULL, &opts);
     const char *value = NULL;
     const char *e = sec_opt(opts, "seccomp", &value);
     bool bad = e && strcmp(value, "unconfined") == 0;
@@ -263,7 +351,7 @@ static int check_nnp(ctx *c)
 {
     static const char id[] = "container.no-new-privileges";
     const json_t *opts;
-    NEED(id, "HostConfig.SecurityOpt", T_ARRAY_OR_NULL, &opts);
+    NEED(id, "HostConfig.SecurityOpt", LD_WANT_ARRAY_OR_NULL, &opts);
     const char *value = NULL;
     const char *e = sec_opt(opts, "no-new-privileges", &value);
     ld_autofree char *ev = ld_ev_json(opts);
@@ -272,6 +360,11 @@ static int check_nnp(ctx *c)
         return ld_emit(&c->em, id, on ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
                        "HostConfig.SecurityOpt = %s", ev);
     }
+    if (c->env->daemon_nnp_unknown)
+        return ld_emit(&c->em, id, LD_STATUS_ERROR, NULL,
+                       "HostConfig.SecurityOpt = %s has no no-new-privileges, so the daemon's "
+                       "default applies, and %s",
+                       ev, c->env->daemon_nnp_unknown);
     return ld_emit(&c->em, id, c->env->daemon_nnp ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
                    "HostConfig.SecurityOpt = %s; daemon no-new-privileges = %s", ev,
                    c->env->daemon_nnp ? "true" : "false");
@@ -281,8 +374,8 @@ static int check_apparmor(ctx *c)
 {
     static const char id[] = "container.apparmor";
     const json_t *opts, *prof;
-    NEED(id, "HostConfig.SecurityOpt", T_ARRAY_OR_NULL, &opts);
-    NEED_OPT(id, "AppArmorProfile", T_STRING, &prof);
+    NEED(id, "HostConfig.SecurityOpt", LD_WANT_ARRAY_OR_NULL, &opts);
+    NEED_OPT(id, "AppArmorProfile", LD_WANT_STRING, &prof);
     const char *value = NULL;
     const char *e = sec_opt(opts, "apparmor", &value);
     ld_autofree char *pev = (prof ? ld_ev_json(prof) : ld_xstrdup("\"\""));
@@ -313,8 +406,8 @@ static int check_selinux(ctx *c)
 {
     static const char id[] = "container.selinux";
     const json_t *opts, *label;
-    NEED(id, "HostConfig.SecurityOpt", T_ARRAY_OR_NULL, &opts);
-    NEED_OPT(id, "ProcessLabel", T_STRING, &label);
+    NEED(id, "HostConfig.SecurityOpt", LD_WANT_ARRAY_OR_NULL, &opts);
+    NEED_OPT(id, "ProcessLabel", LD_WANT_STRING, &label);
     ld_autofree char *ev = ld_ev_json(opts);
     if (!c->env->selinux_host)
         return ld_emit(&c->em, id, LD_STATUS_SKIPPED, NULL,
@@ -380,7 +473,7 @@ static bool mount_matches(const json_t *m, mount_kind k)
 static int check_mounts(ctx *c, const char *id, mount_kind k)
 {
     const json_t *mounts;
-    NEED(id, "Mounts", T_ARRAY_OR_NULL, &mounts);
+    NEED(id, "Mounts", LD_WANT_ARRAY_OR_NULL, &mounts);
     ld_strlist bad = {0};
     size_t i;
     const json_t *m;
@@ -526,7 +619,7 @@ static int check_ports(ctx *c)
 static int check_default_bridge(ctx *c)
 {
     const json_t *mode;
-    NEED("container.default-bridge", "HostConfig.NetworkMode", T_STRING, &mode);
+    NEED("container.default-bridge", "HostConfig.NetworkMode", LD_WANT_STRING, &mode);
     const char *m = json_string_value(mode);
     const json_t *nets = ld_json_path(c->doc, "NetworkSettings.Networks");
     bool on_bridge = strcmp(m, "default") == 0 || strcmp(m, "bridge") == 0 ||
@@ -543,34 +636,61 @@ static int check_default_bridge(ctx *c)
 
 static int check_sshd(ctx *c)
 {
+    static const char id[] = "container.sshd";
     const ld_container_procs *p = c->procs;
-    if (!p || !p->known)
-        return ld_emit(&c->em, "container.sshd", LD_STATUS_SKIPPED, NULL,
-                       "processes not observable: %s", p ? p->why : "no /proc facts");
+    if (!p)
+        return ld_emit(&c->em, id, LD_STATUS_ERROR, NULL,
+                       "not assessed: the container's processes were not read");
+    switch (p->state) {
+    case LD_PROCS_NOT_RUNNING:
+        return ld_emit(&c->em, id, LD_STATUS_SKIPPED, NULL, "no processes: %s", p->why);
+    case LD_PROCS_UNOBSERVED:
+        return ld_emit(&c->em, id, LD_STATUS_ERROR, NULL, "not assessed: %s", p->why);
+    case LD_PROCS_KNOWN: break;
+    }
     if (p->sshd)
-        return ld_emit(&c->em, "container.sshd", LD_STATUS_FAIL, NULL,
+        return ld_emit(&c->em, id, LD_STATUS_FAIL, NULL,
                        "process \"sshd\" runs in the container (host pid %ld; %zu processes)",
                        (long)p->sshd_pid, p->nproc);
-    return ld_emit(&c->em, "container.sshd", LD_STATUS_PASS, NULL,
+    return ld_emit(&c->em, id, LD_STATUS_PASS, NULL,
                    "%zu process%s in the container, none named sshd", p->nproc,
                    p->nproc == 1 ? "" : "es");
+}
+
+/* A user or group as written in Config.User that names root: "root", or
+ * uid 0 in any numeric spelling ("0", "00", "000"). */
+static bool names_root(const char *s, size_t n)
+{
+    if (n == 4 && strncmp(s, "root", 4) == 0)
+        return true;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '0')
+            return false;
+    return true;
 }
 
 static int check_user(ctx *c)
 {
     static const char id[] = "container.user-nonroot";
     const ld_container_procs *p = c->procs;
-    if (p && p->known && p->uid_known)
+    if (p && p->state == LD_PROCS_KNOWN && p->uid_known)
         return ld_emit(&c->em, id, p->uid == 0 ? LD_STATUS_FAIL : LD_STATUS_PASS, NULL,
                        "PID 1 of the container runs as host uid %lu (/proc status Uid)", p->uid);
     const json_t *user;
-    NEED_OPT(id, "Config.User", T_STRING, &user);
+    NEED_OPT(id, "Config.User", LD_WANT_STRING, &user);
     const char *u = user ? json_string_value(user) : "";
-    bool root = !u[0] || strcmp(u, "root") == 0 || strcmp(u, "0") == 0 ||
-                strncmp(u, "root:", 5) == 0 || strncmp(u, "0:", 2) == 0;
+    const char *colon = strchr(u, ':');
+    size_t ulen = colon ? (size_t)(colon - u) : strlen(u);
+    /* "" (the image's user, root unless the image sets one) or "root"/0 */
+    bool root = ulen == 0 || names_root(u, ulen);
     ld_autofree char *ev = (user ? ld_ev_json(user) : ld_xstrdup("\"\""));
+    const char *how = !p || p->state == LD_PROCS_NOT_RUNNING ? "not running: configured user"
+                      : p->state == LD_PROCS_KNOWN ? "its init's uid not readable: configured user"
+                                                   : "processes not observable: configured user";
     return ld_emit(&c->em, id, root ? LD_STATUS_FAIL : LD_STATUS_PASS, NULL,
-                   "Config.User = %s (not running: configured user)", ev);
+                   "Config.User = %s (%s)", ev, how);
 }
 
 static int check_health(ctx *c)
@@ -609,17 +729,19 @@ static int check_image_stale(ctx *c)
 {
     static const char id[] = "container.image-stale";
     const json_t *ref, *img;
-    NEED(id, "Config.Image", T_STRING, &ref);
-    NEED(id, "Image", T_STRING, &img);
+    NEED(id, "Config.Image", LD_WANT_STRING, &ref);
+    NEED(id, "Image", LD_WANT_STRING, &img);
     const char *r = json_string_value(ref), *running_id = json_string_value(img);
     ld_autofree char *qref = ld_ev_str(r);
-    if (!c->env->images)
-        return ld_emit(&c->em, id, LD_STATUS_SKIPPED, NULL,
-                       "image list not available; Config.Image = %s", qref);
     if (strncmp(r, "sha256:", 7) == 0 || strchr(r, '@') ||
         strncmp(running_id + (strncmp(running_id, "sha256:", 7) == 0 ? 7 : 0), r, strlen(r)) == 0)
         return ld_emit(&c->em, id, LD_STATUS_SKIPPED, NULL,
                        "Config.Image = %s pins an image id or digest", qref);
+    if (!c->env->images)
+        return ld_emit(&c->em, id, LD_STATUS_ERROR, NULL,
+                       "not assessed: the engine's image list could not be read; Config.Image "
+                       "= %s",
+                       qref);
     ld_autofree char *tagged = with_tag(r);
     const char *docker_io = "docker.io/library/";
     const char *alt =
@@ -645,11 +767,12 @@ static int check_image_stale(ctx *c)
                            "Config.Image = %s; Image = %s; %s now = %s", qref, qrun, tagged, qcur);
         }
     }
-    return ld_emit(&c->em, id, LD_STATUS_SKIPPED, NULL,
+    return ld_emit(&c->em, id, LD_STATUS_WARN,
+                   "container's image tag no longer exists locally; confirm it is current",
                    "Config.Image = %s: tag not present in the local image list", qref);
 }
 
-int ld_container_checks(ld_report *r, const json_t *inspect, const ld_container_env *env,
+int ld_container_checks(ld_findings *r, const json_t *inspect, const ld_container_env *env,
                         const ld_container_procs *procs, ld_error *err)
 {
     const char *cid = json_string_value(json_object_get(inspect, "Id"));

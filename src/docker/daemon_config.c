@@ -470,12 +470,20 @@ int ld_daemon_config_load(ld_daemon_config *cfg, const char *root, const char *s
         return 0;
     if (rc < 0) {
         problem(cfg, ld_xstrdup(ferr.msg));
+        cfg->file_failed = true;
         return 0;
     }
-    if (ld_daemon_json_parse(cfg, text, len, cfg->file_path, &ferr) < 0)
+    if (ld_daemon_json_parse(cfg, text, len, cfg->file_path, &ferr) < 0) {
         problem(cfg, ld_xstrdup(ferr.msg));
+        cfg->file_failed = true;
+    }
     (void)err;
     return 0;
+}
+
+bool ld_dcfg_known(const ld_daemon_config *cfg, ld_dcfg_key k)
+{
+    return cfg->v[k].source != LD_DCFG_UNSET || (cfg->cmdline_read && !cfg->file_failed);
 }
 
 void ld_daemon_config_clear(ld_daemon_config *cfg)

@@ -67,6 +67,7 @@ typedef struct {
 typedef struct {
     ld_dcfg_value v[LD_DCFG_COUNT];
     bool file_read;      /* daemon.json was found and parsed */
+    bool file_failed;    /* daemon.json exists but could not be read or parsed */
     bool cmdline_read;   /* a dockerd command line was read */
     char *file_path;     /* daemon.json path used (owned), even when absent */
     pid_t pid;           /* dockerd's pid, 0 when not found */
@@ -108,11 +109,16 @@ pid_t ld_dockerd_find_pid(const char *root, const char *socket_path);
  * ld_dockerd_find_pid): its command line from ROOT/proc/PID/cmdline, then
  * daemon.json from --config-file or ROOT/etc/docker/daemon.json. A missing
  * daemon.json is not an error (file_read false); an unreadable or
- * malformed one is noted in cfg->problems. Returns 0 (cfg always
+ * malformed one is noted in cfg->problems and sets file_failed. Returns 0 (cfg always
  * initialised; clear it with ld_daemon_config_clear). */
 int ld_daemon_config_load(ld_daemon_config *cfg, const char *root, const char *socket_path,
                           ld_error *err);
 
 void ld_daemon_config_clear(ld_daemon_config *cfg);
+
+/* Whether the value of k is known: set in daemon.json or on the command
+ * line, or unset while both sources were seen in full (the dockerd command
+ * line read, daemon.json read or absent), so dockerd's default applies. */
+bool ld_dcfg_known(const ld_daemon_config *cfg, ld_dcfg_key k);
 
 #endif

@@ -666,6 +666,18 @@ const char *ld_engine_endpoint(const ld_engine *e)
     return e->endpoint;
 }
 
+ld_engine_link ld_engine_link_of(const ld_engine *e)
+{
+    if (e->socket_path)
+        return LD_ENGINE_LINK_UNIX;
+    return e->tls ? LD_ENGINE_LINK_TCP_TLS : LD_ENGINE_LINK_TCP_PLAIN;
+}
+
+bool ld_engine_sends_client_cert(const ld_engine *e)
+{
+    return e->tls && e->cert_file != NULL;
+}
+
 const char *ld_engine_api_version(const ld_engine *e)
 {
     return e->api;

@@ -22,6 +22,7 @@
 #ifndef LD_DOCKER_ENGINE_H
 #define LD_DOCKER_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -82,6 +83,18 @@ void ld_engine_candidates(ld_strlist *out);
 
 /* "unix:///var/run/docker.sock", "tcp://host:2376"; owned by e. */
 const char *ld_engine_endpoint(const ld_engine *e);
+/* How lockdown reaches the engine. */
+typedef enum {
+    LD_ENGINE_LINK_UNIX,      /* a unix socket on this machine */
+    LD_ENGINE_LINK_TCP_PLAIN, /* tcp:// without TLS: plain HTTP */
+    LD_ENGINE_LINK_TCP_TLS,   /* tcp:// with TLS ($DOCKER_TLS_VERIFY) */
+} ld_engine_link;
+ld_engine_link ld_engine_link_of(const ld_engine *e);
+/* With LD_ENGINE_LINK_TCP_TLS: whether lockdown presented a client
+ * certificate (cert.pem + key.pem). An engine that answered without one
+ * does not verify its clients. */
+bool ld_engine_sends_client_cert(const ld_engine *e);
+
 /* Negotiated API version, e.g. "1.41"; owned by e. */
 const char *ld_engine_api_version(const ld_engine *e);
 

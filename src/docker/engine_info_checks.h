@@ -13,25 +13,26 @@
 #ifndef LD_DOCKER_ENGINE_INFO_CHECKS_H
 #define LD_DOCKER_ENGINE_INFO_CHECKS_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "core/error.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "docker/engine.h"
 
-/* Oldest Docker Engine release treated as supported by host.docker-version:
- * older engines fail the check, newer ones get an info finding naming the
- * version (whether a release still gets fixes changes over time; this
- * constant is the floor below which no maintained release line remains). */
-#define LD_DOCKER_MIN_MAJOR 20
-#define LD_DOCKER_MIN_MINOR 10
-
-/* engine.image-sprawl warns above this many images (CIS 6.1: keep only the
- * images in use). */
+/* host.docker-version judges the engine's version against the release data
+ * in data/docker-releases.yaml (docker/releases.h): an unmaintained release
+ * line fails; a maintained one passes only at its latest known release.
+ * daemon.live-restore is skipped on a swarm node (dockerd refuses live
+ * restore in swarm mode).
+ *
+ * engine.image-sprawl warns above this many images (CIS 6.1: keep only the
+ * images in use) and passes at or below it. */
 #define LD_IMAGE_SPRAWL_MAX 100
 /* engine.container-sprawl warns when more than LD_CONTAINER_SPRAWL_MIN
  * containers are stopped and stopped containers outnumber running ones by
- * more than LD_CONTAINER_SPRAWL_RATIO to one (CIS 6.2). */
+ * more than LD_CONTAINER_SPRAWL_RATIO to one (CIS 6.2), and passes otherwise. */
 #define LD_CONTAINER_SPRAWL_MIN 10
 #define LD_CONTAINER_SPRAWL_RATIO 3
 
@@ -41,9 +42,14 @@
  * evidence "field X missing" / "field X is a T, expected a U"; it never
  * crashes). e gives the target id (its endpoint); it may be NULL (tests,
  * saved responses), then the target id is "docker". Target kind
- * LD_TARGET_ENGINE, name "docker <ServerVersion>".
- * Returns 0, or what ld_report_emit returned (a writer error) with err set. */
-int ld_engine_info_checks(ld_report *r, ld_engine *e, const json_t *info, const json_t *version,
+ * LD_TARGET_ENGINE, name "docker <ServerVersion>". The release data is
+ * judged at r->now.
+ * Returns 0, or what ld_findings_add returned (past the findings limit) with err set. */
+int ld_engine_info_checks(ld_findings *r, ld_engine *e, const json_t *info, const json_t *version,
                           ld_error *err);
+
+/* Whether a log driver keeps logs on the host only, or nowhere ("",
+ * json-file, local, none): CIS 2.13 wants a remote one. */
+bool ld_log_driver_is_local(const char *driver);
 
 #endif

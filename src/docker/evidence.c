@@ -1,11 +1,13 @@
-/* Finding emission and evidence formatting for the docker audit. See
- * evidence.h. */
+/* Finding emission, typed field lookup, evidence formatting and /info
+ * SecurityOptions parsing for the docker audit. See evidence.h. */
 #include "docker/evidence.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/mem.h"
 
 int ld_emit(const ld_emitter *em, const char *check_id, ld_status status, const char *title,
@@ -23,7 +25,7 @@ int ld_emit(const ld_emitter *em, const char *check_id, ld_status status, const 
     va_start(ap, fmt);
     f->evidence = ld_xvasprintf(fmt, ap);
     va_end(ap);
-    return ld_report_emit(em->r, f, em->err);
+    return ld_findings_add(em->r, f, em->err);
 }
 
 char *ld_ev_json(const json_t *v)
@@ -85,4 +87,115 @@ const json_t *ld_json_path(const json_t *doc, const char *path)
         p = dot ? dot + 1 : p + n;
     }
     return v;
+}
+
+static const char *want_name(ld_want w)
+{
+    switch (w) {
+    case LD_WANT_BOOL: return "a boolean";
+    case LD_WANT_STRING: return "a string";
+    case LD_WANT_INT: return "an integer";
+    case LD_WANT_COUNT: return "a non-negative integer";
+    case LD_WANT_OBJECT: return "an object";
+    case LD_WANT_ARRAY_OR_NULL: return "an array";
+    case LD_WANT_OBJECT_OR_NULL: return "an object";
+    }
+    return "?";
+}
+
+static bool has_type(const json_t *v, ld_want w)
+{
+    switch (w) {
+    case LD_WANT_BOOL: return json_is_boolean(v);
+    case LD_WANT_STRING: return json_is_string(v);
+    case LD_WANT_INT: return json_is_integer(v);
+    case LD_WANT_COUNT: return json_is_integer(v) && json_integer_value(v) >= 0;
+    case LD_WANT_OBJECT: return json_is_object(v);
+    case LD_WANT_ARRAY_OR_NULL: return json_is_array(v) || json_is_null(v);
+    case LD_WANT_OBJECT_OR_NULL: return json_is_object(v) || json_is_null(v);
+    }
+    return false;
+}
+
+/* Emits the error finding of a failed lookup: 1, or < 0 when emitting failed. */
+static int need_failed(const ld_emitter *em, const char *check_id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int need_failed(const ld_emitter *em, const char *check_id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ld_autofree char *msg = ld_xvasprintf(fmt, ap);
+    va_end(ap);
+    int rc = ld_emit(em, check_id, LD_STATUS_ERROR, NULL, "%s", msg);
+    return rc < 0 ? rc : 1;
+}
+
+int ld_need(const ld_emitter *em, const char *check_id, const json_t *doc, const char *doc_name,
+            const char *path, ld_want want, bool missing_ok, const json_t **out)
+{
+    *out = NULL;
+    if (!doc)
+        return need_failed(em, check_id, "no %s response", doc_name);
+    if (!json_is_object(doc))
+        return need_failed(em, check_id, "%s response is %s, expected an object", doc_name,
+                           ld_ev_type(doc));
+    const json_t *v = doc;
+    const char *p = path;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        if (!json_is_object(v))
+            return need_failed(em, check_id, "field %.*s is %s, expected an object",
+                               (int)(p - path - 1), path, ld_ev_type(v));
+        v = json_object_getn(v, p, n);
+        if (!v) {
+            if (missing_ok && !dot)
+                return 0; /* only the last step may be absent: its parent was seen */
+            return need_failed(em, check_id, "field %.*s missing, expected %s",
+                               (int)(p - path + (ptrdiff_t)n), path,
+                               dot ? "an object" : want_name(want));
+        }
+        p = dot ? dot + 1 : p + n;
+    }
+    if (!has_type(v, want)) {
+        if (want == LD_WANT_COUNT && json_is_integer(v))
+            return need_failed(em, check_id, "field %s is negative", path);
+        return need_failed(em, check_id, "field %s is %s, expected %s", path, ld_ev_type(v),
+                           want_name(want));
+    }
+    *out = v;
+    return 0;
+}
+
+char *ld_security_option_field(const char *entry, const char *key)
+{
+    if (!strchr(entry, '='))
+        return strcmp(key, "name") == 0 ? ld_xstrdup(entry) : NULL;
+    size_t klen = strlen(key);
+    const char *p = entry;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=')
+            return ld_xstrndup(p + klen + 1, n - klen - 1);
+        p = comma ? comma + 1 : p + n;
+    }
+    return NULL;
+}
+
+const char *ld_info_security_option(const json_t *info, const char *name)
+{
+    size_t i;
+    const json_t *item;
+    json_array_foreach(json_object_get(info, "SecurityOptions"), i, item)
+    {
+        const char *s = json_string_value(item);
+        if (!s)
+            continue;
+        ld_autofree char *n = ld_security_option_field(s, "name");
+        if (n && strcmp(n, name) == 0)
+            return s;
+    }
+    return NULL;
 }

@@ -4,7 +4,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,7 +20,15 @@
 #include "util/cleanup.h"
 #include "util/mem.h"
 
-#define CERT_FILES_MAX 200
+/* Registry certificate files checked under /etc/docker/certs.d; past this
+ * the rest is not assessed (and says so). */
+#define CERT_FILES_MAX 1000
+/* Directory levels walked below /etc/docker/certs.d (registry/ is one). */
+#define CERT_DEPTH_MAX 8
+/* Accounts read through NSS when looking for the docker group's members. */
+#define NSS_USERS_MAX 1000000
+/* Group and passwd files read to find the docker group's members. */
+#define ACCOUNT_FILE_MAX ((size_t)4 * 1024 * 1024)
 
 static const char *const unit_dirs[] = {"/etc/systemd/system", "/run/systemd/system",
                                         "/usr/lib/systemd/system", "/lib/systemd/system", NULL};
@@ -97,6 +108,17 @@ static const char *data_root(const ld_daemon_config *cfg, const json_t *info)
 static int audit_checks(const ld_emitter *host_em, const ld_host_check_options *o,
                         const ld_daemon_config *cfg, const json_t *info, ld_error *err)
 {
+    if (o->unseen) {
+        int rc = 0;
+        ld_emitter em = *host_em;
+        for (size_t i = 0; rc == 0 && i < sizeof(audit_targets) / sizeof(audit_targets[0]); i++) {
+            const audit_target *t = &audit_targets[i];
+            em.kind = LD_TARGET_FILE;
+            em.target_id = t->paths[0] ? t->paths[0] : t->id + strlen("host.audit-rule.");
+            rc = ld_emit(&em, t->id, LD_STATUS_ERROR, NULL, "not assessed: %s", o->unseen);
+        }
+        return rc;
+    }
     ld_audit_rules rules = {0};
     ld_autofree char *source = NULL;
     ld_error rerr = LD_ERROR_INIT;
@@ -162,62 +184,142 @@ static int audit_checks(const ld_emitter *host_em, const ld_host_check_options *
 static int check_partition(const ld_emitter *em, const ld_host_check_options *o,
                            const ld_daemon_config *cfg, const json_t *info)
 {
+    static const char id[] = "host.docker-partition";
     const char *dir = data_root(cfg, info);
     struct stat st, pst;
-    if (ld_host_stat(o->root, dir, &st) < 0)
-        return ld_emit(em, "host.docker-partition", LD_STATUS_SKIPPED, NULL,
+    int e = ld_host_stat(o->root, dir, &st);
+    if (e == -ENOENT || e == -ENOTDIR)
+        return ld_emit(em, id, LD_STATUS_SKIPPED, NULL,
                        "Docker data root %s not present under the host root", dir);
+    if (e < 0)
+        return ld_emit(em, id, LD_STATUS_ERROR, NULL, "not assessed: cannot stat %s: %s", dir,
+                       strerror(-e));
     ld_autofree char *parent = ld_xstrdup(dir);
     char *slash = strrchr(parent, '/');
     if (slash == parent)
         slash[1] = '\0';
     else if (slash)
         *slash = '\0';
-    if (ld_host_stat(o->root, parent, &pst) < 0)
-        return ld_emit(em, "host.docker-partition", LD_STATUS_ERROR, NULL, "cannot stat %s",
-                       parent);
+    e = ld_host_stat(o->root, parent, &pst);
+    if (e < 0)
+        return ld_emit(em, id, LD_STATUS_ERROR, NULL, "not assessed: cannot stat %s: %s", parent,
+                       strerror(-e));
     bool own = st.st_dev != pst.st_dev || st.st_ino == pst.st_ino;
-    return ld_emit(em, "host.docker-partition", own ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
+    return ld_emit(em, id, own ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
                    "%s on device %u:%u, %s on %u:%u: %s", dir, major(st.st_dev), minor(st.st_dev),
                    parent, major(pst.st_dev), minor(pst.st_dev),
                    own ? "a separate file system" : "not a separate file system");
 }
 
+/* The docker group through NSS (getgrnam_r: /etc/group, LDAP, sssd, ...):
+ * its listed members, then every account whose primary group it is.
+ * Returns 1 (found), 0 (no such group) or -errno. */
+static int nss_docker_group(ld_strlist *members, gid_t *gid)
+{
+    size_t cap = 4096;
+    ld_autofree char *buf = NULL;
+    struct group gr, *res = NULL;
+    int e;
+    for (;;) {
+        free(buf);
+        buf = ld_xmalloc(cap);
+        e = getgrnam_r("docker", &gr, buf, cap, &res);
+        if (e != ERANGE || cap >= ((size_t)1 << 24))
+            break;
+        cap *= 2;
+    }
+    if (e)
+        return -e;
+    if (!res)
+        return 0;
+    *gid = gr.gr_gid;
+    for (char **m = gr.gr_mem; m && *m; m++)
+        if (**m && !ld_strlist_contains(members, *m))
+            ld_strlist_push(members, *m);
+    char pbuf[4096];
+    struct passwd pw, *pres = NULL;
+    setpwent();
+    for (size_t n = 0; n < NSS_USERS_MAX && getpwent_r(&pw, pbuf, sizeof(pbuf), &pres) == 0 && pres;
+         n++)
+        if (pw.pw_gid == *gid && pw.pw_name[0] && !ld_strlist_contains(members, pw.pw_name))
+            ld_strlist_push(members, pw.pw_name);
+    endpwent();
+    return 1;
+}
+
+/* CIS 1.1.2: only trusted users in the docker group. On this machine the
+ * group comes from NSS (as dockerd's socket permissions see it); under a
+ * host root, from ROOT/etc/group and ROOT/etc/passwd. A group file that
+ * cannot be read is not an empty group. */
 static int check_group(const ld_emitter *em, const ld_host_check_options *o)
 {
+    static const char id[] = "host.docker-group";
     ld_strlist members = {0};
     gid_t gid = 0;
-    ld_error gerr = LD_ERROR_INIT;
-    int found = ld_host_group_members(o->root, "docker", &members, &gid, &gerr);
+    int found;
+    const char *source;
+    if (o->live) {
+        source = "NSS (getgrnam)";
+        found = nss_docker_group(&members, &gid);
+        if (found < 0) {
+            ld_strlist_clear(&members);
+            return ld_emit(em, id, LD_STATUS_ERROR, NULL,
+                           "not assessed: cannot look up group docker through NSS: %s",
+                           strerror(-found));
+        }
+    } else {
+        source = "/etc/group";
+        /* ld_host_group_members reads an unreadable file as empty: prove it readable. */
+        ld_autofree char *text = NULL;
+        size_t len = 0;
+        ld_error rerr = LD_ERROR_INIT;
+        if (ld_host_read_file(o->root, "/etc/group", ACCOUNT_FILE_MAX, &text, &len, &rerr) < 0)
+            return ld_emit(em, id, LD_STATUS_ERROR, NULL,
+                           "not assessed: cannot read %s/etc/group: %s", o->root, rerr.msg);
+        ld_error gerr = LD_ERROR_INIT;
+        found = ld_host_group_members(o->root, "docker", &members, &gid, &gerr);
+        if (found < 0) {
+            ld_strlist_clear(&members);
+            return ld_emit(em, id, LD_STATUS_ERROR, NULL, "not assessed: %s", gerr.msg);
+        }
+    }
     int rc;
-    if (found <= 0) {
-        rc = ld_emit(em, "host.docker-group", LD_STATUS_PASS, NULL,
-                     "no docker group in /etc/group: only root can use the daemon socket");
+    if (found == 0) {
+        rc = ld_emit(em, id, LD_STATUS_PASS, NULL,
+                     "no docker group (%s): only root can use the daemon socket", source);
     } else if (members.n == 0) {
-        rc = ld_emit(em, "host.docker-group", LD_STATUS_PASS, NULL,
-                     "docker group (gid %lu) has no members", (unsigned long)gid);
+        rc = ld_emit(em, id, LD_STATUS_PASS, NULL, "docker group (gid %lu) has no members (%s)",
+                     (unsigned long)gid, source);
     } else {
         ld_autofree char *list = ld_strlist_join(&members, ", ");
         /* Membership is root-equivalent; whether each member is trusted is the
          * operator's call, so this asks for review rather than failing. */
-        rc = ld_emit(em, "host.docker-group", LD_STATUS_WARN,
-                     "docker group has members (each is root-equivalent)",
-                     "docker group (gid %lu) members: %s", (unsigned long)gid, list);
+        rc = ld_emit(em, id, LD_STATUS_WARN, "docker group has members (each is root-equivalent)",
+                     "docker group (gid %lu) members: %s (%s)", (unsigned long)gid, list, source);
     }
     ld_strlist_clear(&members);
     return rc;
 }
 
-int ld_docker_host_checks(ld_report *r, const ld_host_check_options *o, const ld_daemon_config *cfg,
-                          const json_t *info, ld_error *err)
+int ld_docker_host_checks(ld_findings *r, const ld_host_check_options *o,
+                          const ld_daemon_config *cfg, const json_t *info, ld_error *err)
 {
     ld_emitter em = {.r = r,
                      .err = err,
                      .kind = LD_TARGET_HOST,
                      .target_id = o->host_name ? o->host_name : "localhost"};
-    int rc = check_partition(&em, o, cfg, info);
-    if (rc == 0)
-        rc = check_group(&em, o);
+    int rc;
+    if (o->unseen) {
+        rc = ld_emit(&em, "host.docker-partition", LD_STATUS_ERROR, NULL, "not assessed: %s",
+                     o->unseen);
+        if (rc == 0)
+            rc = ld_emit(&em, "host.docker-group", LD_STATUS_ERROR, NULL, "not assessed: %s",
+                         o->unseen);
+    } else {
+        rc = check_partition(&em, o, cfg, info);
+        if (rc == 0)
+            rc = check_group(&em, o);
+    }
     if (rc == 0)
         rc = audit_checks(&em, o, cfg, info, err);
     return rc;
@@ -232,7 +334,7 @@ typedef struct {
     unsigned max_mode; /* most permissive mode allowed */
 } file_rule;
 
-static int check_file(ld_report *r, ld_error *err, const ld_host_check_options *o,
+static int check_file(ld_findings *r, ld_error *err, const ld_host_check_options *o,
                       const file_rule *fr, const char *path)
 {
     ld_emitter em = {.r = r, .err = err, .kind = LD_TARGET_FILE, .target_id = path};
@@ -261,9 +363,12 @@ static int check_file(ld_report *r, ld_error *err, const ld_host_check_options *
     ld_autofree char *group = ld_host_group_name(o->root, st.st_gid);
     unsigned mode = (unsigned)st.st_mode & 07777;
     ld_autofree char *ev = ld_xasprintf("%s %04o %s:%s%s", path, mode, user, group, note);
-    bool owner_ok = strcmp(user, fr->user) == 0 &&
-                    (strcmp(group, fr->group) == 0 ||
-                     (strcmp(fr->group, "docker") == 0 && strcmp(group, "root") == 0));
+    /* root is uid / gid 0 whatever the account files call it; the docker
+     * group is known by name (its gid differs between hosts). */
+    bool user_ok = strcmp(fr->user, "root") == 0 ? st.st_uid == 0 : strcmp(user, fr->user) == 0;
+    bool group_ok =
+        st.st_gid == 0 || (strcmp(fr->group, "root") != 0 && strcmp(group, fr->group) == 0);
+    bool owner_ok = user_ok && group_ok;
     bool mode_ok = (mode & ~fr->max_mode) == 0;
     int rc = ld_emit(&em, fr->owner_id, owner_ok ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
                      "%s (want %s:%s)", ev, fr->user, fr->group);
@@ -273,7 +378,7 @@ static int check_file(ld_report *r, ld_error *err, const ld_host_check_options *
     return rc;
 }
 
-static int skip_both(ld_report *r, ld_error *err, const file_rule *fr, const char *target,
+static int skip_both(ld_findings *r, ld_error *err, const file_rule *fr, const char *target,
                      const char *why)
 {
     ld_emitter em = {.r = r, .err = err, .kind = LD_TARGET_FILE, .target_id = target};
@@ -305,7 +410,7 @@ static const file_rule R_SYSCONFIG = {"file.etc-sysconfig-docker-owner",
 static const file_rule R_CONTAINERD_SOCK = {"file.containerd-sock-owner",
                                             "file.containerd-sock-mode", "root", "root", 0660};
 
-static int unit_check(ld_report *r, ld_error *err, const ld_host_check_options *o,
+static int unit_check(ld_findings *r, ld_error *err, const ld_host_check_options *o,
                       const file_rule *fr, const char *unit)
 {
     ld_autofree char *p = find_unit(o->root, unit);
@@ -316,64 +421,149 @@ static int unit_check(ld_report *r, ld_error *err, const ld_host_check_options *
     return check_file(r, err, o, fr, p);
 }
 
-static int certs_check(ld_report *r, ld_error *err, const ld_host_check_options *o)
+typedef struct {
+    ld_strlist files; /* the first CERT_FILES_MAX files found */
+    size_t seen;      /* files found in all */
+    char *too_deep;   /* first directory deeper than CERT_DEPTH_MAX (owned), or NULL */
+    char *unreadable; /* first directory that could not be read (owned), or NULL */
+} cert_walk;
+
+/* Walks the directory open as dfd (named path, under the host root) and
+ * below: every non-directory entry is a certificate file; directories are
+ * entered with openat(O_NOFOLLOW), one component at a time, so no symlink
+ * is ever followed out of the tree. Takes dfd. */
+static void walk_certs(int dfd, const char *path, int depth, cert_walk *w)
 {
-    const char *base = "/etc/docker/certs.d";
-    int dfd = ld_host_open(o->root, base, O_DIRECTORY);
-    if (dfd < 0)
-        return skip_both(r, err, &R_CERTS, base, "/etc/docker/certs.d not present");
     DIR *d = fdopendir(dfd);
     if (!d) {
         close(dfd);
-        return skip_both(r, err, &R_CERTS, base, "/etc/docker/certs.d not readable");
+        if (!w->unreadable)
+            w->unreadable = ld_xstrdup(path);
+        return;
     }
-    ld_strlist files = {0};
     struct dirent *de;
-    while ((de = readdir(d)) && files.n < CERT_FILES_MAX) {
-        if (de->d_name[0] == '.')
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        ld_autofree char *sub = ld_xasprintf("%s/%s", base, de->d_name);
-        int sfd = ld_host_open(o->root, sub, O_DIRECTORY);
-        if (sfd < 0)
-            continue;
-        DIR *sd = fdopendir(sfd);
-        if (!sd) {
-            close(sfd);
+        ld_autofree char *sub = ld_xasprintf("%s/%s", path, de->d_name);
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (!w->unreadable)
+                w->unreadable = ld_xstrdup(sub);
             continue;
         }
-        struct dirent *se;
-        while ((se = readdir(sd)) && files.n < CERT_FILES_MAX)
-            if (se->d_name[0] != '.')
-                ld_strlist_push_owned(&files, ld_xasprintf("%s/%s", sub, se->d_name));
-        closedir(sd);
+        if (!S_ISDIR(st.st_mode)) {
+            if (w->seen++ < CERT_FILES_MAX)
+                ld_strlist_push(&w->files, sub);
+            continue;
+        }
+        if (depth + 1 > CERT_DEPTH_MAX) {
+            if (!w->too_deep)
+                w->too_deep = ld_xstrdup(sub);
+            continue;
+        }
+        int sfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sfd < 0) {
+            if (!w->unreadable)
+                w->unreadable = ld_xstrdup(sub);
+            continue;
+        }
+        walk_certs(sfd, sub, depth + 1, w);
     }
     closedir(d);
+}
+
+static int error_both(ld_findings *r, ld_error *err, const file_rule *fr, const char *target,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int error_both(ld_findings *r, ld_error *err, const file_rule *fr, const char *target,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ld_autofree char *why = ld_xvasprintf(fmt, ap);
+    va_end(ap);
+    ld_emitter em = {.r = r, .err = err, .kind = LD_TARGET_FILE, .target_id = target};
+    int rc = ld_emit(&em, fr->owner_id, LD_STATUS_ERROR, NULL, "not assessed: %s", why);
+    return rc ? rc : ld_emit(&em, fr->mode_id, LD_STATUS_ERROR, NULL, "not assessed: %s", why);
+}
+
+/* CIS 3.7 / 3.8: every file below /etc/docker/certs.d, at any depth up to
+ * CERT_DEPTH_MAX; past CERT_FILES_MAX files the rest is not assessed. */
+static int certs_check(ld_findings *r, ld_error *err, const ld_host_check_options *o)
+{
+    const char *base = "/etc/docker/certs.d";
+    int dfd = ld_host_open(o->root, base, O_DIRECTORY);
+    if (dfd == -ENOENT || dfd == -ENOTDIR)
+        return skip_both(r, err, &R_CERTS, base, "/etc/docker/certs.d not present");
+    if (dfd < 0)
+        return error_both(r, err, &R_CERTS, base, "cannot open %s: %s", base, strerror(-dfd));
+    cert_walk w = {0};
+    walk_certs(dfd, base, 0, &w);
     int rc = 0;
-    if (files.n == 0)
+    for (size_t i = 0; rc == 0 && i < w.files.n; i++)
+        rc = check_file(r, err, o, &R_CERTS, w.files.v[i]);
+    if (rc == 0 && w.seen > CERT_FILES_MAX)
+        rc = error_both(r, err, &R_CERTS, base,
+                        "%zu files under %s; only the first %d were checked (cap %d)", w.seen, base,
+                        CERT_FILES_MAX, CERT_FILES_MAX);
+    if (rc == 0 && w.too_deep)
+        rc = error_both(r, err, &R_CERTS, w.too_deep,
+                        "%s is nested more than %d levels below %s and was not checked (cap %d)",
+                        w.too_deep, CERT_DEPTH_MAX, base, CERT_DEPTH_MAX);
+    if (rc == 0 && w.unreadable)
+        rc = error_both(r, err, &R_CERTS, w.unreadable, "cannot read %s", w.unreadable);
+    if (rc == 0 && w.seen == 0 && !w.too_deep && !w.unreadable)
         rc =
             skip_both(r, err, &R_CERTS, base, "no registry certificates under /etc/docker/certs.d");
-    for (size_t i = 0; rc == 0 && i < files.n; i++)
-        rc = check_file(r, err, o, &R_CERTS, files.v[i]);
-    ld_strlist_clear(&files);
+    ld_strlist_clear(&w.files);
+    free(w.too_deep);
+    free(w.unreadable);
     return rc;
 }
 
-static int tls_file_check(ld_report *r, ld_error *err, const ld_host_check_options *o,
+static int tls_file_check(ld_findings *r, ld_error *err, const ld_host_check_options *o,
                           const file_rule *fr, const ld_daemon_config *cfg, ld_dcfg_key k)
 {
     const char *p = cfg->v[k].s;
-    if (!p || p[0] != '/')
-        return skip_both(r, err, fr, ld_dcfg_json_key(k),
-                         cfg->cmdline_read || cfg->file_read
-                             ? "not configured (daemon does not use TLS)"
-                             : "not configured as far as lockdown can see (dockerd command line "
-                               "not readable, no daemon.json)");
-    return check_file(r, err, o, fr, p);
+    if (p && p[0] == '/')
+        return check_file(r, err, o, fr, p);
+    if (!ld_dcfg_known(cfg, k))
+        return error_both(r, err, fr, ld_dcfg_json_key(k),
+                          "%s is not set in what was read, and the dockerd command line%s could "
+                          "not be read",
+                          ld_dcfg_json_key(k), cfg->file_failed ? " or daemon.json" : "");
+    return skip_both(r, err, fr, ld_dcfg_json_key(k), "not configured (daemon does not use TLS)");
 }
 
-int ld_docker_file_checks(ld_report *r, const ld_host_check_options *o, const ld_daemon_config *cfg,
-                          ld_error *err)
+/* Every file rule with the path it would check by default. */
+static const struct {
+    const file_rule *rule;
+    const char *path;
+} default_files[] = {
+    {&R_SERVICE, "docker.service"},
+    {&R_SOCKET_UNIT, "docker.socket"},
+    {&R_ETC_DOCKER, "/etc/docker"},
+    {&R_CERTS, "/etc/docker/certs.d"},
+    {&R_TLS_CA, "tlscacert"},
+    {&R_TLS_CERT, "tlscert"},
+    {&R_TLS_KEY, "tlskey"},
+    {&R_SOCK, "/var/run/docker.sock"},
+    {&R_DAEMON_JSON, "/etc/docker/daemon.json"},
+    {&R_DEFAULT, "/etc/default/docker"},
+    {&R_SYSCONFIG, "/etc/sysconfig/docker"},
+    {&R_CONTAINERD_SOCK, "/run/containerd/containerd.sock"},
+};
+
+int ld_docker_file_checks(ld_findings *r, const ld_host_check_options *o,
+                          const ld_daemon_config *cfg, ld_error *err)
 {
+    if (o->unseen) {
+        int urc = 0;
+        for (size_t i = 0; urc == 0 && i < sizeof(default_files) / sizeof(default_files[0]); i++)
+            urc = error_both(r, err, default_files[i].rule, default_files[i].path, "%s", o->unseen);
+        return urc;
+    }
     int rc = unit_check(r, err, o, &R_SERVICE, "docker.service");
     if (rc == 0)
         rc = unit_check(r, err, o, &R_SOCKET_UNIT, "docker.socket");

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +67,10 @@ int ld_proc_scan(const char *proc_dir, ld_proc_table *t)
     memset(t, 0, sizeof(*t));
     t->proc_dir = ld_xstrdup(proc_dir);
     DIR *d = opendir(proc_dir);
-    if (!d)
+    if (!d) {
+        t->unreadable = true;
         return -1;
+    }
     /* PID 1's namespace is the host's; where PID 1 is not readable (ptrace
      * restrictions), our own stands in: proc_dir is then the one we live in. */
     t->host_pidns = ns_inode(proc_dir, 1);
@@ -147,20 +150,60 @@ static bool descends(const ld_proc_table *t, const ld_proc_entry *e, pid_t root_
     return false;
 }
 
-void ld_container_procs_get(const ld_proc_table *t, long pid, ld_container_procs *out)
+void ld_container_procs_unobserved(ld_container_procs *out, const char *fmt, ...)
 {
     memset(out, 0, sizeof(*out));
+    out->state = LD_PROCS_UNOBSERVED;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->why, sizeof(out->why), fmt, ap);
+    va_end(ap);
+}
+
+/* Whether PROC/PID/cgroup or PROC/PID/cpuset names the container id: the
+ * engine puts each container in a cgroup named after it (".../docker/ID",
+ * "docker-ID.scope", "libpod-ID"). */
+static bool pid_is_container(const char *proc_dir, long pid, const char *container_id)
+{
+    static const char *const files[] = {"cgroup", "cpuset"};
+    char path[256];
+    ld_autofree char *buf = ld_xmalloc(SELF_FILE_MAX);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%ld/%s", proc_dir, pid, files[i]);
+        if (read_small(path, buf, SELF_FILE_MAX) > 0 && strstr(buf, container_id))
+            return true;
+    }
+    return false;
+}
+
+void ld_container_procs_get(const ld_proc_table *t, long pid, const char *container_id,
+                            ld_container_procs *out)
+{
+    memset(out, 0, sizeof(*out));
+    const char *proc_dir = t->proc_dir ? t->proc_dir : "/proc";
     if (pid <= 0) {
+        out->state = LD_PROCS_NOT_RUNNING;
         snprintf(out->why, sizeof(out->why), "not running");
+        return;
+    }
+    if (t->unreadable) {
+        ld_container_procs_unobserved(out, "cannot read %s", proc_dir);
         return;
     }
     const ld_proc_entry *init = find(t, (pid_t)pid);
     if (!init || !init->pidns) {
-        snprintf(out->why, sizeof(out->why), "no readable %s/%ld",
-                 t->proc_dir ? t->proc_dir : "/proc", pid);
+        ld_container_procs_unobserved(out, "State.Pid %ld: no readable %s/%ld", pid, proc_dir, pid);
         return;
     }
-    out->known = true;
+    if (!container_id || strlen(container_id) < 12 ||
+        !pid_is_container(proc_dir, pid, container_id)) {
+        ld_container_procs_unobserved(out,
+                                      "State.Pid %ld is not proven to be this container's: "
+                                      "%s/%ld/cgroup and cpuset do not name it",
+                                      pid, proc_dir, pid);
+        return;
+    }
+    out->state = LD_PROCS_KNOWN;
     bool shared = init->pidns == t->host_pidns;
     for (size_t i = 0; i < t->n; i++) {
         const ld_proc_entry *e = &t->v[i];
@@ -168,7 +211,7 @@ void ld_container_procs_get(const ld_proc_table *t, long pid, ld_container_procs
             note(out, e);
     }
     char path[256], buf[4096];
-    snprintf(path, sizeof(path), "%s/%ld/status", t->proc_dir, pid);
+    snprintf(path, sizeof(path), "%s/%ld/status", proc_dir, pid);
     if (read_small(path, buf, sizeof(buf)) > 0) {
         const char *u = strstr(buf, "\nUid:");
         unsigned long uid;

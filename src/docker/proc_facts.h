@@ -26,26 +26,41 @@ typedef struct {
     ino_t host_pidns; /* pid namespace of proc_dir's PID 1 */
     ld_proc_entry *v;
     size_t n, cap;
+    bool unreadable; /* proc_dir could not be listed */
 } ld_proc_table;
 
 /* Scans proc_dir (e.g. "/proc") once. Returns 0, or -1 when proc_dir cannot
- * be read (t is then empty; every container's process facts are unknown). */
+ * be read (t is then empty and t->unreadable set; every running
+ * container's process facts are unobserved). */
 int ld_proc_scan(const char *proc_dir, ld_proc_table *t);
 void ld_proc_table_clear(ld_proc_table *t);
 
+typedef enum {
+    LD_PROCS_KNOWN,       /* its processes were read, and its init proven to be its own */
+    LD_PROCS_NOT_RUNNING, /* no processes: nothing to look at */
+    LD_PROCS_UNOBSERVED,  /* running, but its processes could not be looked at (why) */
+} ld_procs_state;
+
 typedef struct {
-    bool known;     /* false: not running, or its processes could not be read */
+    ld_procs_state state;
     size_t nproc;   /* processes seen in the container */
     bool sshd;      /* a process named sshd (comm) runs in it */
     pid_t sshd_pid; /* host pid of that process */
     bool uid_known;
     unsigned long uid; /* real uid of the container's init, as the host sees it */
-    char why[96];      /* when !known: why ("not running", "no /proc/PID") */
+    char why[256];     /* when not LD_PROCS_KNOWN: why */
 } ld_container_procs;
 
-/* Fills out for the container whose init has host pid `pid` (State.Pid; 0
- * when not running). */
-void ld_container_procs_get(const ld_proc_table *t, long pid, ld_container_procs *out);
+/* Fills out for the container container_id (its full 64-hex id) whose
+ * init has host pid `pid` (State.Pid; 0 when not running). A pid is only
+ * used once PROC/PID/cgroup or PROC/PID/cpuset names the container id: a
+ * pid reused by another process, or a pid from another machine's engine,
+ * leaves the container LD_PROCS_UNOBSERVED. */
+void ld_container_procs_get(const ld_proc_table *t, long pid, const char *container_id,
+                            ld_container_procs *out);
+/* Marks out LD_PROCS_UNOBSERVED with why (printf-style). */
+void ld_container_procs_unobserved(ld_container_procs *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* When this process runs inside a container: true, and id (65 bytes) the
  * container's 64-hex id when /proc/self/cgroup or /proc/self/mountinfo names

@@ -2,9 +2,11 @@
  * /proc/net/tcp{,6}. See swarm_checks.h. */
 #include "docker/swarm_checks.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "docker/evidence.h"
 #include "util/cleanup.h"
@@ -26,12 +28,13 @@ bool ld_swarm_is_manager(const json_t *info)
 }
 
 /* Local address of a LISTEN socket on port in one /proc/net/tcp{,6} file:
- * returns 1 and sets *any when found (any: bound to every address). */
+ * returns 1 and sets *any when found (any: bound to every address), 0 when
+ * none (or the file does not exist: no IPv6), -1 when it cannot be read. */
 static int scan_listen(const char *path, int port, bool *any, char *addr, size_t addrlen)
 {
     FILE *f = fopen(path, "re");
     if (!f)
-        return 0;
+        return errno == ENOENT ? 0 : -1;
     char line[512];
     int found = 0, n = 0;
     while (fgets(line, sizeof(line), f) && n++ < PROC_NET_LINES_MAX) {
@@ -53,17 +56,21 @@ static int scan_listen(const char *path, int port, bool *any, char *addr, size_t
     return found;
 }
 
-static int listen_check(const ld_emitter *em, const char *proc_net_dir)
+static int listen_check(const ld_emitter *em, const char *proc_net_dir, const char *unseen)
 {
     static const char id[] = "engine.swarm-listen-addr";
     if (!proc_net_dir)
-        return ld_emit(em, id, LD_STATUS_SKIPPED, NULL, "host sockets not readable");
+        return ld_emit(em, id, LD_STATUS_ERROR, NULL, "not assessed: %s",
+                       unseen ? unseen : "the host's sockets are not visible");
     bool any = false, any6 = false;
     char addr[80] = "", addr6[80] = "";
     ld_autofree char *p4 = ld_xasprintf("%s/tcp", proc_net_dir);
     ld_autofree char *p6 = ld_xasprintf("%s/tcp6", proc_net_dir);
     int f4 = scan_listen(p4, LD_SWARM_PORT, &any, addr, sizeof(addr));
     int f6 = scan_listen(p6, LD_SWARM_PORT, &any6, addr6, sizeof(addr6));
+    if (f4 < 0 || f6 < 0 || (f4 == 0 && access(p4, R_OK) != 0))
+        return ld_emit(em, id, LD_STATUS_ERROR, NULL, "not assessed: cannot read %s",
+                       f6 < 0 ? p6 : p4);
     if (!f4 && !f6)
         return ld_emit(em, id, LD_STATUS_SKIPPED, NULL, "nothing listens on port %d (%s)",
                        LD_SWARM_PORT, p4);
@@ -77,7 +84,8 @@ static int overlay_check(const ld_emitter *em, const json_t *networks)
 {
     static const char id[] = "engine.swarm-overlay-encryption";
     if (!json_is_array(networks))
-        return ld_emit(em, id, LD_STATUS_SKIPPED, NULL, "network list not available");
+        return ld_emit(em, id, LD_STATUS_ERROR, NULL,
+                       "not assessed: the engine's overlay network list could not be read");
     ld_strlist plain = {0};
     size_t n = 0, i;
     const json_t *net;
@@ -106,9 +114,9 @@ static int overlay_check(const ld_emitter *em, const json_t *networks)
     return rc;
 }
 
-int ld_swarm_checks(ld_report *r, const json_t *info, const json_t *networks,
-                    const char *proc_net_dir, const char *target_id, const char *target_name,
-                    ld_error *err)
+int ld_swarm_checks(ld_findings *r, const json_t *info, const json_t *networks,
+                    const char *proc_net_dir, const char *proc_unseen, const char *target_id,
+                    const char *target_name, ld_error *err)
 {
     ld_emitter em = {.r = r,
                      .err = err,
@@ -143,7 +151,9 @@ int ld_swarm_checks(ld_report *r, const json_t *info, const json_t *networks,
     }
     /* 7.2 */
     if (rc == 0)
-        rc = listen_check(&em, proc_net_dir);
+        rc = manager ? listen_check(&em, proc_net_dir, proc_unseen)
+                     : ld_emit(&em, "engine.swarm-listen-addr", LD_STATUS_SKIPPED, NULL,
+                               "%s (only managers listen on port %d)", worker, LD_SWARM_PORT);
     /* 7.3 */
     if (rc == 0)
         rc = manager ? overlay_check(&em, networks)

@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "core/error.h"
-#include "core/report.h"
+#include "core/findings.h"
 
 /* Longest node certificate lifetime that passes engine.swarm-cert-expiry
  * (90 days, Docker's default), in nanoseconds as the API gives it. */
@@ -26,11 +26,12 @@
 bool ld_swarm_is_manager(const json_t *info);
 
 /* Emits the five checks above (target: the engine). networks is the
- * GET /networks answer for a manager (may be NULL: 7.3 then skipped);
- * proc_net_dir is ROOT/proc/net ("/proc/net"), or NULL to skip 7.2.
- * Returns 0 or an emit error. */
-int ld_swarm_checks(ld_report *r, const json_t *info, const json_t *networks,
-                    const char *proc_net_dir, const char *target_id, const char *target_name,
-                    ld_error *err);
+ * GET /networks answer for a manager (NULL: it could not be read, 7.3 not
+ * assessed); proc_net_dir is ROOT/proc/net ("/proc/net"), or NULL when the
+ * engine host's sockets are not visible (7.2 not assessed, proc_unseen
+ * saying why). Returns 0 or an emit error. */
+int ld_swarm_checks(ld_findings *r, const json_t *info, const json_t *networks,
+                    const char *proc_net_dir, const char *proc_unseen, const char *target_id,
+                    const char *target_name, ld_error *err);
 
 #endif

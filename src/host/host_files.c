@@ -197,14 +197,21 @@ static bool parse_id(const char *s, unsigned long *out)
 typedef int (*line_fn)(const char *p, const char *end, void *ctx);
 
 /* Calls fn for each line of ROOT/path; stops when fn returns non-zero and
- * returns that. A missing or unreadable file is 0 (no lines). */
-static int each_line(const char *root, const char *path, line_fn fn, void *ctx)
+ * returns that. A missing file is 0 (no lines). A file that exists but
+ * cannot be read is 0 too when err is NULL; with err, it is < 0 and err
+ * says why (callers that must not mistake "unreadable" for "empty"). */
+static int each_line_checked(const char *root, const char *path, line_fn fn, void *ctx,
+                             ld_error *err)
 {
-    ld_error err = LD_ERROR_INIT;
+    ld_error rerr = LD_ERROR_INIT;
     ld_autofree char *text = NULL;
     size_t len = 0;
-    if (ld_host_read_file(root, path, ACCOUNT_FILE_MAX, &text, &len, &err) < 0)
-        return 0;
+    if (ld_host_read_file(root, path, ACCOUNT_FILE_MAX, &text, &len, &rerr) < 0) {
+        if (!err || rerr.code == LD_ERR_NOT_FOUND)
+            return 0;
+        *err = rerr;
+        return rerr.code < 0 ? rerr.code : LD_ERR_GENERIC;
+    }
     const char *p = text, *end = text + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -217,6 +224,11 @@ static int each_line(const char *root, const char *path, line_fn fn, void *ctx)
         p = nl ? nl + 1 : end;
     }
     return 0;
+}
+
+static int each_line(const char *root, const char *path, line_fn fn, void *ctx)
+{
+    return each_line_checked(root, path, fn, ctx, NULL);
 }
 
 typedef struct {
@@ -294,12 +306,15 @@ static int scan_primary(const char *p, const char *end, void *ctx)
 int ld_host_group_members(const char *root, const char *name, ld_strlist *out, gid_t *gid_out,
                           ld_error *err)
 {
-    (void)err;
     group_scan g = {.name = name, .out = out};
-    each_line(root, "/etc/group", scan_group, &g);
+    int rc = each_line_checked(root, "/etc/group", scan_group, &g, err);
+    if (rc < 0)
+        return rc;
     if (!g.found)
         return 0;
-    each_line(root, "/etc/passwd", scan_primary, &g);
+    rc = each_line_checked(root, "/etc/passwd", scan_primary, &g, err);
+    if (rc < 0)
+        return rc;
     if (gid_out)
         *gid_out = (gid_t)g.gid;
     return 1;

@@ -108,7 +108,7 @@ static const char *container_os(const ld_os_release *os)
     return NULL;
 }
 
-static int emit(ld_report *r, const char *host, ld_status status, const char *title,
+static int emit(ld_findings *r, const char *host, ld_status status, const char *title,
                 const char *path, const char *evidence, ld_error *err)
 {
     const ld_control *c = ld_catalog_control_for_check(r->catalog, CHECK_ID);
@@ -122,13 +122,14 @@ static int emit(ld_report *r, const char *host, ld_status status, const char *ti
     if (title)
         ld_finding_set_title(f, title);
     f->evidence = ld_xstrdup(evidence);
-    return ld_report_emit(r, f, err);
+    return ld_findings_add(r, f, err);
 }
 
-int ld_host_os_check(ld_report *r, const char *root, ld_error *err)
+int ld_host_os_check(ld_findings *r, const char *root, ld_error *err)
 {
     if (!root || !root[0])
         root = "/";
+    ld_findings_scope(r, LD_SCOPE_OWED, CHECK_ID, NULL);
     ld_autoclose int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return ld_error_set_errno(err, LD_ERR_NOT_FOUND, errno, "host root \"%s\"", root);
@@ -177,6 +178,6 @@ int ld_host_os_check(ld_report *r, const char *root, ld_error *err)
     ld_os_release_clear(&os);
     if (match)
         return emit(r, host, LD_STATUS_PASS, NULL, path, ev, err);
-    return emit(r, host, LD_STATUS_WARN, "host OS is general-purpose, not container-specific", path,
+    return emit(r, host, LD_STATUS_FAIL, "host OS is general-purpose, not container-specific", path,
                 ev, err);
 }

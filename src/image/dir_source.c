@@ -1,39 +1,85 @@
 /* dir:DIR — a root file system directory read in place as a single-layer
- * image (layer -1). Walks with openat(O_NOFOLLOW)/fstatat(AT_SYMLINK_NOFOLLOW)
- * from a directory fd, so a symlink is recorded as a link and never followed
- * (not even out of the root); content is read only for files an analyzer
- * wants, bounded by its cap, after checking the opened fd is the same
- * regular file. Device nodes and FIFOs are listed, never opened. */
+ * image (layer -1). Lists directories with getdents64 on directory fds
+ * opened with openat(O_NOFOLLOW|O_DIRECTORY) from their parent's fd, so a
+ * symlink is recorded as a link and never followed (not even out of the
+ * root). Entry types come from getdents (fstatat only when the file system
+ * does not give one); a regular file is opened only when an analyzer may
+ * want its path, and its content is read, bounded by the analyzer's cap,
+ * from that fd after fstat says it is still a regular file. Device nodes
+ * and FIFOs are listed, never opened. Metadata of the entries nobody read
+ * is filled in on first use (dir_pending.h). Directories are read by up to
+ * opt->threads workers (at most WALK_THREADS_MAX) sharing a stack of
+ * directories to list. Not for image archives (the layer readers). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/dir_pending.h"
 #include "image/image_internal.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
 #define MAX_DEPTH 256
+#define MAX_NOTES 1000
+#define WALK_THREADS_MAX 4
+#define DENTS_BYTES 32768
+
+/* What completing the metadata needs: the root, kept open. */
+struct ld_dir_pending {
+    int root_fd;
+};
+
+/* An open directory whose subdirectories may still wait on the stack;
+ * closed when the last of them has been opened. */
+typedef struct {
+    int fd;
+    bool owned;  /* false for the root: its fd outlives the walk */
+    size_t refs; /* under walker.lock */
+} dir_handle;
+
+typedef struct {
+    dir_handle *parent; /* NULL for the root */
+    const char *path;   /* image path ("/" for the root), borrowed from its entry */
+    int depth;
+} dir_job;
 
 typedef struct {
     const ld_img_opts *opt;
     const ld_analyzer *an;
     size_t n_an;
+    int root_fd;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    dir_job *jobs; /* a stack: depth first, so few directories stay open */
+    size_t n_jobs, cap_jobs;
+    size_t busy;        /* workers listing a directory */
+    bool stop;          /* a worker failed (read with __atomic loads) */
+    uint64_t n_entries; /* __atomic */
+    size_t n_notes;     /* __atomic */
+} walker;
+
+typedef struct {
+    walker *w;
     ld_file_entry *files;
     size_t n, cap;
     ld_strlist notes;
-    uint8_t *buf;
+    uint8_t *buf; /* file content, reused */
     size_t buf_cap;
     bool *want;
-} dctx;
+    char *dents;
+    ld_error err;
+    int rc;
+} worker;
 
-static void note(dctx *c, char *msg)
+static void note(worker *k, char *msg)
 {
-    if (c->notes.n < 1000)
-        ld_strlist_push_owned(&c->notes, msg);
+    if (__atomic_fetch_add(&k->w->n_notes, 1, __ATOMIC_RELAXED) < MAX_NOTES)
+        ld_strlist_push_owned(&k->notes, msg);
     else
         free(msg);
 }
@@ -55,140 +101,311 @@ static ld_file_type type_of(mode_t m)
     return LD_FILE_REGULAR;
 }
 
-static int analyze(dctx *c, int dfd, const char *name, const char *path, const struct stat *st,
-                   ld_error *err)
+/* The type getdents reports; false when it does not know (DT_UNKNOWN). */
+static bool type_of_dirent(unsigned char d_type, ld_file_type *t)
 {
-    uint64_t size = (uint64_t)st->st_size;
+    switch (d_type) {
+    case DT_REG: *t = LD_FILE_REGULAR; return true;
+    case DT_DIR: *t = LD_FILE_DIR; return true;
+    case DT_LNK: *t = LD_FILE_SYMLINK; return true;
+    case DT_CHR: *t = LD_FILE_CHAR; return true;
+    case DT_BLK: *t = LD_FILE_BLOCK; return true;
+    case DT_FIFO: *t = LD_FILE_FIFO; return true;
+    case DT_SOCK: *t = LD_FILE_SOCKET; return true;
+    default: return false;
+    }
+}
+
+static void set_metadata(ld_file_entry *e, const struct stat *st)
+{
+    e->type = type_of(st->st_mode);
+    e->mode = st->st_mode & 07777;
+    e->uid = st->st_uid;
+    e->gid = st->st_gid;
+    e->size = e->type == LD_FILE_REGULAR || e->type == LD_FILE_SYMLINK ? (uint64_t)st->st_size : 0;
+}
+
+/* Reads the target of the symlink name in dfd into e->link (left NULL when
+ * it cannot be read). */
+static void read_link(ld_file_entry *e, int dfd, const char *name)
+{
+    char target[LD_IMG_MAX_PATH + 1];
+    ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+    if (n >= 0) {
+        target[n] = '\0';
+        e->link = ld_xstrdup(target);
+    }
+}
+
+/* Might any analyzer want a regular file at path? Asked before the file is
+ * stat'ed, with a size of one byte: analyzers bound sizes from above (and
+ * may skip empty files), so one that refuses a one-byte file refuses every
+ * size. The real size is asked again once the file is open. */
+static bool anyone_may_want(const walker *w, const char *path)
+{
+    for (size_t i = 0; i < w->n_an; i++)
+        if (w->an[i].wants && w->an[i].file && w->an[i].wants(path, 1, w->an[i].ctx))
+            return true;
+    return false;
+}
+
+/* Which analyzers want path at size (noting the ones it is too big for);
+ * false when none does. */
+static bool choose_analyzers(worker *k, const char *path, uint64_t size)
+{
+    const walker *w = k->w;
     bool any = false;
-    for (size_t i = 0; i < c->n_an; i++) {
-        const ld_analyzer *an = &c->an[i];
-        c->want[i] = an->wants && an->file && an->wants(path, size, an->ctx);
-        if (!c->want[i])
+    for (size_t i = 0; i < w->n_an; i++) {
+        const ld_analyzer *an = &w->an[i];
+        k->want[i] = an->wants && an->file && an->wants(path, size, an->ctx);
+        if (!k->want[i])
             continue;
-        uint64_t cap = an->max_bytes ? an->max_bytes : c->opt->max_file_bytes;
-        if (cap > c->opt->max_file_bytes)
-            cap = c->opt->max_file_bytes;
+        uint64_t cap = an->max_bytes ? an->max_bytes : w->opt->max_file_bytes;
+        if (cap > w->opt->max_file_bytes)
+            cap = w->opt->max_file_bytes;
         if (size > cap) {
-            note(c, ld_xasprintf(
+            note(k, ld_xasprintf(
                         "%s is %llu bytes, over the %llu-byte limit for analyzer %s; not analysed",
                         path, (unsigned long long)size, (unsigned long long)cap,
                         an->name ? an->name : "?"));
-            c->want[i] = false;
+            k->want[i] = false;
             continue;
         }
         any = true;
     }
-    if (!any)
-        return 0;
+    return any;
+}
+
+/* The regular file name in dfd (entry e) that an analyzer may want: opens
+ * it, takes its metadata from the open fd, and feeds its content to the
+ * analyzers that want it. Returns < 0 only when an analyzer fails. */
+static int analyze(worker *k, int dfd, const char *name, ld_file_entry *e)
+{
     ld_autoclose int fd =
         openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    struct stat fst;
-    if (fd < 0 || fstat(fd, &fst) < 0 || !S_ISREG(fst.st_mode) || fst.st_ino != st->st_ino ||
-        fst.st_dev != st->st_dev) {
-        note(c,
-             ld_xasprintf("%s changed or could not be opened while reading; not analysed", path));
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        /* say so only if an analyzer would have read it */
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            set_metadata(e, &st);
+            if (e->type == LD_FILE_SYMLINK)
+                read_link(e, dfd, name);
+            if (e->type != LD_FILE_REGULAR || !choose_analyzers(k, e->path, e->size))
+                return 0;
+        }
+        note(k, ld_xasprintf("%s changed or could not be opened while reading; not analysed",
+                             e->path));
         return 0;
     }
-    if (size + 1 > c->buf_cap) {
-        free(c->buf);
-        c->buf_cap = size + 1;
-        c->buf = ld_xmalloc(c->buf_cap);
+    set_metadata(e, &st);
+    if (e->type != LD_FILE_REGULAR) {
+        /* replaced since it was listed: the fd is not followed further */
+        if (e->type == LD_FILE_SYMLINK)
+            read_link(e, dfd, name);
+        note(k, ld_xasprintf("%s changed or could not be opened while reading; not analysed",
+                             e->path));
+        return 0;
+    }
+    uint64_t size = e->size;
+    if (!choose_analyzers(k, e->path, size))
+        return 0;
+    if (size + 1 > k->buf_cap) {
+        free(k->buf);
+        k->buf_cap = size + 1;
+        k->buf = ld_xmalloc(k->buf_cap);
     }
     size_t got = 0;
     while (got < size) {
-        ssize_t n = read(fd, c->buf + got, size - got);
+        ssize_t n = read(fd, k->buf + got, size - got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             break;
         got += (size_t)n;
     }
-    c->buf[got] = '\0';
-    for (size_t i = 0; i < c->n_an; i++) {
-        if (!c->want[i])
+    k->buf[got] = '\0';
+    const walker *w = k->w;
+    for (size_t i = 0; i < w->n_an; i++) {
+        if (!k->want[i])
             continue;
-        if (c->an[i].file(path, -1, c->buf, got, c->an[i].ctx, err) < 0) {
-            if (err->code == LD_OK)
-                ld_error_set(err, LD_ERR_GENERIC, "analyzer %s failed on %s",
-                             c->an[i].name ? c->an[i].name : "?", path);
-            return err->code;
+        if (w->an[i].file(e->path, -1, k->buf, got, w->an[i].ctx, &k->err) < 0) {
+            if (k->err.code == LD_OK)
+                ld_error_set(&k->err, LD_ERR_GENERIC, "analyzer %s failed on %s",
+                             w->an[i].name ? w->an[i].name : "?", e->path);
+            return k->err.code;
         }
     }
     return 0;
 }
 
-/* Walks the directory open at dfd (taken: closed here) whose image path is path. */
-static int walk(dctx *c, int dfd, const char *path, int depth, ld_error *err)
+static void push_job(walker *w, dir_job job)
 {
-    DIR *d = fdopendir(dfd);
-    if (!d) {
-        close(dfd);
-        note(c, ld_xasprintf("%s: cannot list: %s", path, strerror(errno)));
+    pthread_mutex_lock(&w->lock);
+    if (job.parent)
+        job.parent->refs++;
+    ld_xgrow(&w->jobs, &w->cap_jobs, w->n_jobs + 1, sizeof(*w->jobs));
+    w->jobs[w->n_jobs++] = job;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void release(walker *w, dir_handle *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&w->lock);
+    bool last = --h->refs == 0;
+    pthread_mutex_unlock(&w->lock);
+    if (last) {
+        if (h->owned)
+            close(h->fd);
+        free(h);
+    }
+}
+
+static const char *base_of(const char *path)
+{
+    return strrchr(path, '/') + 1;
+}
+
+/* One directory entry: appends it to k->files, reads it if an analyzer may
+ * want it, queues it if it is a directory. Returns < 0 on a fatal error
+ * (k->err set). */
+static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char *name,
+                     unsigned char d_type)
+{
+    walker *w = k->w;
+    size_t plen = strcmp(job->path, "/") == 0 ? 0 : strlen(job->path);
+    size_t nlen = strlen(name);
+    if (plen + 1 + nlen > LD_IMG_MAX_PATH) {
+        ld_autofree char *full = ld_xasprintf("%.*s/%s", (int)plen, job->path, name);
+        note(k, ld_xasprintf("%.200s...: path too long; skipped", full));
         return 0;
     }
-    int rc = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        const char *name = de->d_name;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-            continue;
-        char *child = ld_xasprintf("%s/%s", strcmp(path, "/") == 0 ? "" : path, name);
-        if (strlen(child) > LD_IMG_MAX_PATH) {
-            note(c, ld_xasprintf("%.200s...: path too long; skipped", child));
-            free(child);
-            continue;
-        }
+    if (__atomic_fetch_add(&w->n_entries, 1, __ATOMIC_RELAXED) >= w->opt->max_entries)
+        return ld_error_set(&k->err, LD_ERR_LIMIT, "more than %llu files",
+                            (unsigned long long)w->opt->max_entries);
+    char *path = ld_xmalloc(plen + nlen + 2);
+    memcpy(path, job->path, plen);
+    path[plen] = '/';
+    memcpy(path + plen + 1, name, nlen + 1);
+
+    ld_xgrow(&k->files, &k->cap, k->n + 1, sizeof(*k->files));
+    ld_file_entry *e = &k->files[k->n];
+    memset(e, 0, sizeof(*e));
+    e->path = path;
+    e->layer = -1;
+    if (type_of_dirent(d_type, &e->type)) {
+        e->mode = LD_DIR_MODE_PENDING;
+    } else {
         struct stat st;
-        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-            note(c, ld_xasprintf("%s: %s", child, strerror(errno)));
-            free(child);
-            continue;
+        if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            note(k, ld_xasprintf("%s: %s", path, strerror(errno)));
+            free(path);
+            return 0;
         }
-        if (c->n >= c->opt->max_entries) {
-            free(child);
-            rc = ld_error_set(err, LD_ERR_LIMIT, "more than %llu files",
-                              (unsigned long long)c->opt->max_entries);
-            break;
+        set_metadata(e, &st);
+        if (e->type == LD_FILE_SYMLINK)
+            read_link(e, dir->fd, name);
+    }
+    k->n++;
+    if (e->type == LD_FILE_REGULAR && w->n_an && anyone_may_want(w, path))
+        return analyze(k, dir->fd, name, e);
+    if (e->type == LD_FILE_DIR) {
+        if (job->depth >= MAX_DEPTH) {
+            note(k, ld_xasprintf("%s: nested deeper than %d directories; not walked", path,
+                                 MAX_DEPTH));
+            return 0;
         }
-        ld_xgrow(&c->files, &c->cap, c->n + 1, sizeof(*c->files));
-        ld_file_entry *e = &c->files[c->n++];
-        memset(e, 0, sizeof(*e));
-        e->path = child;
-        e->type = type_of(st.st_mode);
-        e->mode = st.st_mode & 07777;
-        e->uid = st.st_uid;
-        e->gid = st.st_gid;
-        e->size =
-            e->type == LD_FILE_REGULAR || e->type == LD_FILE_SYMLINK ? (uint64_t)st.st_size : 0;
-        e->layer = -1;
-        if (e->type == LD_FILE_SYMLINK) {
-            char target[LD_IMG_MAX_PATH + 1];
-            ssize_t n = readlinkat(dirfd(d), name, target, sizeof(target) - 1);
-            if (n >= 0) {
-                target[n] = '\0';
-                e->link = ld_xstrdup(target);
-            }
-        } else if (e->type == LD_FILE_REGULAR && c->n_an) {
-            if ((rc = analyze(c, dirfd(d), name, child, &st, err)) < 0)
-                break;
-        } else if (e->type == LD_FILE_DIR) {
-            if (depth >= MAX_DEPTH) {
-                note(c, ld_xasprintf("%s: nested deeper than %d directories; not walked", child,
-                                     MAX_DEPTH));
-                continue;
-            }
-            int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0) {
-                note(c, ld_xasprintf("%s: cannot open: %s", child, strerror(errno)));
-                continue;
-            }
-            /* child stays valid: files[] may move, the string does not. */
-            if ((rc = walk(c, sub, child, depth + 1, err)) < 0)
-                break;
+        /* path stays valid: k->files may move, the string does not */
+        push_job(w, (dir_job){dir, path, job->depth + 1});
+    }
+    return 0;
+}
+
+/* Lists one directory. Returns < 0 on a fatal error (k->err set). */
+static int list_dir(worker *k, const dir_job *job)
+{
+    walker *w = k->w;
+    int fd = w->root_fd;
+    if (job->parent) {
+        fd = openat(job->parent->fd, base_of(job->path),
+                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int saved = errno;
+        release(w, job->parent);
+        if (fd < 0) {
+            note(k, ld_xasprintf("%s: cannot open: %s", job->path, strerror(saved)));
+            return 0;
         }
     }
-    closedir(d);
+    dir_handle *h = ld_xmalloc(sizeof(*h));
+    *h = (dir_handle){.fd = fd, .owned = job->parent != NULL, .refs = 1};
+    int rc = 0;
+    for (;;) {
+        ssize_t got = getdents64(fd, k->dents, DENTS_BYTES);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            note(k, ld_xasprintf("%s: cannot list: %s", job->path, strerror(errno)));
+            break;
+        }
+        if (got == 0)
+            break;
+        for (ssize_t off = 0; off < got && rc == 0;) {
+            const struct dirent64 *de = (const struct dirent64 *)(k->dents + off);
+            off += de->d_reclen;
+            const char *name = de->d_name;
+            if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+                continue;
+            rc = add_entry(k, h, job, name, de->d_type);
+        }
+        if (rc < 0 || __atomic_load_n(&w->stop, __ATOMIC_RELAXED))
+            break;
+    }
+    release(w, h);
     return rc;
+}
+
+static void *work(void *arg)
+{
+    worker *k = arg;
+    walker *w = k->w;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        while (!w->n_jobs && w->busy && !w->stop)
+            pthread_cond_wait(&w->wake, &w->lock);
+        if (w->stop || !w->n_jobs) {
+            pthread_cond_broadcast(&w->wake);
+            pthread_mutex_unlock(&w->lock);
+            return NULL;
+        }
+        dir_job job = w->jobs[--w->n_jobs];
+        w->busy++;
+        pthread_mutex_unlock(&w->lock);
+        int rc = list_dir(k, &job);
+        pthread_mutex_lock(&w->lock);
+        w->busy--;
+        if (rc < 0) {
+            k->rc = rc;
+            __atomic_store_n(&w->stop, true, __ATOMIC_RELAXED);
+        }
+        if (w->stop || (!w->n_jobs && !w->busy))
+            pthread_cond_broadcast(&w->wake);
+        pthread_mutex_unlock(&w->lock);
+    }
+}
+
+static void worker_clear(worker *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->files[i].path);
+        free(k->files[i].link);
+    }
+    free(k->files);
+    ld_strlist_clear(&k->notes);
+    free(k->buf);
+    free(k->want);
+    free(k->dents);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -196,30 +413,191 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const ld_file_entry *)a)->path, ((const ld_file_entry *)b)->path);
 }
 
+static int cmp_note(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_analyzer *an,
                           size_t n_an, ld_error *err)
 {
-    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
+    int root_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) {
         ld_error_set_errno(err, errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_GENERIC, errno,
                            "cannot open directory %s", path);
         return NULL;
     }
-    dctx c = {.opt = opt, .an = an, .n_an = n_an};
-    c.want = ld_xcalloc(n_an + 1, sizeof(bool));
-    int rc = walk(&c, dfd, "/", 0, err);
-    free(c.buf);
-    free(c.want);
+    walker w = {.opt = opt, .an = an, .n_an = n_an, .root_fd = root_fd};
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.wake, NULL);
+    push_job(&w, (dir_job){NULL, "/", 0});
+
+    size_t nt = opt->threads > 1 ? (size_t)opt->threads : 1;
+    if (nt > WALK_THREADS_MAX)
+        nt = WALK_THREADS_MAX;
+    worker *ks = ld_xcalloc(nt, sizeof(*ks));
+    for (size_t t = 0; t < nt; t++) {
+        ks[t].w = &w;
+        ks[t].want = ld_xcalloc(n_an + 1, sizeof(bool));
+        ks[t].dents = ld_xmalloc(DENTS_BYTES);
+        ks[t].err = (ld_error)LD_ERROR_INIT;
+    }
+    pthread_t *tids = ld_xcalloc(nt, sizeof(*tids));
+    size_t started = 0;
+    for (size_t t = 1; t < nt; t++) {
+        if (pthread_create(&tids[t], NULL, work, &ks[t]) != 0)
+            break; /* fewer workers; the calling thread alone is enough */
+        started++;
+    }
+    work(&ks[0]);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+    free(tids);
+
+    /* jobs left behind by a failure still hold their parents open */
+    for (size_t i = 0; i < w.n_jobs; i++)
+        release(&w, w.jobs[i].parent);
+    free(w.jobs);
+    pthread_cond_destroy(&w.wake);
+    pthread_mutex_destroy(&w.lock);
+
+    int rc = 0;
+    size_t total = 0, n_notes = 0;
+    for (size_t t = 0; t < nt; t++) {
+        if (ks[t].rc < 0 && rc == 0) {
+            rc = ks[t].rc;
+            *err = ks[t].err;
+        }
+        total += ks[t].n;
+        n_notes += ks[t].notes.n;
+    }
     if (rc < 0) {
         ld_error_wrap(err, "dir:%s", path);
-        for (size_t i = 0; i < c.n; i++) {
-            free(c.files[i].path);
-            free(c.files[i].link);
-        }
-        free(c.files);
-        ld_strlist_clear(&c.notes);
+        for (size_t t = 0; t < nt; t++)
+            worker_clear(&ks[t]);
+        free(ks);
+        close(root_fd);
         return NULL;
     }
-    qsort(c.files, c.n, sizeof(*c.files), cmp_entry);
-    return ld_img_new_dir(path, c.files, c.n, &c.notes);
+    ld_file_entry *files = ld_xcalloc(total ? total : 1, sizeof(*files));
+    ld_strlist notes = {0};
+    notes.v = ld_xcalloc(n_notes ? n_notes : 1, sizeof(*notes.v));
+    notes.cap = n_notes ? n_notes : 1;
+    size_t n = 0, pending = 0;
+    for (size_t t = 0; t < nt; t++) {
+        worker *k = &ks[t];
+        for (size_t i = 0; i < k->n; i++)
+            pending += k->files[i].mode == LD_DIR_MODE_PENDING;
+        if (k->n)
+            memcpy(files + n, k->files, k->n * sizeof(*files));
+        n += k->n;
+        k->n = 0; /* moved */
+        for (size_t i = 0; i < k->notes.n; i++)
+            notes.v[notes.n++] = k->notes.v[i];
+        k->notes.n = 0;
+        worker_clear(k);
+    }
+    free(ks);
+    /* workers interleave: sort so the order does not depend on timing */
+    qsort(files, n, sizeof(*files), cmp_entry);
+    if (notes.n > 1)
+        qsort(notes.v, notes.n, sizeof(*notes.v), cmp_note);
+    ld_image *img = ld_img_new_dir(path, files, n, &notes);
+    ld_strlist_clear(&notes);
+    if (pending) {
+        ld_dir_pending *p = ld_xmalloc(sizeof(*p));
+        p->root_fd = root_fd;
+        ld_img_dir_attach_pending(img, p);
+    } else {
+        close(root_fd);
+    }
+    return img;
+}
+
+/* ---- metadata on first use ------------------------------------------------ */
+
+void ld_img_dir_pending_free(ld_dir_pending *p)
+{
+    if (!p)
+        return;
+    close(p->root_fd);
+    free(p);
+}
+
+/* Open directories along one path: level i is the directory whose image
+ * path is cur[0..v[i].len) (level 0, length 0, is the root). */
+typedef struct {
+    struct {
+        int fd;
+        size_t len;
+    } * v;
+    size_t n, cap;
+    char cur[LD_IMG_MAX_PATH + 2];
+} dir_stack;
+
+/* An fd (O_PATH) for the directory whose image path is parent[0..plen), or
+ * -1 with errno set. Reuses the open directories that are its ancestors. */
+static int open_parent(dir_stack *s, const char *parent, size_t plen)
+{
+    while (s->n > 1) {
+        size_t l = s->v[s->n - 1].len;
+        if (l <= plen && memcmp(s->cur, parent, l) == 0 && (l == plen || parent[l] == '/'))
+            break;
+        close(s->v[--s->n].fd);
+    }
+    size_t at = s->v[s->n - 1].len;
+    while (at < plen) {
+        /* parent[at] is '/': the next component runs to the next '/' */
+        const char *comp = parent + at + 1;
+        const char *slash = memchr(comp, '/', plen - at - 1);
+        size_t end = slash ? (size_t)(slash - parent) : plen;
+        char name[LD_IMG_MAX_PATH + 1];
+        memcpy(name, comp, end - at - 1);
+        name[end - at - 1] = '\0';
+        int fd = openat(s->v[s->n - 1].fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return -1;
+        ld_xgrow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+        memcpy(s->cur + at, parent + at, end - at);
+        s->v[s->n].fd = fd;
+        s->v[s->n].len = end;
+        s->n++;
+        at = end;
+    }
+    return s->v[s->n - 1].fd;
+}
+
+size_t ld_img_dir_complete(ld_dir_pending *p, ld_file_entry *files, size_t n, ld_strlist *notes)
+{
+    dir_stack *s = ld_xcalloc(1, sizeof(*s));
+    ld_xgrow(&s->v, &s->cap, 1, sizeof(*s->v));
+    s->v[0].fd = p->root_fd;
+    s->v[0].len = 0;
+    s->n = 1;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        ld_file_entry e = files[i];
+        if (e.mode == LD_DIR_MODE_PENDING) {
+            const char *base = strrchr(e.path, '/');
+            int dfd = open_parent(s, e.path, (size_t)(base - e.path));
+            struct stat st;
+            if (dfd < 0 || fstatat(dfd, base + 1, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                if (notes->n < MAX_NOTES)
+                    ld_strlist_push_owned(notes, ld_xasprintf("%s: %s", e.path, strerror(errno)));
+                free(e.path);
+                free(e.link);
+                continue;
+            }
+            set_metadata(&e, &st);
+            if (e.type == LD_FILE_SYMLINK && !e.link)
+                read_link(&e, dfd, base + 1);
+        }
+        files[kept++] = e;
+    }
+    while (s->n > 1)
+        close(s->v[--s->n].fd);
+    free(s->v);
+    free(s);
+    ld_img_dir_pending_free(p);
+    return kept;
 }

@@ -2,10 +2,13 @@
  * shares once its layers are read: checking them against the config,
  * building the fs index, history attribution, replaying deferred analyzer
  * calls, and the read-only accessors. Sources live in their own files. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "checks/secrets.h"
+#include "image/dir_pending.h"
 #include "image/image_internal.h"
 #include "util/mem.h"
 
@@ -15,7 +18,36 @@ struct ld_image {
     size_t n_layers;
     ld_fs_index idx;
     ld_strlist notes;
+    /* dir: entries whose metadata is read on first use (dir_pending.h);
+     * NULL once read, and always for layered images */
+    ld_dir_pending *pending;
+    pthread_mutex_t pending_lock;
+    bool pending_lock_ready;
 };
+
+void ld_img_dir_attach_pending(ld_image *img, ld_dir_pending *p)
+{
+    pthread_mutex_init(&img->pending_lock, NULL);
+    img->pending_lock_ready = true;
+    __atomic_store_n(&img->pending, p, __ATOMIC_RELEASE);
+}
+
+/* Fills in the dir: metadata not read yet, once, before any caller sees a
+ * file entry. The accessors are const because callers only read; the
+ * image itself is never a const object, so completing it here is sound. */
+static void complete_metadata(const ld_image *cimg)
+{
+    ld_image *img = (ld_image *)cimg;
+    if (!__atomic_load_n(&img->pending, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&img->pending_lock);
+    if (img->pending) {
+        img->idx.n_files =
+            ld_img_dir_complete(img->pending, img->idx.files, img->idx.n_files, &img->notes);
+        __atomic_store_n(&img->pending, NULL, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&img->pending_lock);
+}
 
 void ld_img_resolve_options(const ld_image_options *in, ld_img_opts *out)
 {
@@ -96,7 +128,10 @@ ld_image *ld_img_assemble(const ld_img_parts *p, const ld_analyzer *analyzers, s
                                         : media_type_for(r->compression ? r->compression : "none"));
         li->size = r->blob_size;
         if (i < cfg.n_history) {
-            li->created_by = ld_xstrdup(cfg.created_by[i]);
+            /* shown by every writer (SBOMs, vulnerability and secret
+             * findings, evidence): masked once, here, where it enters the
+             * model; the raw history stays in config_json for the checks */
+            li->created_by = ld_secret_mask_history(NULL, cfg.created_by[i]);
             li->created = ld_xstrdup(cfg.created[i]);
         }
         for (size_t j = 0; j < r->notes.n; j++)
@@ -189,6 +224,9 @@ void ld_image_free(ld_image *img)
         free(l->created);
     }
     free(img->layers);
+    ld_img_dir_pending_free(img->pending);
+    if (img->pending_lock_ready)
+        pthread_mutex_destroy(&img->pending_lock);
     ld_fs_index_clear(&img->idx);
     ld_strlist_clear(&img->notes);
     free(img);
@@ -232,14 +270,17 @@ const ld_layer_info *ld_image_layer(const ld_image *img, size_t i)
 }
 size_t ld_image_file_count(const ld_image *img)
 {
+    complete_metadata(img);
     return img->idx.n_files;
 }
 const ld_file_entry *ld_image_file(const ld_image *img, size_t i)
 {
+    complete_metadata(img);
     return i < img->idx.n_files ? &img->idx.files[i] : NULL;
 }
 
-const ld_file_entry *ld_image_lookup(const ld_image *img, const char *path)
+/* Binary search by path; the entry's metadata may still be pending. */
+static const ld_file_entry *find_entry(const ld_image *img, const char *path)
 {
     size_t lo = 0, hi = img->idx.n_files;
     while (lo < hi) {
@@ -255,10 +296,26 @@ const ld_file_entry *ld_image_lookup(const ld_image *img, const char *path)
     return NULL;
 }
 
+const ld_file_entry *ld_image_lookup(const ld_image *img, const char *path)
+{
+    complete_metadata(img);
+    return find_entry(img, path);
+}
+
+/* Needs the path and layer only: never waits for dir: metadata. */
 bool ld_image_visible(const ld_image *img, const char *path, int layer)
 {
-    const ld_file_entry *e = ld_image_lookup(img, path);
-    return e && e->layer == layer;
+    ld_image *m = (ld_image *)img;
+    if (!__atomic_load_n(&m->pending, __ATOMIC_ACQUIRE)) {
+        const ld_file_entry *e = find_entry(img, path);
+        return e && e->layer == layer;
+    }
+    /* another thread may be completing the metadata */
+    pthread_mutex_lock(&m->pending_lock);
+    const ld_file_entry *e = find_entry(img, path);
+    bool visible = e && e->layer == layer;
+    pthread_mutex_unlock(&m->pending_lock);
+    return visible;
 }
 
 size_t ld_image_removed_count(const ld_image *img)

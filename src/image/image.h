@@ -47,7 +47,9 @@ typedef struct {
     char *diff_id;    /* digest of the uncompressed tar, "sha256:..." */
     char *media_type; /* as the manifest says, or a detected compression */
     uint64_t size;    /* blob size in bytes */
-    char *created_by; /* history entry (non-empty-layer entries matched in order); may be NULL */
+    char *created_by; /* history entry (non-empty-layer entries matched in order), secrets
+                         masked (ld_secret_mask_history, built-in rules): safe to print; the
+                         raw history is only in ld_image_config_json; may be NULL */
     char *created;    /* RFC 3339 timestamp from history; may be NULL */
 } ld_layer_info;
 

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "sbom/catalogers_list.h"
+#include "sbom/elf_probe.h"
 #include "util/cleanup.h"
 #include "util/elf_view.h"
 #include "util/mem.h"
@@ -277,10 +278,31 @@ static bool cargo_wants(const char *path)
     return base == path + 1 && *base && !strchr(base, '.');
 }
 
+/* cargo_parse reports nothing for an ELF file of 64 bytes or more without
+ * a usable .dep-v0 section, nor for a shorter or odd one; everything else
+ * (a Cargo.lock, any other text) is parsed as a lock file and needs reading. */
+static bool cargo_needs_content(const char *path, const ld_file_reader *r)
+{
+    (void)path;
+    ld_elf_probe p;
+    int elf = ld_elf_probe_open(&p, r);
+    bool need;
+    if (elf < 0)
+        need = true;
+    else if (elf > 0 && r->size >= LD_ELF_EHDR64_SIZE) {
+        int dep = ld_elf_probe_section(&p, ".dep-v0");
+        need = dep == LD_ELF_SECTION_FOUND || dep == LD_ELF_PROBE_UNKNOWN;
+    } else
+        need = !p.magic;
+    ld_elf_probe_clear(&p);
+    return need;
+}
+
 const ld_cataloger ld_cataloger_cargo = {
     .name = "cargo",
     .eco = LD_ECO_CARGO,
     .max_bytes = (uint64_t)256 << 20,
     .wants = cargo_wants,
     .parse = cargo_parse,
+    .needs_content = cargo_needs_content,
 };

@@ -2,7 +2,10 @@
  * A cataloger names the paths it wants and parses one file's content into
  * packages. It never opens files itself: the image reader (or the dir:
  * walker) hands it content, so the same code reads images, layers and root
- * file systems, and every parser is a pure function of its bytes (fuzzable). */
+ * file systems, and every parser is a pure function of its bytes (fuzzable).
+ * A cataloger of big binaries may also say, from a few bytes read at chosen
+ * offsets, that a file holds nothing for it (needs_content), so readers that
+ * can seek (dir:) skip reading it. */
 #ifndef LD_SBOM_CATALOGER_H
 #define LD_SBOM_CATALOGER_H
 
@@ -11,6 +14,7 @@
 
 #include "core/error.h"
 #include "sbom/package.h"
+#include "util/file_reader.h"
 
 typedef struct {
     const char *name;    /* "dpkg", "apk", "rpm-sqlite", "python", "npm", ... */
@@ -23,6 +27,12 @@ typedef struct {
      * with err naming path, never crash, never read past len. */
     int (*parse)(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
                  ld_error *err);
+    /* Optional, for catalogers of big files (binaries): asked before a file
+     * wants() took is read whole, with random access to it through r.
+     * False only when parse() would report nothing for that file and not
+     * fail (so the file need not be read); true when unsure. NULL: always
+     * read. Hostile input: reads are bounded, r may fail or come up short. */
+    bool (*needs_content)(const char *path, const ld_file_reader *r);
 } ld_cataloger;
 
 /* NULL-terminated list of every cataloger in this build. */

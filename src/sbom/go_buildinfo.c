@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sbom/catalogers_list.h"
+#include "sbom/elf_probe.h"
 #include "util/cleanup.h"
 #include "util/elf_view.h"
 #include "util/mem.h"
@@ -283,10 +284,30 @@ static bool go_wants(const char *path)
     return slash == path && path[1] && !strchr(path + 1, '.');
 }
 
+/* go_parse finds nothing in a file that is not ELF, or whose sound section
+ * table has no .go.buildinfo and neither of the sections that send
+ * find_blob to its scan: that much is read from the header and the section
+ * tables alone (a few KiB of a multi-MiB binary). */
+static bool go_needs_content(const char *path, const ld_file_reader *r)
+{
+    (void)path;
+    ld_elf_probe p;
+    int elf = ld_elf_probe_open(&p, r);
+    bool need = elf != 0;
+    if (elf > 0 && ld_elf_probe_section(&p, ".go.buildinfo") == LD_ELF_SECTION_ABSENT) {
+        /* the table was read whole, so these are answers, not "unknown" */
+        need = ld_elf_probe_section(&p, ".note.go.buildid") == LD_ELF_SECTION_FOUND ||
+               ld_elf_probe_section(&p, ".gopclntab") == LD_ELF_SECTION_FOUND;
+    }
+    ld_elf_probe_clear(&p);
+    return need;
+}
+
 const ld_cataloger ld_cataloger_go_buildinfo = {
     .name = "go-buildinfo",
     .eco = LD_ECO_GO,
     .max_bytes = (uint64_t)256 << 20,
     .wants = go_wants,
     .parse = go_parse,
+    .needs_content = go_needs_content,
 };

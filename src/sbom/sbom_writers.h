@@ -2,7 +2,9 @@
  * ld_sbom, with the image (when known) as the root component/package and
  * layer attribution for every package. Output only: lockdown does not read
  * SBOMs. Every string goes through the streaming JSON writer, so hostile
- * names, versions and paths still yield valid JSON. */
+ * names, versions and paths still yield valid JSON. Layer history
+ * (created_by) comes from the image model already masked
+ * (ld_secret_mask_history, image/image.h): the writers print it as is. */
 #ifndef LD_SBOM_SBOM_WRITERS_H
 #define LD_SBOM_SBOM_WRITERS_H
 

@@ -87,26 +87,45 @@ int ld_fix_status_parse(const char *name, ld_fix_status *out)
     return LD_ERR_NOT_FOUND;
 }
 
-const char *ld_vulndb_default_path(void)
+/* Is dir usable as the base of the database path: absolute, and, when it
+ * exists, not writable by everyone (where another user could plant a
+ * database before us)? A base that does not exist yet is created by the
+ * builder with the caller's permissions. */
+static bool usable_base(const char *dir)
 {
-    static char buf[PATH_MAX];
+    if (!dir || dir[0] != '/')
+        return false;
+    struct stat sb;
+    if (stat(dir, &sb) != 0)
+        return errno == ENOENT;
+    return S_ISDIR(sb.st_mode) && !(sb.st_mode & S_IWOTH);
+}
+
+char *ld_vulndb_default_path(ld_error *err)
+{
     const char *env = getenv("LOCKDOWN_DB");
-    if (env && *env) {
-        snprintf(buf, sizeof(buf), "%s", env);
-        return buf;
-    }
-    if (geteuid() == 0) {
-        snprintf(buf, sizeof(buf), "/var/lib/lockdown/vuln.db");
-        return buf;
-    }
+    if (env && *env)
+        return ld_xstrdup(env);
     const char *xdg = getenv("XDG_CACHE_HOME");
-    if (xdg && xdg[0] == '/') {
-        snprintf(buf, sizeof(buf), "%s/lockdown/vuln.db", xdg);
-        return buf;
-    }
+    if (usable_base(xdg))
+        return ld_xasprintf("%s/lockdown/vuln.db", xdg);
     const char *home = getenv("HOME");
-    snprintf(buf, sizeof(buf), "%s/.cache/lockdown/vuln.db", home && *home ? home : "/tmp");
-    return buf;
+    if (usable_base(home)) {
+        char *cache = ld_xasprintf("%s/.cache", home);
+        bool ok = usable_base(cache);
+        if (ok) {
+            char *path = ld_xasprintf("%s/lockdown/vuln.db", cache);
+            free(cache);
+            return path;
+        }
+        free(cache);
+    }
+    if (geteuid() == 0)
+        return ld_xstrdup("/var/cache/lockdown/vuln.db");
+    ld_error_set(err, LD_ERR_NOT_FOUND,
+                 "no vulnerability database location: $XDG_CACHE_HOME and $HOME are unset, "
+                 "relative or writable by everyone; pass --db PATH or set $LOCKDOWN_DB");
+    return NULL;
 }
 
 const char *ld_vulndb_path(const ld_vulndb *db)
@@ -166,10 +185,24 @@ static int meta_get(ld_vulndb *db, const char *key, char **out, ld_error *err)
     return 0;
 }
 
+static ld_vulndb *open_at(const char *path, ld_error *err);
+
 ld_vulndb *ld_vulndb_open(const char *path, ld_error *err)
 {
-    if (!path)
-        path = ld_vulndb_default_path();
+    char *default_path = NULL;
+    if (!path) {
+        default_path = ld_vulndb_default_path(err);
+        if (!default_path)
+            return NULL;
+        path = default_path;
+    }
+    ld_vulndb *db = open_at(path, err);
+    free(default_path);
+    return db;
+}
+
+static ld_vulndb *open_at(const char *path, ld_error *err)
+{
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno == ENOENT) {
@@ -245,8 +278,8 @@ ld_vulndb *ld_vulndb_open(const char *path, ld_error *err)
      * each statement does not take and drop the shared lock again (the
      * builder writes a new file and renames it, so it never waits on us). */
     if (sqlite3_exec(db->sql,
-                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; BEGIN DEFERRED",
-                     NULL, NULL, NULL) != SQLITE_OK) {
+                     "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536; BEGIN DEFERRED", NULL,
+                     NULL, NULL) != SQLITE_OK) {
         sql_err(db, err, "starting the read transaction");
         ld_vulndb_close(db);
         return NULL;
@@ -576,6 +609,22 @@ int ld_vulndb_lookup_ex(ld_vulndb *db, const char *ecosystem, const char *packag
     }
     /* the strings stay until the next lookup or close */
     return ret;
+}
+
+int ld_vulndb_covers(ld_vulndb *db, const char *ecosystem, ld_error *err)
+{
+    /* the prefix of the (ecosystem, package) index answers it: one seek */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, "SELECT EXISTS (SELECT 1 FROM affected WHERE ecosystem = ?1)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_err(db, err, "reading ecosystems");
+    sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int covered = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
+    sqlite3_finalize(st);
+    if (covered < 0)
+        return sql_err(db, err, "reading ecosystems");
+    return covered;
 }
 
 int ld_vulndb_sources(ld_vulndb *db, ld_vulndb_source **out, size_t *n, ld_error *err)

@@ -36,13 +36,18 @@ typedef struct ld_vulndb ld_vulndb;
 
 /* ---- read API (used by the matcher) ---------------------------------- */
 
-/* The default database path: $LOCKDOWN_DB if set and non-empty; else for
- * root /var/lib/lockdown/vuln.db; else $XDG_CACHE_HOME/lockdown/vuln.db or
- * $HOME/.cache/lockdown/vuln.db. Returns a pointer to a static buffer owned
- * by the library (valid until the next call; not thread-safe). */
-const char *ld_vulndb_default_path(void);
+/* The default database path, a new string the caller frees:
+ * $LOCKDOWN_DB if set and non-empty; else $XDG_CACHE_HOME/lockdown/vuln.db;
+ * else $HOME/.cache/lockdown/vuln.db; else, for root,
+ * /var/cache/lockdown/vuln.db. A base directory is used only when it is an
+ * absolute path and, if it exists, not writable by everyone (never /tmp,
+ * where another user could plant a database). No usable location: NULL
+ * with err filled (LD_ERR_NOT_FOUND, saying to pass --db or set
+ * $LOCKDOWN_DB). Reads the environment; keeps no state. */
+char *ld_vulndb_default_path(ld_error *err);
 
-/* Opens the database at path (NULL: ld_vulndb_default_path()) read-only.
+/* Opens the database at path (NULL: ld_vulndb_default_path(), whose error
+ * is returned when there is no default location) read-only.
  * Absent file: LD_ERR_NOT_FOUND with "no vulnerability database at PATH:
  * run 'lockdown db update' (or 'lockdown db import FILES' offline)".
  * Not a lockdown database or a newer schema: LD_ERR_CORRUPT /
@@ -59,6 +64,11 @@ const char *ld_vulndb_path(const ld_vulndb *db);
 /* Sets *out to the time the database was built (meta.built_at). Returns 0,
  * or a negative ld_errcode (LD_ERR_CORRUPT when the value is missing). */
 int ld_vulndb_built_at(ld_vulndb *db, time_t *out);
+
+/* Does the database hold advisories for ecosystem (exactly as stored:
+ * "Debian:12", "Alpine:v3.19", "npm")? One indexed seek. Returns 1 yes,
+ * 0 no, or a negative ld_errcode with err filled. */
+int ld_vulndb_covers(ld_vulndb *db, const char *ecosystem, ld_error *err);
 
 /* Fix status of an affected row. */
 typedef enum {

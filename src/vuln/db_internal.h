@@ -1,6 +1,7 @@
 /* Internal interface between the database builder (db_build.c) and the feed
- * importers (import_osv.c, import_debian.c, import_alpine.c). Not for the
- * matcher or the CLI: they use src/vuln/db.h only. */
+ * importers (import_osv.c, import_debian.c, import_alpine.c); db_update.c
+ * borrows ldb_read_file for its config file. Not for the matcher or the CLI:
+ * they use src/vuln/db.h and src/vuln/db_update.h only. */
 #ifndef LD_VULN_DB_INTERNAL_H
 #define LD_VULN_DB_INTERNAL_H
 

@@ -4,7 +4,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,7 +18,9 @@ typedef struct {
     int werr;
     ld_fetch_result *res;
     const char *label;
-    bool progress;
+    ld_fetch_progress_cb progress;
+    void *progress_ctx;
+    bool cancelled;
 } xfer;
 
 static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
@@ -83,11 +84,12 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     (void)ultotal;
     (void)ulnow;
     xfer *x = ud;
-    if (dltotal > 0)
-        fprintf(stderr, "\r%s: %.1f / %.1f MB", x->label, (double)dlnow / 1e6,
-                (double)dltotal / 1e6);
-    else
-        fprintf(stderr, "\r%s: %.1f MB", x->label, (double)dlnow / 1e6);
+    unsigned long long now = dlnow > 0 ? (unsigned long long)dlnow : 0;
+    unsigned long long total = dltotal > 0 ? (unsigned long long)dltotal : 0;
+    if (x->progress(x->label, now, total, x->progress_ctx) != 0) {
+        x->cancelled = true;
+        return 1; /* libcurl aborts the transfer */
+    }
     return 0;
 }
 
@@ -121,7 +123,8 @@ int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetc
               .max = req->max_bytes ? req->max_bytes : (2ULL << 30),
               .res = res,
               .label = label,
-              .progress = req->progress};
+              .progress = req->progress,
+              .progress_ctx = req->progress_ctx};
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *hdrs = NULL;
     char *inm = NULL, *ims = NULL;
@@ -161,11 +164,11 @@ int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetc
         curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
     }
     CURLcode cc = curl_easy_perform(c);
-    if (req->progress)
-        fputc('\n', stderr);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
     int rc = 0;
-    if (x.over || cc == CURLE_FILESIZE_EXCEEDED)
+    if (x.cancelled)
+        rc = ld_error_set(err, LD_ERR_GENERIC, "%s: download cancelled", label);
+    else if (x.over || cc == CURLE_FILESIZE_EXCEEDED)
         rc = ld_error_set(err, LD_ERR_LIMIT, "%s: download larger than the limit of %llu bytes",
                           label, x.max);
     else if (x.werr)

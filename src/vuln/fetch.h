@@ -1,8 +1,9 @@
 /* HTTPS download of one feed file for `lockdown db update` (libcurl):
  * conditional requests (If-None-Match / If-Modified-Since), a private CA
- * bundle, a size cap, connect/low-speed/total timeouts, optional progress on
- * stderr. HTTPS only (redirects too). Not a general HTTP client and no
- * retries: the caller keeps the old data when a download fails. */
+ * bundle, a size cap, connect/low-speed/total timeouts, progress reported
+ * to a callback (this file prints nothing). HTTPS only (redirects too). Not
+ * a general HTTP client and no retries: the caller keeps the old data when
+ * a download fails. */
 #ifndef LD_VULN_FETCH_H
 #define LD_VULN_FETCH_H
 
@@ -10,16 +11,23 @@
 
 #include "core/error.h"
 
+/* Called while the body arrives: bytes so far and the announced total (0
+ * when unknown). Return 0 to go on, non-zero to cancel the download
+ * (LD_ERR_GENERIC "cancelled"). */
+typedef int (*ld_fetch_progress_cb)(const char *label, unsigned long long now,
+                                    unsigned long long total, void *ctx);
+
 typedef struct {
-    const char *url;              /* https://... */
-    const char *cacert;           /* CA bundle file; NULL: the system store */
-    const char *etag;             /* sent as If-None-Match; NULL: none */
-    const char *last_modified;    /* sent as If-Modified-Since; NULL: none */
-    unsigned long long max_bytes; /* body size cap; 0: 2 GiB */
-    long connect_timeout_s;       /* 0: 30 s */
-    long timeout_s;               /* whole transfer; 0: 1800 s */
-    bool progress;                /* progress line on stderr (the CLI sets it on a TTY) */
-    const char *label;            /* name shown in progress and errors; NULL: url */
+    const char *url;               /* https://... */
+    const char *cacert;            /* CA bundle file; NULL: the system store */
+    const char *etag;              /* sent as If-None-Match; NULL: none */
+    const char *last_modified;     /* sent as If-Modified-Since; NULL: none */
+    unsigned long long max_bytes;  /* body size cap; 0: 2 GiB */
+    long connect_timeout_s;        /* 0: 30 s */
+    long timeout_s;                /* whole transfer; 0: 1800 s */
+    ld_fetch_progress_cb progress; /* NULL: none */
+    void *progress_ctx;
+    const char *label; /* name shown in progress and errors; NULL: url */
 } ld_fetch_request;
 
 typedef struct {

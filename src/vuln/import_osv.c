@@ -361,7 +361,8 @@ static int walk_dir(osv_ctx *c, const char *dir, int depth, size_t *files, ld_er
         names[n++] = ld_xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(char *), cmp_str);
+    if (n > 1) /* names is NULL for an empty directory: qsort must not see it */
+        qsort(names, n, sizeof(char *), cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char *p = ld_xasprintf("%s/%s", dir, names[i]);

@@ -6,7 +6,12 @@
  * (ranges.c: OSV events, explicit versions, tracker statuses), the hits of
  * one package merged when they share an id or alias (CVE / GHSA / DSA),
  * then the filters (--ignore-unfixed, --ignore-status, --severity, ignore
- * file, VEX) and one finding per surviving (vulnerability, package). */
+ * file, VEX) and one finding per surviving (vulnerability, package).
+ * Coverage: the packages are grouped per ecosystem; each group is recorded
+ * with whether the database holds advisories for it, and a group that
+ * could not be matched gives an ERROR finding (not assessed), a matched
+ * group with nothing left a PASS finding, so no verdict stands on packages
+ * nobody looked at. */
 #include "vuln/match.h"
 
 #include <ctype.h>
@@ -27,8 +32,8 @@
 #include "vuln/vex.h"
 
 #define CHECK_ID "image.vulnerabilities"
-#define MAX_REFS 32          /* references kept per finding */
-#define SUMMARY_MAX 200      /* bytes of the advisory summary in evidence */
+#define MAX_REFS 32     /* references kept per finding */
+#define SUMMARY_MAX 200 /* bytes of the advisory summary in evidence */
 #define DEFAULT_MAX_AGE_DAYS 7
 
 /* One vulnerability of one package, possibly merged from several advisories. */
@@ -251,7 +256,7 @@ static int sev_text_rank(const char *s)
         const char *name;
         ld_severity sev;
     } map[] = {
-        {"critical", LD_SEV_CRITICAL}, {"high", LD_SEV_HIGH},      {"important", LD_SEV_HIGH},
+        {"critical", LD_SEV_CRITICAL}, {"high", LD_SEV_HIGH},       {"important", LD_SEV_HIGH},
         {"medium", LD_SEV_MEDIUM},     {"moderate", LD_SEV_MEDIUM}, {"low", LD_SEV_LOW},
         {"negligible", LD_SEV_LOW},    {"unimportant", LD_SEV_LOW},
     };
@@ -300,8 +305,8 @@ static int on_affected(const ld_vuln_affected *a, void *vctx)
     int rc = affected_matches(a, c->pkg, c->version, &e);
     if (rc < 0) {
         if (c->range_errors++ == 0)
-            c->first_range_error = ld_xasprintf("%s (%s %s): %s", a->id, c->pkg->name,
-                                                c->version, e.msg);
+            c->first_range_error =
+                ld_xasprintf("%s (%s %s): %s", a->id, c->pkg->name, c->version, e.msg);
         return 0;
     }
     if (rc == 0)
@@ -327,7 +332,10 @@ static int on_affected(const ld_vuln_affected *a, void *vctx)
 
 /* ---- finding construction ------------------------------------------------ */
 
-static bool is_cve(const char *id) { return strncmp(id, "CVE-", 4) == 0; }
+static bool is_cve(const char *id)
+{
+    return strncmp(id, "CVE-", 4) == 0;
+}
 
 /* The id a finding is named by: the only CVE of the group if there is
  * exactly one, else the first advisory id seen. */
@@ -387,8 +395,9 @@ static char *one_line(const char *s, size_t max)
 }
 
 typedef struct {
-    ld_report *r;
+    ld_findings *r;
     const ld_vuln_options *opt;
+    const char *target; /* as given, for coverage */
     const ld_image *img;
     const ld_sbom *sbom;
     ld_ignore_list ignore;
@@ -399,8 +408,8 @@ typedef struct {
     size_t n_image_refs;
     const ld_control *control;
     /* counts */
-    size_t matched, emitted, dropped_unfixed, dropped_status, dropped_severity,
-        dropped_ignore, dropped_vex;
+    size_t matched, emitted, dropped_unfixed, dropped_status, dropped_severity, dropped_ignore,
+        dropped_vex;
 } scan_ctx;
 
 /* Filters, in order; returns true when the finding is dropped. *vex_note
@@ -426,9 +435,10 @@ static bool filtered(scan_ctx *s, const ld_package *p, const hit *h, ld_severity
             const ld_ignore_entry *e = ld_ignore_find(&s->ignore, h->ids.v[i]);
             if (!e)
                 continue;
-            if (e->expires && ld_date_expired(e->expires, s->r->opt.now)) {
-                ld_report_note(s->r, "%s:%d: ignore entry for %s expired on %s; it no longer applies",
-                               s->ignore.path, e->line, e->id, e->expires);
+            if (e->expires && ld_date_expired(e->expires, s->r->now)) {
+                ld_findings_note(s->r,
+                                 "%s:%d: ignore entry for %s expired on %s; it no longer applies",
+                                 s->ignore.path, e->line, e->id, e->expires);
                 continue;
             }
             s->dropped_ignore++;
@@ -447,11 +457,11 @@ static bool filtered(scan_ctx *s, const ld_package *p, const hit *h, ld_severity
         if (!st)
             continue;
         if (st->status == LD_VEX_NOT_AFFECTED || st->status == LD_VEX_FIXED) {
-            ld_report_note(s->r, "VEX %s: %s is %s for %s %s%s%s%s; finding dropped",
-                           s->vex[d].path, primary_id(h), ld_vex_status_name(st->status), p->name,
-                           p->version ? p->version : "", st->justification ? " (" : "",
-                           st->justification ? st->justification : "",
-                           st->justification ? ")" : "");
+            ld_findings_note(s->r, "VEX %s: %s is %s for %s %s%s%s%s; finding dropped",
+                             s->vex[d].path, primary_id(h), ld_vex_status_name(st->status), p->name,
+                             p->version ? p->version : "", st->justification ? " (" : "",
+                             st->justification ? st->justification : "",
+                             st->justification ? ")" : "");
             s->dropped_vex++;
             return true;
         }
@@ -462,8 +472,19 @@ static bool filtered(scan_ctx *s, const ld_package *p, const hit *h, ld_severity
     return false;
 }
 
-static int emit(scan_ctx *s, const ld_package *p, const char *release, const hit *h,
-                ld_error *err)
+/* Every finding of the scan names the image (dir: the directory). */
+static void set_target(const scan_ctx *s, ld_finding *f)
+{
+    const char *img_id = s->img ? ld_image_id(s->img) : NULL;
+    const char *img_name = s->img ? ld_image_name(s->img) : s->opt->target;
+    ld_finding_set_target(f, LD_TARGET_IMAGE,
+                          img_id     ? img_id
+                          : img_name ? img_name
+                                     : "rootfs",
+                          img_name);
+}
+
+static int emit(scan_ctx *s, const ld_package *p, const char *release, const hit *h, ld_error *err)
 {
     const char *sev_source = NULL;
     ld_severity sev = severity_of(h, &sev_source);
@@ -541,13 +562,10 @@ static int emit(scan_ctx *s, const ld_package *p, const char *release, const hit
     free(fixed);
     free(vex_note);
 
-    const char *img_id = s->img ? ld_image_id(s->img) : NULL;
-    const char *img_name = s->img ? ld_image_name(s->img) : NULL;
-    ld_finding_set_target(f, LD_TARGET_IMAGE, img_id ? img_id : img_name ? img_name : "rootfs",
-                          img_name);
+    set_target(s, f);
     ld_finding_set_location(f, p->found_in, 0);
     s->emitted++;
-    return ld_report_emit(s->r, f, err);
+    return ld_findings_add(s->r, f, err);
 }
 
 static int cmp_hit(const void *a, const void *b)
@@ -590,35 +608,107 @@ static void note_staleness(scan_ctx *s, ld_vulndb *db)
 {
     time_t built = 0;
     if (ld_vulndb_built_at(db, &built) < 0) {
-        ld_report_note(s->r, "vulnerability database %s has no build time; it may be stale",
-                       ld_vulndb_path(db));
+        ld_findings_note(s->r, "vulnerability database %s has no build time; it may be stale",
+                         ld_vulndb_path(db));
         return;
     }
     int max_days = s->opt->max_db_age_days > 0 ? s->opt->max_db_age_days : DEFAULT_MAX_AGE_DAYS;
-    double age = difftime(s->r->opt.now, built);
+    double age = difftime(s->r->now, built);
     if (age > (double)max_days * 86400.0)
-        ld_report_note(s->r,
-                       "vulnerability database %s is %d days old (older than %d days): run "
-                       "'lockdown db update'",
-                       ld_vulndb_path(db), (int)(age / 86400.0), max_days);
+        ld_findings_note(s->r,
+                         "vulnerability database %s is %d days old (older than %d days): run "
+                         "'lockdown db update'",
+                         ld_vulndb_path(db), (int)(age / 86400.0), max_days);
 }
 
-static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, hit_list *hits,
-                        lookup_ctx *lc, lookup_cache *cache, ld_strlist *unsupported, ld_error *err)
+/* The packages of one ecosystem: how they are looked up, and whether the
+ * database can answer for them. */
+typedef struct {
+    ld_ecosystem eco;
+    size_t packages;                      /* with a name and a version */
+    char *ecos[LD_DISTRO_MAX_ECOSYSTEMS]; /* database ecosystems ("Debian:12", "npm") */
+    size_t n_ecos;
+    char *release;           /* for evidence: "bookworm", "v3.19", "npm" */
+    char *label;             /* OS packages: "debian 12", "alpine 3.19"; languages: NULL */
+    char *unsupported;       /* why lockdown cannot match them at all, or NULL */
+    bool covered;            /* the database holds advisories for one of ecos */
+    size_t matched, emitted; /* vulnerabilities before / after the filters */
+} eco_group;
+
+static bool is_os_eco(ld_ecosystem e)
 {
-    char *ecos[LD_DISTRO_MAX_ECOSYSTEMS];
-    size_t n_ecos = 0;
-    char *release = NULL;
-    ld_error e = LD_ERROR_INIT;
-    if (!p->name || !p->name[0] || !p->version || !p->version[0])
-        return 0;
-    if (ld_distro_ecosystems(p->eco, s->sbom->os_id, s->sbom->os_version_id,
-                             s->sbom->os_codename, ecos, &n_ecos, &release, &e) < 0) {
-        if (!ld_strlist_contains(unsupported, e.msg))
-            ld_strlist_push(unsupported, e.msg);
-        return 0;
+    return e == LD_ECO_DEB || e == LD_ECO_APK || e == LD_ECO_RPM;
+}
+
+static bool matchable(const ld_package *p)
+{
+    return p->name && p->name[0] && p->version && p->version[0];
+}
+
+/* "debian 12" from os-release ID and the database ecosystem "Debian:12"
+ * ("alpine 3.19" from "Alpine:v3.19"): the release as matched. */
+static char *release_label(const ld_sbom *sb, const char *db_ecosystem)
+{
+    const char *colon = db_ecosystem ? strchr(db_ecosystem, ':') : NULL;
+    if (colon) {
+        const char *rel = colon + 1;
+        if (*rel == 'v' && isdigit((unsigned char)rel[1]))
+            rel++;
+        return ld_xasprintf("%s %s", sb->os_id, rel);
     }
-    bool os = p->eco == LD_ECO_DEB || p->eco == LD_ECO_APK || p->eco == LD_ECO_RPM;
+    if (!sb->os_id || !sb->os_id[0])
+        return NULL;
+    const char *ver = sb->os_version_id && sb->os_version_id[0] ? sb->os_version_id
+                      : sb->os_codename                         ? sb->os_codename
+                                                                : NULL;
+    return ver ? ld_xasprintf("%s %s", sb->os_id, ver) : ld_xstrdup(sb->os_id);
+}
+
+static void group_clear(eco_group *g)
+{
+    for (size_t i = 0; i < g->n_ecos; i++)
+        free(g->ecos[i]);
+    free(g->release);
+    free(g->label);
+    free(g->unsupported);
+}
+
+/* Fills groups[eco] for every ecosystem with matchable packages and asks
+ * the database whether it covers each. */
+static int build_groups(const ld_sbom *sb, ld_vulndb *db, eco_group *groups, ld_error *err)
+{
+    for (size_t i = 0; i < sb->packages.n; i++) {
+        const ld_package *p = &sb->packages.items[i];
+        if (matchable(p) && (unsigned)p->eco < LD_ECO_COUNT)
+            groups[p->eco].packages++;
+    }
+    for (int e = 0; e < LD_ECO_COUNT; e++) {
+        eco_group *g = &groups[e];
+        g->eco = (ld_ecosystem)e;
+        if (!g->packages)
+            continue;
+        ld_error why = LD_ERROR_INIT;
+        if (ld_distro_ecosystems(g->eco, sb->os_id, sb->os_version_id, sb->os_codename, g->ecos,
+                                 &g->n_ecos, &g->release, &why) < 0) {
+            g->unsupported = ld_xstrdup(why.msg);
+            g->label = is_os_eco(g->eco) ? release_label(sb, NULL) : NULL;
+            continue;
+        }
+        g->label = is_os_eco(g->eco) ? release_label(sb, g->ecos[0]) : NULL;
+        for (size_t k = 0; k < g->n_ecos && !g->covered; k++) {
+            int rc = ld_vulndb_covers(db, g->ecos[k], err);
+            if (rc < 0)
+                return rc;
+            g->covered = rc == 1;
+        }
+    }
+    return 0;
+}
+
+static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, eco_group *g,
+                        hit_list *hits, lookup_ctx *lc, lookup_cache *cache, ld_error *err)
+{
+    bool os = is_os_eco(p->eco);
     char *name = ld_distro_lookup_name(p);
     lc->db = db;
     lc->err = err;
@@ -633,8 +723,8 @@ static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, hit_lis
         /* length-prefixed parts: no two different questions share a key */
         ld_strlist parts = {0};
         ld_strlist_push_owned(&parts, ld_xasprintf("%d", (int)p->eco));
-        for (size_t i = 0; i < n_ecos; i++)
-            ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(ecos[i]), ecos[i]));
+        for (size_t i = 0; i < g->n_ecos; i++)
+            ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(g->ecos[i]), g->ecos[i]));
         ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(name), name));
         ld_strlist_push_owned(&parts, ld_xasprintf("%zu:%s", strlen(lc->version), lc->version));
         char *key = ld_strlist_join(&parts, "/");
@@ -650,11 +740,11 @@ static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, hit_lis
     }
     if (result == hits) {
         size_t errors_before = lc->range_errors;
-        for (size_t i = 0; i < n_ecos && rc == 0; i++) {
-            rc = ld_vulndb_lookup_ex(db, ecos[i], name, LD_VULNDB_LAZY_DETAILS, on_affected, lc,
+        for (size_t i = 0; i < g->n_ecos && rc == 0; i++) {
+            rc = ld_vulndb_lookup_ex(db, g->ecos[i], name, LD_VULNDB_LAZY_DETAILS, on_affected, lc,
                                      err);
             if (rc < 0)
-                ld_error_wrap(err, "looking up %s %s", ecos[i], name);
+                ld_error_wrap(err, "looking up %s %s", g->ecos[i], name);
         }
         if (rc == 0 && hits->n)
             qsort(hits->v, hits->n, sizeof(*hits->v), cmp_hit);
@@ -668,21 +758,111 @@ static int scan_package(scan_ctx *s, ld_vulndb *db, const ld_package *p, hit_lis
             }
         }
     }
+    size_t matched = s->matched, emitted = s->emitted;
     for (size_t i = 0; rc == 0 && i < result->n; i++)
-        rc = emit(s, p, release, &result->v[i], err);
+        rc = emit(s, p, g->release, &result->v[i], err);
+    g->matched += s->matched - matched;
+    g->emitted += s->emitted - emitted;
     hits_clear(hits);
     free(name);
-    free(release);
-    for (size_t i = 0; i < n_ecos; i++)
-        free(ecos[i]);
     return rc;
+}
+
+/* A finding of the scan that is not a vulnerability: a pass for a group
+ * with nothing left, or "not assessed" (ERROR) for one nobody could match. */
+static int verdict(scan_ctx *s, ld_status status, char *title, char *evidence, ld_error *err)
+{
+    ld_finding *f = ld_finding_new(s->control, CHECK_ID, status);
+    ld_finding_set_title(f, title);
+    ld_finding_set_evidence(f, "%s", evidence);
+    set_target(s, f);
+    free(title);
+    free(evidence);
+    return ld_findings_add(s->r, f, err);
+}
+
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* Records the coverage of group g and gives it its verdict finding when it
+ * has no vulnerability finding. */
+static int group_verdict(scan_ctx *s, const eco_group *g, ld_error *err)
+{
+    const char *eco = ld_ecosystem_name(g->eco);
+    /* "deb packages of debian 12", "npm packages" */
+    char *what = g->label ? ld_xasprintf("%s package%s of %s", eco, plural(g->packages), g->label)
+                          : ld_xasprintf("%s package%s", eco, plural(g->packages));
+    char *subject = g->label ? ld_xasprintf("%s %s", eco, g->label) : ld_xstrdup(eco);
+    ld_findings_coverage(s->r, s->target, eco, g->label, g->packages, g->covered);
+    int rc = 0;
+    if (g->unsupported) {
+        rc =
+            verdict(s, LD_STATUS_ERROR, ld_xasprintf("vulnerabilities of %s not assessed", subject),
+                    ld_xasprintf("not assessed: lockdown cannot match %zu %s: %s", g->packages,
+                                 what, g->unsupported),
+                    err);
+    } else if (!g->covered) {
+        char *names = NULL;
+        ld_strlist l = {0};
+        for (size_t i = 0; i < g->n_ecos; i++)
+            ld_strlist_push(&l, g->ecos[i]);
+        names = ld_strlist_join(&l, " or ");
+        ld_strlist_clear(&l);
+        rc =
+            verdict(s, LD_STATUS_ERROR, ld_xasprintf("vulnerabilities of %s not assessed", subject),
+                    ld_xasprintf("not assessed: the database has no advisories for %s (%zu "
+                                 "package%s; looked for ecosystem %s): run 'lockdown db update' "
+                                 "with a source for it",
+                                 subject, g->packages, plural(g->packages), names),
+                    err);
+        free(names);
+    } else if (g->emitted == 0) {
+        char *rest = g->matched ? ld_xasprintf("no vulnerability remains (%zu matched, every one "
+                                               "filtered out: see the notes)",
+                                               g->matched)
+                                : ld_xstrdup("no known vulnerability");
+        rc = verdict(
+            s, LD_STATUS_PASS, ld_xasprintf("no known vulnerability in %s", subject),
+            ld_xasprintf("%zu %s matched against the database: %s", g->packages, what, rest), err);
+        free(rest);
+    }
+    free(what);
+    free(subject);
+    return rc;
+}
+
+/* No package to match: honest only when nothing was skipped. An image
+ * whose catalogers read everything and found no package (a static binary
+ * on scratch) passes; one where package files were skipped or could not
+ * be parsed (the SBOM's notes) was not assessed. */
+static int empty_verdict(scan_ctx *s, size_t unversioned, ld_error *err)
+{
+    const ld_sbom *sb = s->sbom;
+    if (sb->notes.n)
+        return verdict(s, LD_STATUS_ERROR, ld_xstrdup("vulnerabilities not assessed"),
+                       ld_xasprintf("not assessed: no package to match, and %zu file%s could "
+                                    "not be read (first: %s)",
+                                    sb->notes.n, plural(sb->notes.n), sb->notes.v[0]),
+                       err);
+    if (unversioned)
+        return verdict(s, LD_STATUS_ERROR, ld_xstrdup("vulnerabilities not assessed"),
+                       ld_xasprintf("not assessed: none of the %zu package%s found has a "
+                                    "version to match",
+                                    unversioned, plural(unversioned)),
+                       err);
+    return verdict(s, LD_STATUS_PASS, ld_xstrdup("no packages to match"),
+                   ld_xstrdup("no packages found: every cataloger read the image and found no "
+                              "package to match against the database"),
+                   err);
 }
 
 /* "docker:name:tag" -> "name:tag" for matching VEX image references. */
 static const char *strip_source_prefix(const char *name)
 {
-    static const char *const prefixes[] = {"docker:", "docker-archive:", "oci-archive:", "oci:",
-                                           "dir:"};
+    static const char *const prefixes[] = {
+        "docker:", "docker-archive:", "oci-archive:", "oci:", "dir:"};
     if (!name)
         return NULL;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
@@ -691,10 +871,11 @@ static const char *strip_source_prefix(const char *name)
     return name;
 }
 
-int ld_vuln_scan(ld_report *r, const ld_sbom *sbom, const ld_image *img,
+int ld_vuln_scan(ld_findings *r, const ld_sbom *sbom, const ld_image *img,
                  const ld_vuln_options *opt, ld_error *err)
 {
     scan_ctx s = {.r = r, .opt = opt, .img = img, .sbom = sbom};
+    s.target = opt->target ? opt->target : img ? ld_image_name(img) : "rootfs";
     s.control = ld_catalog_control_for_check(r->catalog, CHECK_ID);
     if (!s.control)
         return ld_error_set(err, LD_ERR_GENERIC, "check %s has no control in the catalog",
@@ -708,41 +889,79 @@ int ld_vuln_scan(ld_report *r, const ld_sbom *sbom, const ld_image *img,
     hit_list hits = {0};
     lookup_ctx lc = {0};
     lookup_cache cache = {0};
-    ld_strlist unsupported = {0};
+    eco_group groups[LD_ECO_COUNT];
+    memset(groups, 0, sizeof groups);
     ld_vulndb *db = NULL;
     int rc = load_filters(&s, err);
     if (rc < 0)
         goto out;
+    ld_findings_scope(r, LD_SCOPE_OWED, CHECK_ID, NULL);
     db = ld_vulndb_open(opt->db_path, err);
+    if (!db && opt->db_optional && err->code == LD_ERR_NOT_FOUND) {
+        /* the message says where and how to get one */
+        ld_findings_scope(r, LD_SCOPE_NOT_ASSESSED, CHECK_ID, "%s", err->msg);
+        ld_error_clear(err);
+        rc = 0;
+        goto out;
+    }
     if (!db) {
         rc = err->code < 0 ? err->code : LD_ERR_NOT_FOUND;
         goto out;
     }
     note_staleness(&s, db);
-    for (size_t i = 0; i < sbom->packages.n && rc == 0; i++)
-        rc = scan_package(&s, db, &sbom->packages.items[i], &hits, &lc, &cache, &unsupported, err);
+    rc = build_groups(sbom, db, groups, err);
+    size_t unversioned = 0, matchable_total = 0;
+    for (size_t i = 0; i < sbom->packages.n && rc == 0; i++) {
+        const ld_package *p = &sbom->packages.items[i];
+        if (!matchable(p) || (unsigned)p->eco >= LD_ECO_COUNT) {
+            unversioned++;
+            continue;
+        }
+        matchable_total++;
+        eco_group *g = &groups[p->eco];
+        if (g->covered && !g->unsupported)
+            rc = scan_package(&s, db, p, g, &hits, &lc, &cache, err);
+    }
     if (rc < 0)
         goto out;
-    for (size_t i = 0; i < unsupported.n; i++)
-        ld_report_note(r, "vulnerabilities not matched: %s", unsupported.v[i]);
+    if (matchable_total == 0) {
+        rc = empty_verdict(&s, unversioned, err);
+        goto out;
+    }
+    for (int e = 0; e < LD_ECO_COUNT && rc == 0; e++)
+        if (groups[e].packages)
+            rc = group_verdict(&s, &groups[e], err);
+    if (rc < 0)
+        goto out;
+    if (unversioned)
+        ld_findings_note(r,
+                         "vulnerabilities: %zu package%s without a name or version could not "
+                         "be matched",
+                         unversioned, plural(unversioned));
+    if (sbom->notes.n)
+        ld_findings_note(r,
+                         "vulnerabilities: the package list may be incomplete: %zu file%s could "
+                         "not be read (first: %s)",
+                         sbom->notes.n, plural(sbom->notes.n), sbom->notes.v[0]);
     if (lc.range_errors)
-        ld_report_note(r, "%zu advisory entr%s could not be evaluated (first: %s)",
-                       lc.range_errors, lc.range_errors == 1 ? "y" : "ies", lc.first_range_error);
-    size_t dropped = s.dropped_unfixed + s.dropped_status + s.dropped_severity +
-                     s.dropped_ignore + s.dropped_vex;
+        ld_findings_note(r, "%zu advisory entr%s could not be evaluated (first: %s)",
+                         lc.range_errors, lc.range_errors == 1 ? "y" : "ies", lc.first_range_error);
+    size_t dropped = s.dropped_unfixed + s.dropped_status + s.dropped_severity + s.dropped_ignore +
+                     s.dropped_vex;
     if (dropped)
-        ld_report_note(r,
-                       "vulnerabilities: %zu matched, %zu reported, %zu filtered out "
-                       "(ignore-unfixed %zu, ignore-status %zu, severity %zu, ignore file %zu, "
-                       "VEX %zu)",
-                       s.matched, s.emitted, dropped, s.dropped_unfixed, s.dropped_status,
-                       s.dropped_severity, s.dropped_ignore, s.dropped_vex);
+        ld_findings_note(r,
+                         "vulnerabilities: %zu matched, %zu reported, %zu filtered out "
+                         "(ignore-unfixed %zu, ignore-status %zu, severity %zu, ignore file %zu, "
+                         "VEX %zu)",
+                         s.matched, s.emitted, dropped, s.dropped_unfixed, s.dropped_status,
+                         s.dropped_severity, s.dropped_ignore, s.dropped_vex);
 out:
     ld_vulndb_close(db);
     free(hits.v);
     cache_clear(&cache);
+    for (int e = 0; e < LD_ECO_COUNT; e++)
+        group_clear(&groups[e]);
     free(lc.first_range_error);
-    ld_strlist_clear(&unsupported);
     ld_ignore_clear(&s.ignore);
     for (size_t i = 0; i < s.n_vex; i++)
         ld_vex_clear(&s.vex[i]);

@@ -9,12 +9,23 @@
 #   assert_exit 0
 #   assert_json '.findings | length > 0' 'busybox has findings'
 #   assert_stderr_contains 'scanned'
+#   command -v python3 >/dev/null || skip_part "no python3: JUnit XML not parsed"
 #
 # Each assertion prints `ok - ...` or `not ok - ...` (with the command, exit
 # status, stdout and stderr on failure) and never aborts the script, so one run
-# reports every failure. At exit the library prints `N passed, N failed` and
-# exits 1 if anything failed (or nothing was asserted, or the script died),
-# 77 after `skip` (ctest SKIP_RETURN_CODE), else 0.
+# reports every failure. At exit the library prints `N passed, N failed`
+# (followed by `, N skipped` when something was skipped) and exits 1 if
+# anything failed (or nothing was asserted, or the script died), 77 (ctest's
+# SKIP_RETURN_CODE: "Skipped", not "Passed") if the file or a part of it was
+# skipped, else 0.
+#
+# Skips: `skip REASON` ends the file, `skip_part REASON` records one part that
+# did not run (`ok - # SKIP REASON`, counted apart from the passes). A skip is
+# never a pass. Where the harness can provide what is missing (install-deps.sh
+# --test, tests/harness/*.sh, the npm and Debian registries), a run that must be
+# complete (CI=true or CI=1, or LOCKDOWN_TEST_REQUIRE_ALL=1) FAILS instead of
+# skipping; `skip --optional` / `skip_part --optional` are for what no harness
+# script can provide, and stay skips everywhere.
 #
 # Variables: LOCKDOWN (binary), LD_REPO (source tree), LD_TMP (a per-test temp
 # dir, removed at exit unless LD_KEEP_TMP=1), LOCKDOWN_TOOLS, LOCKDOWN_CACHE;
@@ -42,7 +53,8 @@ export LOCKDOWN LOCKDOWN_TOOLS LOCKDOWN_CACHE
 
 _ld_passed=0
 _ld_failed=0
-_ld_skipped=0
+_ld_skipped=0      # skipped parts, plus 1 when the whole rest of the file was skipped
+_ld_file_skipped=0 # set by `skip` before its exit 77
 _ld_exiting=0
 _ld_explicit_exit=0 # set before an `exit 1` that was already reported
 LD_CMD='' LD_EXIT='' LD_STDOUT='' LD_STDERR=''
@@ -89,10 +101,39 @@ finish() { # optional explicit end of a test: summary and exit status as at exit
   exit 0
 }
 
-skip() { # skip REASON — the whole test is skipped (exit 77) unless something already failed
-  echo "SKIP: $*"
-  _ld_skipped=1
+# True when this run must be complete: every prerequisite the harness can
+# provide has to be there, and missing one is a failure, not a skip.
+ld_require_all() {
+  [[ ${CI:-} == true || ${CI:-} == 1 || ${LOCKDOWN_TEST_REQUIRE_ALL:-0} == 1 ]]
+}
+
+skip() { # skip [--optional] REASON — skip the rest of the file (exit 77 unless something failed)
+  local optional=0 why
+  [[ ${1:-} == --optional ]] && { optional=1; shift; }
+  why=${*//$'\n'/ } # one line
+  if ((!optional)) && ld_require_all; then
+    fail_plain "required in this run (CI=true or LOCKDOWN_TEST_REQUIRE_ALL=1), not skipped: $why" \
+      "the harness provides it: bash scripts/install-deps.sh --test, tests/harness/*.sh"
+    _ld_explicit_exit=1
+    exit 1
+  fi
+  echo "SKIP: $why"
+  _ld_skipped=$((_ld_skipped + 1))
+  _ld_file_skipped=1
   exit 77
+}
+
+skip_part() { # skip_part [--optional] REASON — one part of the file did not run; counted apart
+  local optional=0 why
+  [[ ${1:-} == --optional ]] && { optional=1; shift; }
+  why=${*//$'\n'/ } # one line
+  if ((!optional)) && ld_require_all; then
+    fail_plain "required in this run (CI=true or LOCKDOWN_TEST_REQUIRE_ALL=1), part not skipped: $why" \
+      "the harness provides it: bash scripts/install-deps.sh --test, tests/harness/*.sh"
+    return 0
+  fi
+  _ld_skipped=$((_ld_skipped + 1))
+  echo "ok - # SKIP $why"
 }
 
 # ld_on_exit 'CMD' — run CMD (eval'd) when the test ends, before the summary,
@@ -106,22 +147,23 @@ _ld_finish() {
   ((_ld_exiting)) && return
   _ld_exiting=1
   for c in "${_ld_on_exit[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
-  if ((!_ld_explicit_exit)) && { ((rc != 0 && rc != 77)) || { ((rc == 77)) && ((!_ld_skipped)); }; }; then
+  if ((!_ld_explicit_exit)) && { ((rc != 0 && rc != 77)) || { ((rc == 77)) && ((!_ld_file_skipped)); }; }; then
     _ld_failed=$((_ld_failed + 1))
     echo "not ok - test script exited early with status $rc"
     _ld_show_last_run
-  elif ((_ld_passed + _ld_failed == 0 && !_ld_skipped)); then
+  elif ((_ld_passed + _ld_failed + _ld_skipped == 0)); then
     _ld_failed=$((_ld_failed + 1))
     echo "not ok - the test asserted nothing"
   fi
   if [[ ${LD_KEEP_TMP:-0} == 1 ]]; then echo "# kept $LD_TMP"; else rm -rf "$LD_TMP"; fi
-  if ((_ld_skipped && _ld_failed == 0)); then
-    echo "$_ld_passed passed, 0 failed, 1 skipped"
-    exit 77
+  if ((_ld_skipped)); then
+    echo "$_ld_passed passed, $_ld_failed failed, $_ld_skipped skipped"
+  else
+    echo "$_ld_passed passed, $_ld_failed failed"
   fi
-  echo "$_ld_passed passed, $_ld_failed failed"
-  ((_ld_failed == 0)) && exit 0
-  exit 1
+  if ((_ld_failed)); then exit 1; fi
+  if ((_ld_skipped)); then exit 77; fi
+  exit 0
 }
 trap _ld_finish EXIT
 
@@ -230,9 +272,9 @@ assert_json_schema() { # assert_json_schema SCHEMA FILE [VALIDATOR-ARGS...]
   fi
 }
 
-# SARIF: the official SARIF 2.1.0 schema with ajv, then (when installed) the
-# SARIF Multitool's `validate` (schema + SARIF rules; error-level results fail,
-# warnings are shown). FILE may be "-" for the last stdout.
+# SARIF: the official SARIF 2.1.0 schema with ajv, then the SARIF Multitool's
+# `validate` (schema + SARIF rules; error-level results fail, warnings are
+# shown; without it, a skipped part). FILE may be "-" for the last stdout.
 assert_valid_sarif() { # assert_valid_sarif FILE
   local file=$1 schema=$LOCKDOWN_TOOLS/schemas/sarif-schema-2.1.0.json mt=$LOCKDOWN_TOOLS/bin/sarif-multitool
   local out rc report=fail_plain errors
@@ -249,7 +291,10 @@ assert_valid_sarif() { # assert_valid_sarif FILE
   else
     $report "$(basename "$file") is not valid against the SARIF 2.1.0 schema" "$out"
   fi
-  [[ -x $mt ]] || return 0
+  if [[ ! -x $mt ]]; then
+    skip_part "SARIF Multitool not installed at $mt (run: bash tests/harness/npm-tools.sh)"
+    return 0
+  fi
   out=$LD_TMP/multitool.$$.$RANDOM.sarif
   rc=0
   (cd "$LD_TMP" && "$mt" validate "$file" -o "$out" --log ForceOverwrite) >"$LD_TMP/multitool.log" 2>&1 || rc=$?
@@ -311,7 +356,9 @@ require_debian_rootfs() { # prints nothing; sets LD_DEBIAN_ROOTFS or skips
   skip "no Debian rootfs at $LD_DEBIAN_ROOTFS (run tests/harness/images.sh --debian)"
 }
 
-require_cmd() { # require_cmd CMD... — skip when a command is missing
+require_cmd() { # require_cmd CMD... — skip (a failure under CI) when a command is missing
   local c
-  for c in "$@"; do command -v "$c" >/dev/null 2>&1 || skip "command '$c' not installed"; done
+  for c in "$@"; do
+    command -v "$c" >/dev/null 2>&1 || skip "command '$c' not installed (bash scripts/install-deps.sh --test)"
+  done
 }

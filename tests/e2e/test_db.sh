@@ -14,10 +14,10 @@ FEEDS=$LD_REPO/tests/fixtures/feeds
 DB=$LD_TMP/vuln.db
 export LOCKDOWN_DB=$LD_TMP/default.db # never touch the user's cache
 
+# a missing command is a failure of this build, not a reason to skip
 run_ld db --help
-if [[ $LD_EXIT -ne 0 ]] || ! grep -q "update" <<<"$LD_STDOUT"; then
-  skip "'db' is not registered in src/cli/main.c"
-fi
+assert_exit 0 "db --help"
+assert_stdout_contains "update" "db --help"
 assert_stdout_contains "import" "db --help"
 for sub in update import status; do
   run_ld db "$sub" --help
@@ -82,6 +82,31 @@ assert_exit 3 "hostile OSV record"
 assert_stderr_contains "bad.json" "error names the file"
 assert_stderr_contains "GHSA-bad" "error names the record"
 assert_eq "19" "$(q "SELECT count(*) FROM advisories")" "database intact after a failed import"
+
+# importing nothing is an error, not "database updated"; the database stays
+mkdir -p "$LD_TMP/empty-feed-dir"
+printf '[]' >"$LD_TMP/empty-osv.json"
+for nothing in "$LD_TMP/empty-feed-dir" "$LD_TMP/empty-osv.json"; do
+  run_ld db import --db "$DB" "$FEEDS/osv-npm" "$nothing"
+  assert_exit 3 "importing nothing ($(basename "$nothing")) is an error"
+  assert_stderr_contains "importing $nothing (database $DB left unchanged): no advisories found" \
+    "the error names what held nothing"
+  assert_stdout_not_contains "updated" "no 'database updated' for $(basename "$nothing")"
+  assert_eq "19" "$(q "SELECT count(*) FROM advisories")" "database intact after importing nothing"
+done
+
+# the default location: $XDG_CACHE_HOME, else $HOME/.cache; never a directory
+# writable by everyone such as /tmp
+mkdir -p "$LD_TMP/xdg" "$LD_TMP/home"
+chmod 700 "$LD_TMP/home"
+LOCKDOWN_DB='' XDG_CACHE_HOME=$LD_TMP/xdg run_ld db import "$FEEDS/alpine/v3.19-main.json"
+assert_exit 0 "db import into the default location"
+assert_stdout_contains "database $LD_TMP/xdg/lockdown/vuln.db updated" "default path under \$XDG_CACHE_HOME"
+assert_file_exists "$LD_TMP/xdg/lockdown/vuln.db" "database created under \$XDG_CACHE_HOME"
+LOCKDOWN_DB='' XDG_CACHE_HOME=/tmp HOME=$LD_TMP/home run_ld db status --format json
+assert_exit 3 "status: no database in \$HOME/.cache yet"
+assert_stderr_contains "no vulnerability database at $LD_TMP/home/.cache/lockdown/vuln.db" \
+  "a world-writable \$XDG_CACHE_HOME (/tmp) is passed over for \$HOME/.cache"
 
 # ---- local HTTPS server --------------------------------------------------------
 PKI=$LD_TMP/pki
@@ -219,6 +244,14 @@ assert_eq "$before" "$(sqlite3 "$UDB" "SELECT count(*) FROM advisories")" "old d
 run_ld db update --db "$UDB" --cacert "$PKI/ca.pem" --source "osv-npm=$URL/nope.zip"
 assert_exit 3 "HTTP 404 exits 3"
 assert_stderr_contains "404" "error names the HTTP status"
+
+# a download holding no advisory at all: nothing imported is an error
+printf '[]' >"$LD_TMP/www/empty.json"
+run_ld db update --db "$UDB" --cacert "$PKI/ca.pem" --source "osv-npm=$URL/empty.json"
+assert_exit 3 "update that imports nothing exits 3"
+assert_stderr_contains "held no advisories: nothing to import" "error says nothing was imported"
+assert_stdout_not_contains "updated" "no 'database updated'"
+assert_eq "$before" "$(sqlite3 "$UDB" "SELECT count(*) FROM advisories")" "old database intact after an empty update"
 
 # no temporary files left behind
 assert_eq "" "$(ls "$LD_TMP" | grep -E '\.tmp-|\.dl-' || true)" "no temporary files left"

@@ -2,10 +2,14 @@
 # test_docker_audit.sh — `lockdown docker audit` (and `lockdown assess`) on the
 # real engine: containers created with each bad setting and one configured
 # well, an sshd-named process seen through /proc, host trees (--host-root)
-# with Docker files at right and wrong modes, audit rules and daemon.json
-# files, the live daemon restarted with a test daemon.json, and a container
-# whose labels and health check hold quotes, newlines, unicode and invalid
-# UTF-8. Each check is asserted to pass and to fail.
+# with Docker files at right and wrong modes, audit rules, daemon.json files
+# and a dockerd command line, an unreadable group file, the engine reached
+# over plain TCP as a remote engine (nothing of this machine may judge it),
+# the live daemon restarted with a test daemon.json, and a container whose
+# labels and health check hold quotes, newlines, unicode and invalid UTF-8.
+# Each check is asserted to pass and to fail; the gate's verdict is asserted
+# from the report's gate fields. Parts that cannot run are counted as skipped
+# (skip_part), never as passed.
 #
 # Leaves the machine as found: every container carries the labels
 # lockdown-test=1 and lockdown-test-suite=docker-audit and is removed (by the
@@ -20,7 +24,9 @@ require_cmd jq curl docker python3
 
 run_ld docker --help
 if ((LD_EXIT != 0)); then
-  skip "this lockdown has no 'docker' command (register cmd_docker in src/cli/main.c)"
+  fail "lockdown docker --help failed: the docker command is missing or broken"
+  _ld_explicit_exit=1
+  exit 1
 fi
 
 BB=lockdown-test/busybox:1
@@ -108,6 +114,7 @@ rn ldt-uts --uts host
 rn ldt-etc -v /etc:/x:ro
 rn ldt-sock -v "$SOCK":/s
 rn ldt-cap --cap-add SYS_ADMIN
+rn ldt-capok --cap-drop ALL --cap-add NET_BIND_SERVICE # CIS 5.4's own remediation
 rn ldt-seccomp --security-opt seccomp=unconfined
 mk ldt-apparmor --security-opt apparmor=unconfined "$BB" sleep 3600
 rn ldt-port -p 0.0.0.0:80:80
@@ -138,8 +145,19 @@ done
 
 # ---- running containers ------------------------------------------------------------------
 audit
-assert_true "exit status is 0 or 1 (gate)" test "$LD_EXIT" -le 1
+# This engine (Debian's 20.10) is end of life and the test containers fail
+# checks: the gate fails (exit 1); every owed control was observable here,
+# so the gate is not incomplete and no control lacks an observation.
+assert_exit 1 "docker audit of this engine fails its gate"
+assert_json '.gate.failed == true' "gate failed"
+assert_json '.gate.incomplete == false' "a local engine leaves nothing owed unassessed"
+assert_json '[.compliance.controls[] | select(.reason // "" | test("made no observation"))] | length == 0' \
+  "no control in scope without an observation"
 assert_json '.findings | length > 0' "report has findings"
+eng=$(jq -r '[.findings[] | select(.check_id == "daemon.icc")][0].target.id' "$REPORT")
+expect host.docker-version "$eng" fail # 20.10: an unmaintained release line
+assert_true "docker version evidence names the release data's date" \
+  grep -q 'release data of [0-9-]*' <<<"$(evidence_of host.docker-version "$eng")"
 assert_eq none "$(status_of container.privileged ldt-privileged)" "created container not audited without --all"
 assert_stderr_contains "not running and not audited (use --all)"
 
@@ -157,6 +175,9 @@ expect container.docker-sock ldt-sock fail
 expect container.docker-sock ldt-good pass
 expect container.cap-add ldt-cap fail
 expect container.cap-add ldt-good pass
+expect container.cap-add ldt-capok pass
+assert_true "cap-add names the capability beyond the default set" \
+  grep -q 'CAP_SYS_ADMIN' <<<"$(evidence_of container.cap-add ldt-cap)"
 expect container.seccomp ldt-seccomp fail
 expect container.seccomp ldt-good pass
 expect container.privileged-ports ldt-port fail
@@ -198,7 +219,10 @@ expect container.host-userns ldt-good pass
 assert_eq 'HostConfig.PidMode = "host"' "$(evidence_of container.host-pid ldt-pid)" "evidence quotes the field"
 assert_true "sshd evidence names the host pid" grep -q 'host pid [0-9]' <<<"$(evidence_of container.sshd ldt-sshd)"
 assert_true "every running test container audited (one container.privileged finding each)" \
-  test "$(jq '[.findings[] | select(.check_id == "container.privileged" and (.target.name | startswith("ldt-")))] | length' "$REPORT")" -eq 13
+  test "$(jq '[.findings[] | select(.check_id == "container.privileged" and (.target.name | startswith("ldt-")))] | length' "$REPORT")" -eq 14
+# process facts come from /proc only for a pid proven to be the container's
+assert_json '[.findings[] | select(.check_id == "container.sshd" and (.target.name // "" | startswith("ldt-")) and .status == "error")] | length == 0' \
+  "every running test container's processes were observed (pid proven by its cgroup)"
 
 # ---- lockdown inside a container leaves itself out ------------------------------------------
 if [[ $LOCKDOWN == /* ]]; then
@@ -229,12 +253,13 @@ assert_json '.findings | length > 0' "report with hostile labels is valid JSON"
 assert_json '[.findings[] | select(.target.name == "ldt-labels")] | length > 10' "hostile-label container audited"
 assert_json '[.findings[] | select(.target.name == "ldt-labels" and .check_id == "container.health")][0].evidence | contains("echo \\\"hi\\\"\\n✓")' "health-check text with quotes, newline and unicode kept in evidence"
 run_ld docker audit --all --format sarif
-assert_exit_le1() { if ((LD_EXIT <= 1)); then pass "sarif run exit $LD_EXIT"; else fail "sarif run exit $LD_EXIT"; fi; }
-assert_exit_le1
+assert_exit 1 "sarif run: the gate fails as in JSON"
 assert_json '.runs[0].results | length > 0' "SARIF report with hostile labels is valid JSON"
 
 # ---- assess runs the docker audit too ------------------------------------------------------
 run_ld assess --format json
+assert_exit 1 "assess of this host fails its gate (end-of-life engine)"
+assert_json '.gate.failed == true' "assess gate failed"
 assert_json '[.findings[] | select(.check_id == "container.host-pid")] | length > 0' "assess includes container checks"
 assert_json '[.findings[] | select(.check_id == "daemon.icc")] | length == 1' "assess includes daemon config checks"
 
@@ -258,12 +283,22 @@ make_tree() { # make_tree DIR good|bad
   sockfile "$t"/var/run/docker.sock
   sockfile "$t"/run/containerd/containerd.sock
   echo 'root:x:0:0:root:/root:/bin/sh' >"$t"/etc/passwd
+  # the engine host's dockerd, as its /proc shows it: the command line is read,
+  # so settings daemon.json leaves unset are known to be dockerd's defaults
+  mkdir -p "$t"/proc/4321
+  echo 4321 >"$t"/var/run/docker.pid
+  echo dockerd >"$t"/proc/4321/comm
+  printf 'dockerd\0--containerd=/run/containerd/containerd.sock\0' >"$t"/proc/4321/cmdline
+  # a registry certificate two levels down (the old walk stopped at one)
+  mkdir -p "$t"/etc/docker/certs.d/reg.example:5000/client
+  : >"$t"/etc/docker/certs.d/reg.example:5000/client/client.cert
   if [[ $kind == good ]]; then
     printf 'root:x:0:\ndocker:x:999:\n' >"$t"/etc/group
     chmod 0644 "$t"/etc/systemd/system/docker.service "$t"/lib/systemd/system/docker.socket \
       "$t"/etc/default/docker "$t"/etc/sysconfig/docker
     chmod 0755 "$t"/etc/docker
-    chmod 0444 "$t"/etc/docker/certs.d/reg.example:5000/ca.crt "$t"/etc/docker/tls/ca.pem "$t"/etc/docker/tls/cert.pem
+    chmod 0444 "$t"/etc/docker/certs.d/reg.example:5000/ca.crt "$t"/etc/docker/tls/ca.pem "$t"/etc/docker/tls/cert.pem \
+      "$t"/etc/docker/certs.d/reg.example:5000/client/client.cert
     chmod 0400 "$t"/etc/docker/tls/key.pem
     chmod 0660 "$t"/var/run/docker.sock "$t"/run/containerd/containerd.sock
     chown 0:999 "$t"/var/run/docker.sock
@@ -296,13 +331,15 @@ RULES
     printf 'root:x:0:\ndocker:x:999:alice,bob\n' >"$t"/etc/group
     chmod 0666 "$t"/etc/systemd/system/docker.service "$t"/lib/systemd/system/docker.socket \
       "$t"/etc/default/docker "$t"/etc/sysconfig/docker "$t"/etc/docker/certs.d/reg.example:5000/ca.crt \
-      "$t"/etc/docker/tls/ca.pem "$t"/etc/docker/tls/cert.pem "$t"/etc/docker/tls/key.pem
+      "$t"/etc/docker/tls/ca.pem "$t"/etc/docker/tls/cert.pem "$t"/etc/docker/tls/key.pem \
+      "$t"/etc/docker/certs.d/reg.example:5000/client/client.cert
     chmod 0777 "$t"/etc/docker
     chmod 0666 "$t"/var/run/docker.sock "$t"/run/containerd/containerd.sock
     chown 1000:1000 "$t"/etc/systemd/system/docker.service "$t"/lib/systemd/system/docker.socket \
       "$t"/etc/docker "$t"/etc/default/docker "$t"/etc/sysconfig/docker "$t"/var/run/docker.sock \
       "$t"/run/containerd/containerd.sock "$t"/etc/docker/certs.d/reg.example:5000/ca.crt \
-      "$t"/etc/docker/tls/ca.pem "$t"/etc/docker/tls/cert.pem "$t"/etc/docker/tls/key.pem
+      "$t"/etc/docker/tls/ca.pem "$t"/etc/docker/tls/cert.pem "$t"/etc/docker/tls/key.pem \
+      "$t"/etc/docker/certs.d/reg.example:5000/client/client.cert
     cat >"$t"/etc/docker/daemon.json <<'JSON'
 {"icc": true, "log-level": "debug", "iptables": false, "userland-proxy": true,
  "hosts": ["tcp://0.0.0.0:2375"], "tlscacert": "/etc/docker/tls/ca.pem",
@@ -332,6 +369,7 @@ if [[ $(id -u) -eq 0 ]]; then
     "file.docker-socket-unit /lib/systemd/system/docker.socket" \
     "file.etc-docker /etc/docker" \
     "file.registry-certs /etc/docker/certs.d/reg.example:5000/ca.crt" \
+    "file.registry-certs /etc/docker/certs.d/reg.example:5000/client/client.cert" \
     "file.tls-ca /etc/docker/tls/ca.pem" "file.tls-cert /etc/docker/tls/cert.pem" \
     "file.tls-key /etc/docker/tls/key.pem" "file.docker-sock /var/run/docker.sock" \
     "file.daemon-json /etc/docker/daemon.json" "file.etc-default-docker /etc/default/docker" \
@@ -375,15 +413,98 @@ if [[ $(id -u) -eq 0 ]]; then
     tree_expect good "$c" "$eng" pass
     tree_expect bad "$c" "$eng" fail
   done
-  for c in daemon.default-ulimits daemon.cgroup-parent daemon.storage-opt-basesize; do
+  tree_expect good daemon.default-ulimits "$eng" pass
+  tree_expect bad daemon.default-ulimits "$eng" fail # CIS 2.8: not configured
+  for c in daemon.cgroup-parent daemon.storage-opt-basesize; do
     tree_expect good "$c" "$eng" pass
-    tree_expect bad "$c" "$eng" warn
+    tree_expect bad "$c" "$eng" warn # a changed setting to confirm: needs review
   done
   REPORT=$LD_TMP/good.json
   assert_eq 'icc = false (daemon.json)' "$(evidence_of daemon.icc "$eng")" "daemon evidence names the source"
+
+  # no dockerd command line in the tree: what daemon.json leaves unset is not assessed
+  rm -rf "$LD_TMP/good/proc/4321" "$LD_TMP/good/var/run/docker.pid"
+  audit --host-root "$LD_TMP/good"
+  expect daemon.icc "$eng" pass # set in daemon.json
+  expect daemon.storage-opt-basesize "$eng" error
+  assert_true "an unknown setting says the command line was not read" \
+    grep -q 'command line could not be read' <<<"$(evidence_of daemon.storage-opt-basesize "$eng")"
+
+  # a group file that cannot be read is not an empty docker group
+  mkdir -p "$LD_TMP/broken/etc/group"
+  audit --host-root "$LD_TMP/broken"
+  assert_exit 1 "audit of a tree with an unreadable group file: the gate fails"
+  expect host.docker-group "$(jq -r '[.findings[] | select(.check_id == "host.docker-group")][0].target.id' "$REPORT")" error
+  assert_json_file "$REPORT" '.gate.incomplete == true' "an unreadable group file leaves the audit incomplete"
 else
-  pass "host-tree checks need root (mount, chown); skipped part"
+  skip_part "host-tree checks need root (mount, chown)"
 fi
+
+# ---- the engine reached over plain TCP: a remote engine ---------------------------------------
+REPORT=$LD_TMP/report.json
+# A TCP front for the local socket stands in for a remote engine: lockdown sees
+# tcp:// and must judge nothing of it from this machine's files and /proc.
+PROXY_PORT=$((23000 + RANDOM % 2000))
+python3 - "$PROXY_PORT" "$SOCK" >"$LD_TMP/proxy.log" 2>&1 <<'PY' &
+import socket, sys, threading
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    finally:
+        try:
+            b.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.listen(64)
+while True:
+    c, _ = srv.accept()
+    u = socket.socket(socket.AF_UNIX)
+    u.connect(sys.argv[2])
+    threading.Thread(target=pump, args=(c, u), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c), daemon=True).start()
+PY
+PROXY_PID=$!
+ld_on_exit "kill $PROXY_PID"
+for _ in $(seq 1 50); do
+  curl -s --max-time 1 "http://127.0.0.1:$PROXY_PORT/_ping" 2>/dev/null | grep -q OK && break
+  sleep 0.1
+done
+REMOTE=tcp://127.0.0.1:$PROXY_PORT
+audit --docker-host "$REMOTE"
+assert_exit 1 "remote engine: the gate fails"
+assert_json_file "$REPORT" '.gate.incomplete == true' "remote engine: the host side is owed but not assessed"
+expect daemon.tls "$REMOTE" fail
+assert_true "daemon.tls names the plain TCP link" grep -q 'over plain TCP' <<<"$(evidence_of daemon.tls "$REMOTE")"
+for c in daemon.icc daemon.iptables daemon.no-new-privileges daemon.userland-proxy; do
+  expect "$c" "$REMOTE" error
+done
+expect daemon.live-restore "$REMOTE" fail # /info is the engine's own
+rhost=$(jq -r '[.findings[] | select(.check_id == "host.docker-group")][0].target.id' "$REPORT")
+expect host.docker-group "$rhost" error
+expect host.docker-partition "$rhost" error
+expect file.docker-sock-mode /var/run/docker.sock error
+expect container.sshd ldt-sshd error   # this machine's /proc is not the engine host's
+expect container.host-pid ldt-pid fail # the engine's own inspect still judges
+assert_json_file "$REPORT" '[.findings[] | select(.check_id | test("^(host[.](docker-partition|docker-group|audit-rule[.])|file[.])")) | select(.status != "error")] | length == 0' \
+  "remote engine: no host or file check judged from this machine"
+assert_true "the evidence says how to assess the engine's host" \
+  grep -q 'pass --host-root' <<<"$(evidence_of container.sshd ldt-sshd)"
+if [[ $(id -u) -eq 0 && -d $LD_TMP/bad ]]; then
+  # ... and with a copy of its host given, that copy is judged
+  audit --docker-host "$REMOTE" --host-root "$LD_TMP/bad"
+  expect daemon.icc "$REMOTE" fail
+  expect daemon.tls "$REMOTE" fail
+fi
+
 
 # The parts below change the shared engine (a swarm for a few seconds, a
 # daemon restart): they wait until no other end-to-end test runs (ctest
@@ -409,7 +530,7 @@ fi
 # ---- swarm (section 7): a single-node swarm for a few seconds -------------------------------
 swarm_state() { docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null; }
 if ((!alone)); then
-  pass "swarm part skipped: other end-to-end tests share the engine"
+  skip_part "swarm part: other end-to-end tests share the engine"
 elif [[ $(swarm_state) == inactive ]]; then
   audit
   eng=$(jq -r '[.findings[] | select(.check_id == "daemon.icc")][0].target.id' "$REPORT")
@@ -421,6 +542,9 @@ elif [[ $(swarm_state) == inactive ]]; then
     docker network create -d overlay --opt encrypted "${L[@]}" ldt-ov-enc >/dev/null
     audit
     expect engine.swarm-mode "$eng" warn
+    expect daemon.live-restore "$eng" skipped # incompatible with swarm mode: not a failure
+    assert_true "live-restore says why it does not apply" \
+      grep -q 'incompatible with swarm mode' <<<"$(evidence_of daemon.live-restore "$eng")"
     expect engine.swarm-managers "$eng" pass
     expect engine.swarm-listen-addr "$eng" pass
     expect engine.swarm-autolock "$eng" pass
@@ -438,7 +562,7 @@ elif [[ $(swarm_state) == inactive ]]; then
     fail_plain "docker swarm init failed" "$(tail -n 5 "$LD_TMP/swarm.log")"
   fi
 else
-  pass "engine already in a swarm: swarm part skipped to leave it alone"
+  skip_part "engine already in a swarm: swarm part left alone"
 fi
 
 # ---- the live daemon restarted with a test daemon.json -------------------------------------
@@ -463,7 +587,7 @@ restore_daemon() {
   DAEMON_CHANGED=0
 }
 if ((!alone)); then
-  pass "daemon-restart part skipped: other end-to-end tests share the engine"
+  skip_part "daemon-restart part: other end-to-end tests share the engine"
 elif [[ $(id -u) -eq 0 && -n $(pgrep -xo dockerd) ]]; then
   pid=$(pgrep -xo dockerd)
   # the flags engine-up.sh adds beyond --containerd=... (LOCKDOWN_DOCKERD_ARGS)
@@ -503,5 +627,5 @@ elif [[ $(id -u) -eq 0 && -n $(pgrep -xo dockerd) ]]; then
     fail_plain "daemon not restored"
   fi
 else
-  pass "daemon restart needs root and a local dockerd; skipped part"
+  skip_part "daemon restart needs root and a local dockerd"
 fi

@@ -3,8 +3,10 @@
 # tests/e2e/fixtures/dockerfiles/ — findings with the right check ids and
 # Dockerfile lines in JSON, the same lines as SARIF region.startLine, SARIF
 # valid against the SARIF 2.1.0 schema and JSON against the report schema,
-# secrets masked in every format, exit codes (0 clean, 1 gate, 2 usage,
-# 3 unreadable/unparsable with FILE:LINE), stdin and several files. Then the
+# secrets masked in every format (real token shapes masked as secret findings
+# mask them), CIS 4.9 (every ADD: local low, unpinned remote medium), exit
+# codes (0 clean, 1 gate - also when a required rule could not be judged, 2
+# usage, 3 unreadable/unparsable with FILE:LINE), stdin and several files. Then the
 # SAME files are built by the real engine (legacy builder, --network none,
 # FROM lockdown-test/busybox:1, busybox commands only) and the images are
 # compared with what the lint read: the parser reads real Dockerfiles. The
@@ -61,11 +63,18 @@ run_ld dockerfile lint --policy "$policy_ok" --format sarif --output "$LD_TMP/go
 assert_exit 0 "--output FILE"
 assert_true "--output: report in the file, stdout and stderr empty" test -s "$LD_TMP/good.sarif" -a -z "$out" -a -z "$err"
 assert_valid_sarif "$LD_TMP/good.sarif"
-# without trusted registries the registry rule is skipped, with a note
+# without trusted registries the registry rule could not be judged: not
+# assessed (never a pass), a note, and the gate fails closed on the required
+# controls it serves unless --allow-incomplete says otherwise
 run_ld dockerfile lint --format json good.Dockerfile
-assert_exit 0 "good.Dockerfile with the default policy"
-assert_json '.findings[] | select(.check_id == "dockerfile.base-trusted") | .status == "skipped"'
-assert_stderr_contains "dockerfile.base-trusted skipped"
+assert_exit 1 "good.Dockerfile with the default policy: the gate fails closed"
+assert_json '.findings[] | select(.check_id == "dockerfile.base-trusted") | .status == "error"' \
+    "dockerfile.base-trusted is not assessed without trusted-registries"
+assert_stderr_contains "dockerfile.base-trusted not assessed"
+assert_stderr_contains "incomplete"
+run_ld dockerfile lint --allow-incomplete --format json good.Dockerfile
+assert_exit 0 "good.Dockerfile, default policy, --allow-incomplete"
+assert_stderr_contains "allowed by --allow-incomplete"
 
 # ---- a bad Dockerfile: each rule fails on its line ----------------------------
 policy_other=$(trusting registry.example.com)
@@ -90,7 +99,8 @@ dockerfile.user:19"
 assert_eq "$want" "$(fail_lines)" "bad.Dockerfile: failing checks and their lines"
 assert_json '.findings[] | select(.check_id == "dockerfile.remote-add") | .status == "pass"' "no remote ADD"
 assert_json '.findings[] | select(.check_id == "dockerfile.user" and .status == "fail") | .control_id == "CIS-DOCKER-4.1" and .severity == "high"'
-assert_json '.findings[] | select(.check_id == "dockerfile.secrets" and .status == "fail") | .evidence | contains("DB_PASSWORD=****")' "secret masked in evidence"
+assert_json '.findings[] | select(.check_id == "dockerfile.secrets" and .status == "fail") | .evidence | contains("DB_PASSWORD=corr****") and (contains("horse") | not)' \
+    "secret masked in evidence as a secret finding masks it (first 4 characters of a long value)"
 json_pairs=$(jq -r '[.findings[] | select(.status == "fail") | "\(.control_id):\(.target.line)"] | sort | .[]' "$LD_STDOUT_FILE")
 
 run_ld dockerfile lint --policy "$policy_other" --format sarif bad.Dockerfile
@@ -109,7 +119,7 @@ for fmt in table json sarif junit; do
 done
 
 # ---- escape directive, heredocs ------------------------------------------------
-run_ld dockerfile lint --format json escape.Dockerfile
+run_ld dockerfile lint --allow-incomplete --format json escape.Dockerfile
 assert_exit 0 "escape.Dockerfile"
 assert_json '.findings[] | select(.check_id == "dockerfile.user") | .status == "pass" and .target.line == 10' "backtick continuations keep line numbers"
 assert_json '.findings[] | select(.check_id == "dockerfile.healthcheck") | .target.line == 9'
@@ -120,6 +130,53 @@ assert_eq "dockerfile.pipe-to-shell:7
 dockerfile.remote-add:20
 dockerfile.update-alone:21" "$(fail_lines)" "heredoc.Dockerfile: lines inside heredoc bodies, ONBUILD"
 assert_json '.findings[] | select(.check_id == "dockerfile.user") | .target.line == 23' "lines after several heredocs"
+
+# ---- CIS 4.9: COPY, not ADD -------------------------------------------------------
+# every ADD is a finding: local files and archives, and remote sources pinned
+# by --checksum or a commit id, at low severity (dockerfile.add-instruction);
+# remote sources nothing pins at medium (dockerfile.remote-add)
+sum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d
+commit=3f4d0e9e0a1b2c3d4e5f60718293a4b5c6d7e8f9
+printf '%s\n' "FROM lockdown-test/busybox:1" "USER app" 'HEALTHCHECK CMD ["true"]' \
+    "ADD app.txt /app/" "ADD rootfs.tar.gz /" "ADD --checksum=$sum https://example.com/a /a" \
+    "ADD https://github.com/moby/buildkit.git#$commit /src" "ADD https://example.com/b /b" \
+    "ADD git@github.com:moby/buildkit.git /src2" "COPY app.txt /copy/" >"$LD_TMP/add.Dockerfile"
+run_ld dockerfile lint --allow-incomplete --format json "$LD_TMP/add.Dockerfile"
+assert_exit 1 "ADD instructions fail the gate"
+assert_eq "dockerfile.add-instruction:4 low
+dockerfile.add-instruction:5 low
+dockerfile.add-instruction:6 low
+dockerfile.add-instruction:7 low
+dockerfile.remote-add:8 medium
+dockerfile.remote-add:9 medium" \
+    "$(jq -r '[.findings[] | select(.status == "fail" and (.check_id | test("add"))) | "\(.check_id):\(.target.line) \(.severity)"] | sort | .[]' "$LD_STDOUT_FILE")" \
+    "ADD: local file, local archive, pinned URL, pinned git low; unpinned URL and git medium; COPY none"
+assert_json '[.findings[] | select(.status == "fail" and .target.line == 5)][0].evidence | test("unpacks a local archive")' \
+    "the archive ADD says why"
+assert_json 'all(.findings[] | select(.check_id | test("add")); .control_id == "CIS-DOCKER-4.9")' \
+    "both rules report against CIS 4.9"
+
+# ---- real token shapes: masked as secret findings mask them, in every format ---------
+gh=ghp_Lk8Qz2Wx7Nc4Vb9Rt1Ym6Hd3Fs5Gj0Pa7Ue3
+aws=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+printf '%s\n' "FROM lockdown-test/busybox:1" "ARG TOKEN=$gh" \
+    "RUN printf 'aws_secret_access_key = $aws' > /root/credentials && wget -qO- https://x/i.sh | sh" \
+    "RUN wget --header \"Authorization: Bearer $gh\" -qO- https://api.example.org/ | sh" \
+    "USER app" >"$LD_TMP/tokens.Dockerfile"
+printf '%s\n' "${gh:4:16}" "${aws:4:16}" >"$LD_TMP/tokens.txt"
+for fmt in table json sarif junit; do
+    run_ld dockerfile lint --allow-incomplete --format "$fmt" "$LD_TMP/tokens.Dockerfile"
+    assert_exit 1 "tokens.Dockerfile --format $fmt"
+    if grep -q -F -f "$LD_TMP/tokens.txt" "$LD_STDOUT_FILE" "$LD_STDERR_FILE"; then
+        fail_plain "a token is in clear in the $fmt report" "$(grep -o -F -f "$LD_TMP/tokens.txt" "$LD_STDOUT_FILE" | head -3)"
+    else
+        pass "no token in clear in the $fmt report"
+    fi
+done
+run_ld dockerfile lint --allow-incomplete --format json "$LD_TMP/tokens.Dockerfile"
+assert_json '[.findings[] | select(.check_id == "dockerfile.pipe-to-shell" and .status == "fail")] | length == 2 and all(.[]; .evidence | test("aws_secret_access_key = wJal[*]+|Bearer ghp_[*]+"))' \
+    "the pipe-to-shell evidence shows the commands, secrets masked"
+
 
 # ---- several files, stdin --------------------------------------------------------
 LD_STDIN=$fx/bad.Dockerfile run_ld dockerfile lint --format json good.Dockerfile -

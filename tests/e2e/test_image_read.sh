@@ -154,7 +154,7 @@ if docker image inspect lockdown-test/debian:bookworm >/dev/null 2>&1 && [[ -f $
 elif [[ ${LOCKDOWN_TEST_IMAGES:-0} == 1 ]]; then
   fail_plain "lockdown-test/debian:bookworm or its rootfs missing although LOCKDOWN_TEST_IMAGES=1"
 else
-  echo "# no Debian image/rootfs (tests/harness/images.sh --debian): Debian comparison not run"
+  skip_part "no Debian image/rootfs (tests/harness/images.sh --debian): Debian comparison not run"
 fi
 
 # ---- hostile ---------------------------------------------------------------

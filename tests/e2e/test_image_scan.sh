@@ -9,7 +9,14 @@
 #     random base64, test vectors under /usr/lib) are not reported;
 #   - no planted secret appears in clear in table, json, sarif or junit
 #     output, from docker: and docker-archive: sources;
-#   - vulnerability database handling, --secret-max-bytes, help and usage.
+#   - secrets a build leaves in history (a RUN printf of an AWS key, an ARG
+#     token carried into a RUN) are masked everywhere lockdown prints that
+#     history: secret and vulnerability findings' layer created_by, evidence;
+#   - CIS 4.9: an ADD of a local file in a real build fails image.add-instruction (low);
+#   - exit codes: without a vulnerability database the default checks fail
+#     closed (exit 1, "not assessed") unless --allow-incomplete or
+#     --checks config,secrets; --secret-max-bytes skipping files makes
+#     image.secrets not assessed, never a pass; help and usage.
 set -uo pipefail
 source "$LOCKDOWN_SOURCE_DIR/tests/e2e/lib.sh"
 
@@ -41,16 +48,25 @@ assert_json '[.findings[] | select(.check_id == "image.secrets" and .status == "
 assert_json 'any(.findings[]; .target.path == "/secret.env" and .target.line == 2)' \
   "dir: file and line of the AWS key id"
 run_ld image scan --checks secrets --secret-max-bytes 40 -f json "dir:$fx/scan-bad/ctx"
+assert_exit 1 "--secret-max-bytes 40: files not scanned fail the gate closed"
 assert_json '[.findings[] | select(.check_id == "image.secrets" and .status == "fail")] | length == 0' \
   "--secret-max-bytes 40 skips every planted file"
-assert_stderr_contains "not scanned" "oversize files are noted"
+assert_json '[.findings[] | select(.check_id == "image.secrets")] | length == 1 and .[0].status == "error" and (.[0].evidence | test("not scanned"))' \
+  "files skipped for size: image.secrets not assessed (error), never a pass"
 
 # ---- vulnerability database ---------------------------------------------------------
 run_ld image scan --checks vuln --db "$LD_TMP/none.db" "dir:$fx/scan-good/ctx"
 assert_exit 3 "--checks vuln without a database: exit 3"
 assert_stderr_contains "lockdown db update" "the hint says how to get a database"
 LOCKDOWN_DB=$LD_TMP/none.db run_ld image scan "dir:$fx/scan-good/ctx"
-assert_stderr_contains "vulnerabilities were not assessed" "default checks without a db: note"
+assert_exit 1 "default checks without a database: the gate fails closed"
+assert_stderr_contains "not assessed" "the gate says what was not assessed"
+assert_stderr_contains "lockdown db update" "and how to get a database"
+LOCKDOWN_DB=$LD_TMP/none.db run_ld image scan --allow-incomplete "dir:$fx/scan-good/ctx"
+assert_exit 0 "--allow-incomplete: the clean tree passes, the gap is a note"
+assert_stderr_contains "allowed by --allow-incomplete" "the note names the option"
+LOCKDOWN_DB=$LD_TMP/none.db run_ld image scan --checks config,secrets "dir:$fx/scan-good/ctx"
+assert_exit 0 "--checks config,secrets owes no vulnerability verdict: the clean tree passes"
 
 # ---- images from the engine -----------------------------------------------------------
 require_image lockdown-test/busybox:1
@@ -121,4 +137,63 @@ done
 run_ld image scan --checks secrets -f json "docker-archive:$LD_TMP/bad.tar"
 assert_json '[.findings[] | select(.check_id == "image.secrets" and .status == "fail")] | length == 4' \
   "docker-archive: the same four secrets"
+
+# ---- secrets a build leaves in history: masked wherever history is printed ------------
+# A real legacy build: an ARG token carried into a RUN ("|1 TOKEN=... /bin/sh
+# -c ...") that printf's an AWS key (AWS's documented example, allow-listed
+# as a finding but never to be shown) and a real-looking one into files, and
+# writes an npm lock file naming lodash 4.17.20 — so one layer's created_by
+# reaches secret findings, vulnerability findings and evidence. Plus an ADD
+# of a local file (CIS 4.9).
+leak_token=ghp_Lk8Qz2Wx7Nc4Vb9Rt1Ym6Hd3Fs5Gj0Pa7Ue3
+leak_example=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+leak_aws=Zq8Lm2Xv4Kp7Wz1Nc6Yb3Hd5Fg0Js2Ae7Ui9OqRs
+leak_ctx=$LD_TMP/leak
+mkdir -p "$leak_ctx"
+echo "release notes" >"$leak_ctx/notes.txt"
+{
+  echo "FROM lockdown-test/busybox:1"
+  echo "ARG TOKEN=$leak_token"
+  echo "ADD notes.txt /srv/notes.txt"
+  echo "RUN mkdir -p /srv/app && printf 'aws_secret_access_key = $leak_example\\n' > /srv/app/example.ini \\"
+  echo " && printf 'aws_secret_access_key = $leak_aws\\n' > /srv/app/aws.ini \\"
+  echo " && printf '{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\"},\"node_modules/lodash\":{\"version\":\"4.17.20\"}}}' > /srv/app/package-lock.json"
+  echo "USER 1000"
+} >"$leak_ctx/Dockerfile"
+# what may never appear: each secret past the 4 characters a mask shows
+printf '%s\n' "${leak_token:4:16}" "${leak_example:4:16}" "${leak_aws:4:16}" >"$LD_TMP/leak-secrets.txt"
+run_cmd docker build --network none -q -t "$tag-leak:1" "$leak_ctx"
+assert_exit 0 "docker build of the image with secrets in its history"
+ld_on_exit "docker rmi -f $tag-leak:1 >/dev/null 2>&1"
+run_cmd docker history --no-trunc --format '{{.CreatedBy}}' "$tag-leak:1"
+assert_stdout_contains "$leak_example" "the engine's own history holds the secret (what the test means to plant)"
+leak_db=$LD_TMP/leak.db
+run_ld db import --db "$leak_db" "$LOCKDOWN_SOURCE_DIR/tests/fixtures/feeds/match/osv-npm"
+assert_exit 0 "npm advisories imported"
+no_leak() { # no_leak FILE WHAT — no planted secret in FILE or the last stderr
+  if grep -q -F -f "$LD_TMP/leak-secrets.txt" "$1" "$LD_STDERR_FILE"; then
+    fail_plain "a secret from the image history is in clear in $2" \
+      "$(grep -o -F -f "$LD_TMP/leak-secrets.txt" "$1" "$LD_STDERR_FILE" | head -3)"
+  else
+    pass "no secret from the image history in $2"
+  fi
+}
+docker save "$tag-leak:1" -o "$LD_TMP/leak.tar"
+for src in "docker:$tag-leak:1" "docker-archive:$LD_TMP/leak.tar"; do
+  for fmt in json table sarif junit; do
+    rep=$LD_TMP/leak.$fmt
+    run_ld image scan --db "$leak_db" -f "$fmt" -o "$rep" "$src"
+    assert_exit 1 "leak image, $fmt from ${src%%:*}: findings fail the gate"
+    no_leak "$rep" "the image scan $fmt report from ${src%%:*}"
+  done
+  # the report does carry that layer's history (masked), on both kinds of finding
+  assert_json_file "$LD_TMP/leak.json" 'any(.findings[]; .vulnerability.package == "lodash" and (.vulnerability.layer.created_by | contains("printf '"'"'aws_secret_access_key = wJal") and contains("|1 TOKEN=ghp_")))' \
+    "vulnerability findings name their layer's history, masked (${src%%:*})"
+  assert_json_file "$LD_TMP/leak.json" 'any(.findings[]; .check_id == "image.secrets" and .target.path == "/srv/app/aws.ini" and .status == "fail" and (.secret.layer_created_by | contains("package-lock.json")))' \
+    "secret findings name their layer's history, masked (${src%%:*})"
+  assert_json_file "$LD_TMP/leak.json" '[.findings[] | select(.check_id == "image.add-instruction" and .status == "fail")] | length == 1 and .[0].severity == "low" and (.[0].evidence | test("local files"))' \
+    "CIS 4.9: ADD of a local file is a low-severity image.add-instruction failure (${src%%:*})"
+  assert_json_file "$LD_TMP/leak.json" 'any(.findings[]; .check_id == "image.config-secrets" and .status == "fail" and (.evidence | test("TOKEN")))' \
+    "the ARG token itself is a config-secrets finding (${src%%:*})"
+done
 finish

@@ -16,12 +16,15 @@ assert_exit 0
 assert_stdout_contains "lockdown "
 
 # the man page renders and documents the exit codes and every command
-require_cmd man
-run_cmd env MANWIDTH=100 man -l "$prefix/share/man/man1/lockdown.1"
-assert_exit 0 "man page renders"
-for word in assess controls level "policy check" "EXIT STATUS" "NO_COLOR" "--fail-on"; do
-    assert_stdout_contains "$word" "man page mentions $word"
-done
+if ! command -v man >/dev/null; then
+    skip_part "no man (man-db, install-deps.sh --test installs it): man page not rendered"
+else
+    run_cmd env MANWIDTH=100 man -l "$prefix/share/man/man1/lockdown.1"
+    assert_exit 0 "man page renders"
+    for word in assess controls level "policy check" "EXIT STATUS" "NO_COLOR" "--fail-on"; do
+        assert_stdout_contains "$word" "man page mentions $word"
+    done
+fi
 
 # the completion offers commands and option values
 run_cmd bash -c "source '$prefix/share/bash-completion/completions/lockdown'

@@ -49,7 +49,7 @@ gate:
 YAML
 run_ld policy check "$LD_TMP/unknown.yaml"
 assert_exit 3
-assert_stderr_contains 'unknown.yaml:3: unknown key "fail_on" in gate; expected fail-on or required-controls (did you mean "fail-on"?)'
+assert_stderr_contains 'unknown.yaml:3: unknown key "fail_on" in gate; expected fail-on, required-controls, allow-incomplete or fail-on-review (did you mean "fail-on"?)'
 
 # attestation of a control the catalog does not have: an error with its line
 cat >"$LD_TMP/attest.yaml" <<'YAML'

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end: the machine-readable reports of `lockdown assess` are valid
 # against their schemas — SARIF against the official SARIF 2.1.0 schema (ajv)
-# and the SARIF Multitool, JSON against docs/report.schema.json — and agree
-# with each other and with the exit code. A policy with hostile text (quotes,
+# and the SARIF Multitool, JSON against docs/report.schema.json (v2) — and
+# agree with each other and with the exit code: control states and their
+# counts, coverage, the gate, and SARIF's run properties and error-level
+# notifications for what the run owed but could not assess (a host root with
+# Docker installed and an engine socket that does not answer fails closed;
+# one without Docker owes nothing). A policy with hostile text (quotes,
 # markup, tabs, newlines, non-ASCII) in its path, exception reason and
 # attestation feeds notes and suppressions, which must not break any format.
 # Runs with or without a Docker engine (assess notes a missing engine).
@@ -10,6 +14,7 @@ set -uo pipefail
 source "$LOCKDOWN_SOURCE_DIR/tests/e2e/lib.sh"
 
 require_cmd node jq
+# a skip here fails under CI (tests/e2e/lib.sh): npm-tools.sh provides the validators
 [[ -s $LOCKDOWN_TOOLS/schemas/sarif-schema-2.1.0.json && -d $LOCKDOWN_TOOLS/node_modules/ajv ]] ||
     skip "schema validators not installed in $LOCKDOWN_TOOLS (run: bash tests/harness/npm-tools.sh)"
 
@@ -54,25 +59,115 @@ assert_eq "$catalog_size" "$rules" "one SARIF rule per catalog control"
 run_ld assess --format json --output "$json" --quiet
 assert_ran "assess --format json"
 assert_json_schema "$report_schema" "$json"
-assert_json_file "$json" '.schema == "https://lockdown.dev/schemas/report/v1" and .command == "assess"'
+assert_json_file "$json" '.schema == "https://lockdown.dev/schemas/report/v2" and .schema_version == 2 and .command == "assess"'
 assert_json_file "$json" '.summary.findings == (.findings | length)' 'summary counts the findings'
+assert_json_file "$json" '.summary.excepted == ([.findings[] | select(.exception != null)] | length)' \
+    'summary counts the excepted findings'
 assert_json_file "$json" \
     '.compliance.low.required <= .compliance.medium.required and .compliance.medium.required <= .compliance.high.required'
 assert_json_file "$json" \
-    '.compliance[.level] as $c | $c.required == $c.passed + $c.failed + $c.attested + $c.not_assessed'
+    'all(.compliance.low, .compliance.medium, .compliance.high; . as $c | $c.required == ([$c | to_entries[] | select(.key != "required" and .key != "assessed") | .value] | add))' \
+    'per level, the state counts add up to the required controls'
+assert_json_file "$json" \
+    'all(.compliance.low, .compliance.medium, .compliance.high; .assessed == .required - .not_assessed - .out_of_scope)' \
+    'assessed: every state but not assessed and out of scope'
 assert_json_file "$json" '(.compliance.controls | length) == .compliance[.level].required'
+assert_json_file "$json" \
+    '.compliance.controls as $ctl | .compliance[.level] as $c | all(["passed","failed","needs review","excepted","attested","not assessed","not applicable","out of scope"][]; . as $s | ([$ctl[] | select(.state == $s)] | length) == $c[$s | gsub(" "; "_")])' \
+    'the listed controls agree with the counts of the level in force'
+assert_json_file "$json" 'all(.compliance.controls[]; (.reason | length) > 0)' \
+    'every control state carries its reason'
+assert_json_file "$json" \
+    '.coverage.controls as $v | .compliance[.level] as $c | $v.level == .level and $v.required == $c.required and $v.assessed == $c.assessed and $v.owed_not_assessed == ([.compliance.controls[] | select(.state == "not assessed" and .owed)] | length)' \
+    'coverage.controls agrees with compliance'
 gate_failed=$(jq '.gate.failed' "$json")
 if [[ $LD_EXIT == 1 ]]; then want=true; else want=false; fi
 assert_eq "$want" "$gate_failed" "gate.failed agrees with the exit code ($LD_EXIT)"
+assert_json_file "$json" '.gate.incomplete == (.coverage.controls.owed_not_assessed > 0)' \
+    'gate.incomplete exactly when a required control was owed and not assessed'
 assert_eq "$sarif_exit" "$LD_EXIT" "SARIF and JSON runs reach the same gate"
-assert_eq "$(jq '.runs[0].properties.gate.failed' "$sarif")" "$gate_failed" \
-    "SARIF run properties carry the same gate"
+
+# SARIF run properties say what JSON says: the same gate and coverage, and
+# the ids of the required controls that failed, need review or were not assessed
+sarif_json_agree() { # sarif_json_agree SARIF JSON: exit 0 when the run properties agree
+    jq -n -e --slurpfile s "$1" --slurpfile j "$2" '
+        ($s[0].runs[0].properties) as $p | $j[0] as $r
+        | ($r.compliance.controls) as $ctl
+        | def ids($st): [$ctl[] | select(.state == $st) | .id];
+          $p.level == $r.level
+          and $p.gate == $r.gate
+          and $p.coverage == $r.coverage
+          and $p.compliance.failed_controls == ids("failed")
+          and $p.compliance.needs_review_controls == ids("needs review")
+          and $p.compliance.not_assessed_controls == ids("not assessed")
+          and all("low", "medium", "high"; . as $l | $p.compliance[$l] == $r.compliance[$l])
+          and ([$s[0].runs[0].invocations[0].toolExecutionNotifications[] | select(.level == "error")
+                | .message.text | capture("^(?<id>[^ ]+) not assessed: ").id]
+               == [$ctl[] | select(.state == "not assessed" and .owed) | .id])' >/dev/null
+}
+sarif_vs_json() { # sarif_vs_json SARIF JSON DESC
+    assert_true "$3" sarif_json_agree "$1" "$2"
+}
+sarif_vs_json "$sarif" "$json" \
+    "SARIF run properties (compliance, coverage, gate, error notifications) agree with JSON"
 
 # levels: the level in force is reported, and fail-on appears in the gate
 run_ld assess --format json --level high --fail-on low --quiet
 assert_ran "assess --level high --fail-on low"
 assert_json '.level == "high" and .level_source == "--level" and .gate.fail_on == "low"'
 assert_json_schema "$report_schema" -
+
+# ---- an engine that does not answer --------------------------------------------
+# A host root with Docker installed (var/lib/docker) and an engine socket that
+# does not exist: the Docker controls are owed but not assessed, so the gate
+# fails closed, and SARIF says what was not looked at as error notifications.
+host_docker=$LD_TMP/host-with-docker
+mkdir -p "$host_docker/etc" "$host_docker/var/lib/docker"
+printf 'ID=flatcar\nVERSION_ID=3815.2.0\n' >"$host_docker/etc/os-release"
+echo testhost >"$host_docker/etc/hostname"
+dead=unix://$LD_TMP/no-engine.sock
+run_ld assess --host-root "$host_docker" --docker-host "$dead" --format sarif --output "$sarif" --quiet
+assert_exit 1 "no engine answering where Docker is installed: the gate fails closed"
+assert_valid_sarif "$sarif"
+assert_json_file "$sarif" \
+    '[.runs[0].invocations[0].toolExecutionNotifications[] | select(.level == "error")] | length > 0' \
+    "owed controls that were not assessed are error-level notifications"
+assert_json_file "$sarif" \
+    '.runs[0].properties.gate.incomplete and (.runs[0].properties.compliance.not_assessed_controls | length) > 0'
+run_ld assess --host-root "$host_docker" --docker-host "$dead" --format json --output "$json" --quiet
+assert_exit 1 "the same run as JSON fails the gate too"
+assert_json_schema "$report_schema" "$json"
+assert_json_file "$json" \
+    '.gate.failed and .gate.incomplete and .coverage.controls.owed_not_assessed > 0 and any(.gate.reasons[]; startswith("incomplete: "))' \
+    "gate: failed, incomplete, with an incomplete: reason"
+assert_json_file "$json" \
+    'all(.compliance.controls[] | select(.owed and .state == "not assessed"); .reason | contains("no-engine.sock"))' \
+    "each owed, unassessed control says the engine did not answer"
+sarif_vs_json "$sarif" "$json" "no engine: SARIF run properties and notifications agree with JSON"
+
+run_ld assess --host-root "$host_docker" --docker-host "$dead" --allow-incomplete --format json --quiet
+assert_ran "assess --allow-incomplete with no engine"
+assert_json '.gate.incomplete and .gate.allow_incomplete and any(.gate.notes[]; startswith("incomplete: ")) and all(.gate.reasons[]; startswith("incomplete: ") | not)' \
+    "--allow-incomplete: incompleteness is a gate note, not a reason"
+if [[ $LD_EXIT == 1 ]]; then want=true; else want=false; fi
+assert_eq "$want" "$(jq '.gate.failed' <<<"$out")" "gate.failed agrees with the exit code ($LD_EXIT)"
+
+# Docker not installed at all: its controls do not apply, and nothing is owed
+host_plain=$LD_TMP/host-without-docker
+mkdir -p "$host_plain/etc"
+printf 'ID=flatcar\nVERSION_ID=3815.2.0\n' >"$host_plain/etc/os-release"
+run_ld assess --host-root "$host_plain" --docker-host "$dead" --format sarif --output "$sarif" --quiet
+assert_ran "assess where Docker is not installed"
+assert_valid_sarif "$sarif"
+assert_json_file "$sarif" \
+    '[.runs[0].invocations[0].toolExecutionNotifications[] | select(.level == "error")] | length == 0' \
+    "nothing owed: no error notification"
+run_ld assess --host-root "$host_plain" --docker-host "$dead" --format json --output "$json" --quiet
+assert_json_schema "$report_schema" "$json"
+assert_json_file "$json" \
+    '(.gate.incomplete | not) and .coverage.controls.owed_not_assessed == 0 and .compliance[.level].not_applicable > 0' \
+    "Docker controls are not applicable, and the run is complete"
+sarif_vs_json "$sarif" "$json" "no Docker: SARIF run properties agree with JSON"
 
 # ---- hostile policy text -------------------------------------------------------
 hostile_dir=$LD_TMP/'di"r <&> é'
@@ -92,9 +187,14 @@ attestations:
     date: 2024-01-01
     evidence: https://example.com/evidence?a=1&b=<2>
 EOF
-# host.container-os runs on every host, so the exception always applies.
+# host.container-os runs on every host and fails on a general-purpose one
+# (the host root below says Debian), so the exception always applies: an
+# exception covers a failure, never a pass.
+host_general=$LD_TMP/host-general
+mkdir -p "$host_general/etc"
+printf 'ID=debian\nVERSION_ID="12"\n' >"$host_general/etc/os-release"
 # (`policy check` rejects the unknown attested control; assess only notes it)
-run_ld assess --policy "$policy" --format sarif --output "$sarif" --quiet
+run_ld assess --policy "$policy" --host-root "$host_general" --format sarif --output "$sarif" --quiet
 assert_ran "assess --format sarif with a hostile policy"
 assert_valid_sarif "$sarif"
 assert_json_file "$sarif" \
@@ -104,7 +204,7 @@ assert_json_file "$sarif" \
     '[.runs[0].results[] | select(.suppressions)] | length > 0 and all(.[]; .suppressions[0].justification | startswith("accepted \"risk\" <b>"))' \
     "suppressions carry the exception reason"
 
-run_ld assess --policy "$policy" --format json --output "$json" --quiet
+run_ld assess --policy "$policy" --host-root "$host_general" --format json --output "$json" --quiet
 assert_ran "assess --format json with a hostile policy"
 assert_json_schema "$report_schema" "$json"
 assert_json_file "$json" 'any(.notes[]; contains("NO-SUCH-CONTROL\"<&>é"))'
@@ -112,9 +212,11 @@ assert_json_file "$json" \
     '[.findings[] | select(.exception)] | length > 0 and all(.[]; .exception == "accepted \"risk\" <b>&amp;</b>\ttab ünï 🚀\nsecond line")' \
     "exception reasons round-trip exactly"
 
-run_ld assess --policy "$policy" --format junit
+run_ld assess --policy "$policy" --host-root "$host_general" --format junit
 assert_ran "assess --format junit with a hostile policy"
-if command -v python3 >/dev/null; then
+if ! command -v python3 >/dev/null; then
+    skip_part "no python3: JUnit XML not parsed (install-deps.sh --test installs it)"
+else
     assert_true "JUnit output is well-formed XML" \
         python3 -c 'import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])' "$LD_STDOUT_FILE"
     assert_true "JUnit totals equal the sum of the suites" python3 -c '
@@ -129,7 +231,7 @@ fi
 assert_stdout_not_contains $'\x1b' "no raw escape character in JUnit"
 assert_stdout_contains 'NO-SUCH-CONTROL"&lt;&amp;&gt;é' "note escaped in JUnit"
 
-run_ld assess --policy "$policy"
+run_ld assess --policy "$policy" --host-root "$host_general"
 assert_ran "assess (table) with a hostile policy"
 assert_stdout_not_contains $'\x1b' "no raw escape character in the table without a terminal"
 assert_stdout_contains "Compliance"

@@ -10,8 +10,67 @@
 # Both documents list exactly the packages `dpkg-query -W` lists inside that
 # root. The unit test's hostile documents (quotes, control characters,
 # invalid UTF-8, licence ids, expressions and free text) are validated too.
+# First, an image built with secrets in its history: no format (table, json,
+# cyclonedx, spdx) shows them.
 set -uo pipefail
 source "$LOCKDOWN_SOURCE_DIR/tests/e2e/lib.sh"
+
+# ---- secrets in image history: masked in every format ------------------------------
+# A real legacy build from the busybox test image: an ARG token carried into
+# a RUN ("|1 TOKEN=... /bin/sh -c ...") that printf's an AWS key into a file
+# and writes an npm lock file, so the layer that brought a package has a
+# history holding secrets. Table, JSON, CycloneDX and SPDX all print that
+# history (the image's layers, each package's layer): never the secrets.
+history_masking_part() {
+  local busybox=lockdown-test/busybox:1
+  if ! engine_available || ! docker image inspect "$busybox" >/dev/null 2>&1; then
+    if [[ ${LOCKDOWN_TEST_IMAGES:-0} == 1 ]]; then
+      fail_plain "engine or $busybox missing although LOCKDOWN_TEST_IMAGES=1"
+    else
+      skip_part "history masking: no engine or no $busybox (tests/harness/images.sh)"
+    fi
+    return 0
+  fi
+  local token=ghp_Lk8Qz2Wx7Nc4Vb9Rt1Ym6Hd3Fs5Gj0Pa7Ue3
+  local example=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  local ctx=$LD_TMP/leak tag=lockdown-test/sbom-leak-$$:1
+  mkdir -p "$ctx"
+  {
+    echo "FROM $busybox"
+    echo "ARG TOKEN=$token"
+    echo "RUN mkdir -p /srv/app && printf 'aws_secret_access_key = $example\\n' > /srv/app/aws.ini \\"
+    echo " && printf '{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"app\",\"version\":\"1.0.0\"},\"node_modules/lodash\":{\"version\":\"4.17.20\"}}}' > /srv/app/package-lock.json"
+  } >"$ctx/Dockerfile"
+  # each secret past the 4 characters a mask shows
+  printf '%s\n' "${token:4:16}" "${example:4:16}" >"$LD_TMP/leak-secrets.txt"
+  run_cmd env DOCKER_BUILDKIT=0 docker build --network none -q -t "$tag" "$ctx"
+  assert_exit 0 "docker build of an image with secrets in its history"
+  ld_on_exit "docker rmi -f $tag >/dev/null 2>&1"
+  run_cmd docker history --no-trunc --format '{{.CreatedBy}}' "$tag"
+  assert_stdout_contains "$example" "the engine's history holds the planted secret"
+  docker save "$tag" -o "$LD_TMP/leak.tar"
+  local src fmt doc # ($out and $err are run_cmd's)
+  for src in "docker:$tag" "docker-archive:$LD_TMP/leak.tar"; do
+    for fmt in table json cyclonedx spdx; do
+      doc=$LD_TMP/leak-sbom.$fmt
+      run_ld image sbom --format "$fmt" "$src"
+      assert_exit 0 "image sbom --format $fmt of the leak image (${src%%:*})"
+      cp "$LD_STDOUT_FILE" "$doc"
+      # the history is there, masked (so the check below looks at the right text)
+      assert_true "$fmt (${src%%:*}) prints the layer history, masked" \
+        grep -q -F "TOKEN=ghp_****" "$doc"
+      if grep -q -F -f "$LD_TMP/leak-secrets.txt" "$doc" "$LD_STDERR_FILE"; then
+        fail_plain "image sbom --format $fmt (${src%%:*}) shows a secret from the image history" \
+          "$(grep -o -F -f "$LD_TMP/leak-secrets.txt" "$doc" "$LD_STDERR_FILE" | head -3)"
+      else
+        pass "image sbom --format $fmt (${src%%:*}): no secret from the image history"
+      fi
+    done
+    assert_json_file "$LD_TMP/leak-sbom.cyclonedx" 'any(.components[] | select(.name == "lodash"); any(.properties[]; .name == "lockdown:layer:created_by" and (.value | contains("aws_secret_access_key = wJal"))))' \
+      "CycloneDX: the package's layer history is shown, masked (${src%%:*})"
+  done
+}
+history_masking_part
 
 require_cmd node jq chroot
 cdx_dir=$LOCKDOWN_TOOLS/schemas/cyclonedx

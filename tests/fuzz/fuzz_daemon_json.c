@@ -3,7 +3,7 @@
  * are control-free and within LD_DAEMON_VALUE_MAX, lists within
  * LD_DAEMON_LIST_MAX, or fails with LD_ERR_CORRUPT / LD_ERR_LIMIT; the
  * same bytes read as a NUL-separated argv never crash; the daemon checks
- * run on the result without crashing.
+ * run on the result without crashing and give one finding per check.
  * Seeds: tests/fuzz/corpus/daemon_json/. Replay one file: ./fuzz_daemon_json FILE. */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/catalog.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "docker/daemon_checks.h"
 #include "docker/daemon_config.h"
 
@@ -57,22 +57,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0 && rc != LD_ERR_LIMIT)
         abort();
     check_cfg(&c);
-    FILE *out = fopen("/dev/null", "we");
-    if (out) {
-        ld_report_options o = {.format = LD_FORMAT_JSON,
-                               .out = out,
-                               .command = "fuzz",
-                               .scope = "fuzz",
-                               .level = LD_LEVEL_MEDIUM,
-                               .level_source = "fuzz"};
-        ld_report *r = ld_report_open(&o, catalog, NULL, &err);
-        if (r && ld_report_begin(r, &err) == 0 &&
-            ld_daemon_config_checks(r, &c, NULL, "fuzz", "fuzz", &err) != 0)
+    /* the checks run on whatever was parsed, as the command line was read
+     * (defaults apply) and as it was not (unknown settings) */
+    for (int seen = 0; seen < 2; seen++) {
+        c.cmdline_read = seen == 1;
+        ld_findings *fs = ld_findings_new(catalog, 0);
+        ld_daemon_check_options o = {
+            .target_id = "fuzz", .target_name = "fuzz", .link = LD_ENGINE_LINK_UNIX};
+        if (ld_daemon_config_checks(fs, &c, NULL, &o, &err) != 0)
             abort();
-        if (r)
-            ld_report_finish(r, &err);
-        ld_report_free(r);
-        fclose(out);
+        if (fs->n != 10) /* one finding per check, whatever the input */
+            abort();
+        ld_findings_free(fs);
     }
     ld_daemon_config_clear(&c);
     return 0;

@@ -46,7 +46,7 @@ for f in "$src"/tests/fuzz/fuzz_*.c; do
     targets+=("$(basename "$f" .c)")
 done
 
-CC=clang cmake -S "$src" -B "$build" "${gen[@]}" -DLOCKDOWN_FUZZ=ON \
+CC=clang cmake -S "$src" -B "$build" "${gen[@]}" -DLOCKDOWN_FUZZ=ON -DLOCKDOWN_WERROR=ON \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target "${targets[@]}"
 

@@ -3,7 +3,9 @@
  * type of setting, wrong types, hostile and oversize documents; dockerd
  * command lines in every flag form; the merge (the command line wins
  * whatever the order); loading from a host root without /proc; and the
- * findings each configuration gives, read from a JSON report. */
+ * findings each configuration gives — including settings that could not be
+ * seen, and how lockdown reached the engine (daemon.tls) — asserted on the
+ * findings set the checks return. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,26 +19,10 @@
 #include <jansson.h>
 
 #include "core/catalog.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "docker/daemon_checks.h"
 #include "docker/daemon_config.h"
-
-static ld_catalog *catalog;
-
-static int setup(void **state)
-{
-    (void)state;
-    ld_error err = LD_ERROR_INIT;
-    catalog = ld_catalog_load_builtin(&err);
-    return catalog ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ld_catalog_free(catalog);
-    return 0;
-}
+#include "test_docker_util.h"
 
 static int json(ld_daemon_config *c, const char *text)
 {
@@ -240,7 +226,6 @@ static void test_load_from_root(void **state)
     rmdir(root);
 }
 
-
 static void put(const char *root, const char *rel, const char *data, size_t len)
 {
     char p[512];
@@ -281,8 +266,8 @@ static void test_find_dockerd_for_socket(void **state)
     assert_int_equal(c.v[LD_DCFG_ICC].source, LD_DCFG_FROM_CMDLINE);
     assert_int_equal(c.v[LD_DCFG_IPTABLES].source, LD_DCFG_UNSET);
     ld_daemon_config_clear(&c);
-    const char *files[] = {"/proc/123/comm", "/proc/123/cmdline", "/proc/456/comm",
-                           "/proc/456/cmdline", "/proc/789/comm", "/proc/789/cmdline"};
+    const char *files[] = {"/proc/123/comm",    "/proc/123/cmdline", "/proc/456/comm",
+                           "/proc/456/cmdline", "/proc/789/comm",    "/proc/789/cmdline"};
     for (size_t i = 0; i < 6; i++) {
         snprintf(p, sizeof(p), "%s%s", root, files[i]);
         unlink(p);
@@ -294,81 +279,69 @@ static void test_find_dockerd_for_socket(void **state)
     rmdir(root);
 }
 
-/* Runs the daemon checks and returns the parsed JSON report. */
-static json_t *run_checks(const ld_daemon_config *cfg, const char *info_text)
+static const ld_daemon_check_options local_engine = {
+    .target_id = "unix:///test.sock", .target_name = "docker test", .link = LD_ENGINE_LINK_UNIX};
+
+/* Runs the daemon checks; the caller frees the set. */
+static ld_findings *run_checks_with(const ld_daemon_config *cfg, const char *info_text,
+                                    const ld_daemon_check_options *o)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
     ld_error err = LD_ERROR_INIT;
-    ld_report_options o = {.format = LD_FORMAT_JSON,
-                           .out = f,
-                           .command = "test",
-                           .scope = "test",
-                           .level = LD_LEVEL_MEDIUM,
-                           .level_source = "test"};
-    ld_report *r = ld_report_open(&o, catalog, NULL, &err);
-    assert_int_equal(ld_report_begin(r, &err), 0);
+    ld_findings *fs = ld_findings_new(catalog, TEST_NOW);
     json_error_t jerr;
     json_t *info = info_text ? json_loads(info_text, 0, &jerr) : NULL;
-    if (ld_daemon_config_checks(r, cfg, info, "unix:///test.sock", "docker test", &err) != 0)
+    if (ld_daemon_config_checks(fs, cfg, info, o, &err) != 0)
         fail_msg("checks failed: %s", err.msg);
     json_decref(info);
-    assert_int_equal(ld_report_finish(r, &err), 0);
-    ld_report_free(r);
-    fclose(f);
-    json_t *doc = json_loadb(buf, len, 0, &jerr);
-    free(buf);
-    assert_non_null(doc);
-    assert_int_equal(json_array_size(json_object_get(doc, "findings")), 10);
-    return doc;
+    assert_int_equal(fs->n, 10);
+    for (size_t i = 0; i < fs->n; i++) {
+        assert_int_equal(count_check(fs, fs->v[i]->check_id), 1);
+        assert_int_equal(fs->v[i]->target.kind, LD_TARGET_ENGINE);
+        assert_string_equal(fs->v[i]->target.id, o->target_id);
+    }
+    return fs;
 }
 
-static const json_t *finding(const json_t *doc, const char *check)
+static ld_findings *run_checks(const ld_daemon_config *cfg, const char *info_text)
 {
-    size_t i;
-    const json_t *f;
-    json_array_foreach(json_object_get(doc, "findings"), i,
-                       f) if (strcmp(json_string_value(json_object_get(f, "check_id")), check) ==
-                              0) return f;
-    fail_msg("no finding for %s", check);
-    return NULL;
+    return run_checks_with(cfg, info_text, &local_engine);
 }
 
-#define assert_check(doc, check, want)                                                             \
-    do {                                                                                           \
-        const json_t *f_ = finding(doc, check);                                                    \
-        const char *got_ = json_string_value(json_object_get(f_, "status"));                       \
-        if (strcmp(got_, want) != 0)                                                               \
-            fail_msg("%s: expected %s, got %s (evidence: %s)", check, want, got_,                  \
-                     json_string_value(json_object_get(f_, "evidence")));                          \
-    } while (0)
+static const char *const config_checks[] = {
+    "daemon.icc",
+    "daemon.log-level",
+    "daemon.iptables",
+    "daemon.tls",
+    "daemon.default-ulimits",
+    "daemon.cgroup-parent",
+    "daemon.storage-opt-basesize",
+    "daemon.no-new-privileges",
+    "daemon.userland-proxy",
+};
+#define N_CONFIG_CHECKS (sizeof(config_checks) / sizeof(config_checks[0]))
 
-static const char *evidence(const json_t *doc, const char *check)
-{
-    return json_string_value(json_object_get(finding(doc, check), "evidence"));
-}
+static const char *const bare_dockerd[] = {"dockerd",
+                                           "--containerd=/run/containerd/containerd.sock", NULL};
 
 static void test_checks_defaults(void **state)
 {
     (void)state;
     ld_daemon_config c = {0};
-    const char *argv[] = {"dockerd", "--containerd=/run/containerd/containerd.sock", NULL};
-    cmdline(&c, argv);
-    json_t *doc = run_checks(&c, "{\"SecurityOptions\": [\"name=seccomp,profile=builtin\"]}");
-    assert_check(doc, "daemon.rootless", "warn");
-    assert_check(doc, "daemon.icc", "fail");
-    assert_string_equal(evidence(doc, "daemon.icc"),
+    cmdline(&c, bare_dockerd); /* command line read, no daemon.json: dockerd's defaults */
+    ld_findings *fs = run_checks(&c, "{\"SecurityOptions\": [\"name=seccomp,profile=builtin\"]}");
+    assert_check(fs, "daemon.rootless", LD_STATUS_WARN);
+    assert_check(fs, "daemon.icc", LD_STATUS_FAIL);
+    assert_string_equal(evidence(fs, "daemon.icc"),
                         "icc not set in daemon.json or on the dockerd command line: default true");
-    assert_check(doc, "daemon.log-level", "pass");
-    assert_check(doc, "daemon.iptables", "pass");
-    assert_check(doc, "daemon.tls", "pass");
-    assert_check(doc, "daemon.default-ulimits", "warn");
-    assert_check(doc, "daemon.cgroup-parent", "pass");
-    assert_check(doc, "daemon.storage-opt-basesize", "pass");
-    assert_check(doc, "daemon.no-new-privileges", "fail");
-    assert_check(doc, "daemon.userland-proxy", "fail");
-    json_decref(doc);
+    assert_check(fs, "daemon.log-level", LD_STATUS_PASS);
+    assert_check(fs, "daemon.iptables", LD_STATUS_PASS);
+    assert_check(fs, "daemon.tls", LD_STATUS_PASS);
+    assert_check(fs, "daemon.default-ulimits", LD_STATUS_FAIL); /* CIS 2.8: configure them */
+    assert_check(fs, "daemon.cgroup-parent", LD_STATUS_PASS);
+    assert_check(fs, "daemon.storage-opt-basesize", LD_STATUS_PASS);
+    assert_check(fs, "daemon.no-new-privileges", LD_STATUS_FAIL);
+    assert_check(fs, "daemon.userland-proxy", LD_STATUS_FAIL);
+    ld_findings_free(fs);
     ld_daemon_config_clear(&c);
 }
 
@@ -376,45 +349,143 @@ static void test_checks_hardened_and_careless(void **state)
 {
     (void)state;
     ld_daemon_config good = {0}, bad = {0};
+    cmdline(&good, bare_dockerd);
     json(&good,
          "{\"icc\": false, \"log-level\": \"info\", \"no-new-privileges\": true,"
          " \"userland-proxy\": false, \"hosts\": [\"tcp://0.0.0.0:2376\"],"
          " \"tlsverify\": true, \"tlscacert\": \"/ca\", \"tlscert\": \"/c\", \"tlskey\": \"/k\","
          " \"default-ulimits\": {\"nproc\": {\"Name\": \"nproc\", \"Soft\": 1, \"Hard\": 2}}}");
-    json_t *doc = run_checks(&good, "{\"SecurityOptions\": [\"name=rootless\"], \"Debug\": false}");
-    const char *pass_all[] = {"daemon.rootless",
-                              "daemon.icc",
-                              "daemon.log-level",
-                              "daemon.iptables",
-                              "daemon.tls",
-                              "daemon.default-ulimits",
-                              "daemon.cgroup-parent",
-                              "daemon.storage-opt-basesize",
-                              "daemon.no-new-privileges",
-                              "daemon.userland-proxy"};
-    for (size_t i = 0; i < 10; i++)
-        assert_check(doc, pass_all[i], "pass");
-    /* the command line was not read: the evidence says so */
-    assert_non_null(strstr(evidence(doc, "daemon.iptables"), "command line not readable"));
-    json_decref(doc);
+    ld_findings *fs =
+        run_checks(&good, "{\"SecurityOptions\": [\"name=rootless\"], \"Debug\": false}");
+    for (size_t i = 0; i < N_CONFIG_CHECKS; i++)
+        assert_check(fs, config_checks[i], LD_STATUS_PASS);
+    assert_check(fs, "daemon.rootless", LD_STATUS_PASS);
+    assert_string_equal(evidence(fs, "daemon.icc"), "icc = false (daemon.json)");
+    ld_findings_free(fs);
+    cmdline(&bad, bare_dockerd);
     json(&bad, "{\"icc\": true, \"log-level\": \"info\", \"iptables\": false,"
                " \"hosts\": [\"0.0.0.0:2375\"], \"cgroup-parent\": \"/x\","
                " \"storage-opts\": [\"dm.basesize=50G\"]}");
-    doc = run_checks(&bad, "{\"SecurityOptions\": \"wrong\", \"Debug\": true}");
-    assert_check(doc, "daemon.rootless", "error");
-    assert_check(doc, "daemon.icc", "fail");
-    assert_check(doc, "daemon.log-level", "fail"); /* Debug = true in /info */
-    assert_check(doc, "daemon.iptables", "fail");
-    assert_check(doc, "daemon.tls", "fail");
-    assert_check(doc, "daemon.cgroup-parent", "warn");
-    assert_check(doc, "daemon.storage-opt-basesize", "warn");
-    json_decref(doc);
+    fs = run_checks(&bad, "{\"SecurityOptions\": \"wrong\", \"Debug\": true}");
+    assert_check(fs, "daemon.rootless", LD_STATUS_ERROR);
+    assert_check(fs, "daemon.icc", LD_STATUS_FAIL);
+    assert_check(fs, "daemon.log-level", LD_STATUS_FAIL); /* Debug = true in /info */
+    assert_check(fs, "daemon.iptables", LD_STATUS_FAIL);
+    assert_check(fs, "daemon.tls", LD_STATUS_FAIL);
+    assert_check(fs, "daemon.cgroup-parent", LD_STATUS_WARN);
+    assert_check(fs, "daemon.storage-opt-basesize", LD_STATUS_WARN);
+    ld_findings_free(fs);
     /* NULL /info */
-    doc = run_checks(&bad, NULL);
-    assert_check(doc, "daemon.rootless", "error");
-    json_decref(doc);
+    fs = run_checks(&bad, NULL);
+    assert_check(fs, "daemon.rootless", LD_STATUS_ERROR);
+    assert_string_equal(evidence(fs, "daemon.rootless"), "no /info response");
+    ld_findings_free(fs);
     ld_daemon_config_clear(&good);
     ld_daemon_config_clear(&bad);
+}
+
+/* The command line could not be read: what daemon.json sets is judged,
+ * what it does not set is not assessed (never dockerd's default assumed). */
+static void test_checks_cmdline_unread(void **state)
+{
+    (void)state;
+    ld_daemon_config c = {0};
+    json(&c, "{\"icc\": false, \"userland-proxy\": true}");
+    ld_findings *fs = run_checks(&c, "{\"SecurityOptions\": [], \"Debug\": false}");
+    assert_check(fs, "daemon.icc", LD_STATUS_PASS);
+    assert_check(fs, "daemon.userland-proxy", LD_STATUS_FAIL);
+    static const char *const unknown[] = {
+        "daemon.iptables",         "daemon.log-level",     "daemon.tls",
+        "daemon.default-ulimits",  "daemon.cgroup-parent", "daemon.storage-opt-basesize",
+        "daemon.no-new-privileges"};
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        assert_check(fs, unknown[i], LD_STATUS_ERROR);
+        assert_evidence_has(fs, unknown[i], "command line could not be read");
+    }
+    ld_findings_free(fs);
+    /* nothing read at all */
+    ld_daemon_config none = {0};
+    fs = run_checks(&none, "{\"SecurityOptions\": []}");
+    for (size_t i = 0; i < N_CONFIG_CHECKS; i++)
+        assert_check(fs, config_checks[i], LD_STATUS_ERROR);
+    ld_findings_free(fs);
+    /* command line read but daemon.json unreadable: unset settings unknown too */
+    ld_daemon_config broken = {0};
+    cmdline(&broken, bare_dockerd);
+    broken.file_failed = true;
+    fs = run_checks(&broken, "{\"SecurityOptions\": []}");
+    assert_check(fs, "daemon.icc", LD_STATUS_ERROR);
+    assert_evidence_has(fs, "daemon.icc", "daemon.json could not be read");
+    ld_findings_free(fs);
+    ld_daemon_config_clear(&c);
+    ld_daemon_config_clear(&broken);
+}
+
+/* daemon.tls judges how lockdown reached the engine before any config. */
+static void test_tls_by_link(void **state)
+{
+    (void)state;
+    ld_daemon_config quiet = {0};
+    cmdline(&quiet, bare_dockerd); /* configuration says: not listening on TCP */
+    ld_daemon_check_options o = {.target_id = "tcp://10.0.0.5:2375",
+                                 .target_name = "docker test",
+                                 .link = LD_ENGINE_LINK_TCP_PLAIN};
+    ld_findings *fs = run_checks_with(&quiet, "{\"SecurityOptions\": []}", &o);
+    assert_check(fs, "daemon.tls", LD_STATUS_FAIL);
+    assert_evidence_has(fs, "daemon.tls", "tcp://10.0.0.5:2375 over plain TCP");
+    ld_findings_free(fs);
+    o.link = LD_ENGINE_LINK_TCP_TLS;
+    o.target_id = "tcp://10.0.0.5:2376";
+    fs = run_checks_with(&quiet, "{\"SecurityOptions\": []}", &o);
+    assert_check(fs, "daemon.tls", LD_STATUS_FAIL); /* answered without a client certificate */
+    assert_evidence_has(fs, "daemon.tls", "without a client certificate");
+    ld_findings_free(fs);
+    /* with a client certificate, the configuration decides */
+    ld_daemon_config verified = {0};
+    cmdline(&verified, bare_dockerd);
+    json(&verified, "{\"hosts\": [\"tcp://0.0.0.0:2376\"], \"tlsverify\": true,"
+                    " \"tlscacert\": \"/ca\", \"tlscert\": \"/c\", \"tlskey\": \"/k\"}");
+    o.client_cert = true;
+    fs = run_checks_with(&verified, "{\"SecurityOptions\": []}", &o);
+    assert_check(fs, "daemon.tls", LD_STATUS_PASS);
+    ld_findings_free(fs);
+    /* ... and when it cannot be seen, nothing is assumed */
+    o.unseen = "engine tcp://10.0.0.5:2376 is remote";
+    fs = run_checks_with(&verified, "{\"SecurityOptions\": []}", &o);
+    assert_check(fs, "daemon.tls", LD_STATUS_ERROR);
+    ld_findings_free(fs);
+    ld_daemon_config_clear(&quiet);
+    ld_daemon_config_clear(&verified);
+}
+
+/* A remote engine: the configuration on this machine is not the engine's. */
+static void test_checks_remote_engine(void **state)
+{
+    (void)state;
+    ld_daemon_config local = {0};
+    cmdline(&local, bare_dockerd);
+    json(&local, "{\"icc\": false, \"no-new-privileges\": true}");
+    ld_daemon_check_options o = {.target_id = "tcp://10.0.0.5:2375",
+                                 .target_name = "docker test",
+                                 .link = LD_ENGINE_LINK_TCP_PLAIN,
+                                 .unseen = "engine tcp://10.0.0.5:2375 is remote; its host's files "
+                                           "and processes are not visible here"};
+    ld_findings *fs =
+        run_checks_with(&local, "{\"SecurityOptions\": [\"name=rootless\"], \"Debug\": false}", &o);
+    for (size_t i = 0; i < N_CONFIG_CHECKS; i++) {
+        if (strcmp(config_checks[i], "daemon.tls") == 0)
+            continue;
+        assert_check(fs, config_checks[i], LD_STATUS_ERROR);
+        assert_evidence_has(fs, config_checks[i], "is remote");
+    }
+    assert_check(fs, "daemon.tls", LD_STATUS_FAIL);      /* plain TCP, observed */
+    assert_check(fs, "daemon.rootless", LD_STATUS_PASS); /* /info is the engine's own */
+    ld_findings_free(fs);
+    /* /info Debug is the engine's own too */
+    fs = run_checks_with(&local, "{\"SecurityOptions\": [], \"Debug\": true}", &o);
+    assert_check(fs, "daemon.log-level", LD_STATUS_FAIL);
+    ld_findings_free(fs);
+    ld_daemon_config_clear(&local);
 }
 
 int main(void)
@@ -429,6 +500,9 @@ int main(void)
         cmocka_unit_test(test_find_dockerd_for_socket),
         cmocka_unit_test(test_checks_defaults),
         cmocka_unit_test(test_checks_hardened_and_careless),
+        cmocka_unit_test(test_checks_cmdline_unread),
+        cmocka_unit_test(test_tls_by_link),
+        cmocka_unit_test(test_checks_remote_engine),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

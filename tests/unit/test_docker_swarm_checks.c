@@ -1,6 +1,8 @@
 /* Unit tests for the swarm checks (docker/swarm_checks.c): a node outside a
  * swarm, a worker, a well-run manager and a careless one, hostile /info
- * fields, and the management port read from a hand-written /proc/net/tcp. */
+ * fields, the management port read from a hand-written /proc/net/tcp, and
+ * what could not be read (no network list, no host sockets) reported as not
+ * assessed. Asserted on the findings set the checks return. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,66 +16,36 @@
 #include <jansson.h>
 
 #include "core/catalog.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "docker/swarm_checks.h"
+#include "test_docker_util.h"
 
-static ld_catalog *catalog;
-
-static int setup(void **state)
+/* Runs the five checks; the caller frees the set. */
+static ld_findings *run_unseen(const char *info_text, const char *networks_text,
+                               const char *proc_net, const char *unseen)
 {
-    (void)state;
     ld_error err = LD_ERROR_INIT;
-    catalog = ld_catalog_load_builtin(&err);
-    return catalog ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ld_catalog_free(catalog);
-    return 0;
-}
-
-static json_t *run(const char *info_text, const char *networks_text, const char *proc_net)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ld_error err = LD_ERROR_INIT;
-    ld_report_options o = {.format = LD_FORMAT_JSON,
-                           .out = f,
-                           .command = "test",
-                           .scope = "test",
-                           .level = LD_LEVEL_MEDIUM,
-                           .level_source = "test"};
-    ld_report *r = ld_report_open(&o, catalog, NULL, &err);
-    assert_int_equal(ld_report_begin(r, &err), 0);
+    ld_findings *fs = ld_findings_new(catalog, TEST_NOW);
     json_error_t jerr;
     json_t *info = json_loads(info_text, 0, &jerr);
     json_t *nets = networks_text ? json_loads(networks_text, 0, &jerr) : NULL;
     assert_non_null(info);
-    assert_int_equal(ld_swarm_checks(r, info, nets, proc_net, "docker", "docker test", &err), 0);
+    assert_int_equal(
+        ld_swarm_checks(fs, info, nets, proc_net, unseen, "docker", "docker test", &err), 0);
     json_decref(info);
     json_decref(nets);
-    assert_int_equal(ld_report_finish(r, &err), 0);
-    ld_report_free(r);
-    fclose(f);
-    json_t *doc = json_loadb(buf, len, 0, &jerr);
-    free(buf);
-    assert_non_null(doc);
-    assert_int_equal(json_array_size(json_object_get(doc, "findings")), 5);
-    return doc;
+    assert_int_equal(fs->n, 5);
+    return fs;
 }
 
-static const char *status(const json_t *doc, const char *check)
+static ld_findings *run(const char *info_text, const char *networks_text, const char *proc_net)
 {
-    size_t i;
-    const json_t *f;
-    json_array_foreach(json_object_get(doc, "findings"), i,
-                       f) if (strcmp(json_string_value(json_object_get(f, "check_id")), check) ==
-                              0) return json_string_value(json_object_get(f, "status"));
-    fail_msg("no finding for %s", check);
-    return NULL;
+    return run_unseen(info_text, networks_text, proc_net, NULL);
+}
+
+static const char *status(const ld_findings *fs, const char *check)
+{
+    return ld_status_name(finding(fs, check)->status);
 }
 
 static char dir[] = "/tmp/ld-swarm-XXXXXX";
@@ -94,16 +66,16 @@ static void write_tcp(const char *name, const char *local)
 static void test_not_in_swarm(void **state)
 {
     (void)state;
-    json_t *doc = run("{\"Swarm\": {\"LocalNodeState\": \"inactive\"}}", NULL, "/nonexistent");
+    ld_findings *doc = run("{\"Swarm\": {\"LocalNodeState\": \"inactive\"}}", NULL, "/nonexistent");
     const char *ids[] = {"engine.swarm-managers", "engine.swarm-listen-addr",
                          "engine.swarm-overlay-encryption", "engine.swarm-autolock",
                          "engine.swarm-cert-expiry"};
     for (int i = 0; i < 5; i++)
         assert_string_equal(status(doc, ids[i]), "skipped");
-    json_decref(doc);
+    ld_findings_free(doc);
     doc = run("{\"Swarm\": 5}", NULL, NULL); /* hostile: still skipped, no crash */
     assert_string_equal(status(doc, "engine.swarm-autolock"), "skipped");
-    json_decref(doc);
+    ld_findings_free(doc);
 }
 
 static void test_manager_good_and_bad(void **state)
@@ -118,7 +90,7 @@ static void test_manager_good_and_bad(void **state)
     const char *nets =
         "[{\"Name\": \"ingress\", \"Driver\": \"overlay\", \"Options\": {\"encrypted\": \"\"}},"
         " {\"Name\": \"app\", \"Driver\": \"overlay\", \"Options\": {\"encrypted\": \"true\"}}]";
-    json_t *doc = run(good, nets, dir);
+    ld_findings *doc = run(good, nets, dir);
     json_t *ginfo = json_loads(good, 0, NULL);
     assert_true(ld_swarm_is_manager(ginfo));
     json_decref(ginfo);
@@ -127,7 +99,7 @@ static void test_manager_good_and_bad(void **state)
     assert_string_equal(status(doc, "engine.swarm-overlay-encryption"), "pass");
     assert_string_equal(status(doc, "engine.swarm-autolock"), "pass");
     assert_string_equal(status(doc, "engine.swarm-cert-expiry"), "pass");
-    json_decref(doc);
+    ld_findings_free(doc);
     write_tcp("tcp", "00000000:0949"); /* 0.0.0.0:2377 */
     const char *bad = "{\"Swarm\": {\"LocalNodeState\": \"active\", \"ControlAvailable\": true,"
                       " \"Managers\": 2, \"Cluster\": {\"Spec\": {"
@@ -138,7 +110,7 @@ static void test_manager_good_and_bad(void **state)
     assert_string_equal(status(doc, "engine.swarm-overlay-encryption"), "fail");
     assert_string_equal(status(doc, "engine.swarm-autolock"), "fail");
     assert_string_equal(status(doc, "engine.swarm-cert-expiry"), "fail");
-    json_decref(doc);
+    ld_findings_free(doc);
     /* wrong types */
     doc = run("{\"Swarm\": {\"LocalNodeState\": \"active\", \"ControlAvailable\": true,"
               " \"Managers\": \"3\", \"Cluster\": {\"Spec\": {\"EncryptionConfig\":"
@@ -147,8 +119,21 @@ static void test_manager_good_and_bad(void **state)
     assert_string_equal(status(doc, "engine.swarm-managers"), "error");
     assert_string_equal(status(doc, "engine.swarm-autolock"), "error");
     assert_string_equal(status(doc, "engine.swarm-cert-expiry"), "error");
-    assert_string_equal(status(doc, "engine.swarm-overlay-encryption"), "skipped");
-    json_decref(doc);
+    /* a manager whose network list could not be read: not assessed */
+    assert_string_equal(status(doc, "engine.swarm-overlay-encryption"), "error");
+    ld_findings_free(doc);
+    /* the host's sockets not visible (a remote engine): not assessed, saying why */
+    doc = run_unseen(good, nets, NULL, "engine tcp://10.0.0.5:2375 is remote");
+    assert_string_equal(status(doc, "engine.swarm-listen-addr"), "error");
+    assert_evidence_has(doc, "engine.swarm-listen-addr", "is remote");
+    ld_findings_free(doc);
+    /* a /proc/net without tcp: not "nothing listens" */
+    char empty[] = "/tmp/ld-swarm-empty-XXXXXX";
+    assert_non_null(mkdtemp(empty));
+    doc = run(good, nets, empty);
+    assert_string_equal(status(doc, "engine.swarm-listen-addr"), "error");
+    ld_findings_free(doc);
+    rmdir(empty);
     char p[256];
     snprintf(p, sizeof(p), "%s/tcp", dir);
     unlink(p);
@@ -158,12 +143,13 @@ static void test_manager_good_and_bad(void **state)
 static void test_worker(void **state)
 {
     (void)state;
-    json_t *doc = run("{\"Swarm\": {\"LocalNodeState\": \"active\", \"ControlAvailable\": false}}",
-                      NULL, "/nonexistent");
+    ld_findings *doc =
+        run("{\"Swarm\": {\"LocalNodeState\": \"active\", \"ControlAvailable\": false}}", NULL,
+            "/nonexistent");
     assert_string_equal(status(doc, "engine.swarm-managers"), "skipped");
-    assert_string_equal(status(doc, "engine.swarm-listen-addr"), "skipped");
+    assert_string_equal(status(doc, "engine.swarm-listen-addr"), "skipped"); /* managers only */
     assert_string_equal(status(doc, "engine.swarm-autolock"), "skipped");
-    json_decref(doc);
+    ld_findings_free(doc);
 }
 
 int main(void)

@@ -1,9 +1,11 @@
 /* Unit tests for the Dockerfile lint rules (checks/dockerfile_rules.c):
- * each rule seen to fail (with the right line) and to pass, secrets masked
- * in every evidence string, one pass result per clean rule, the trusted-
- * registry rule skipped without a list, and findings emitted into a report
- * with the Dockerfile line as location (JSON target.line, SARIF
- * region.startLine). */
+ * each rule seen to fail (with the right line) and to pass, CIS 4.9 (ADD of
+ * local files, local archives, pinned and unpinned remote sources), secrets
+ * masked in every evidence string the way secret findings mask them, one
+ * pass result per clean rule, the trusted-registry rule not assessed
+ * without a list, and findings added to a findings set with the Dockerfile
+ * line as location (what JSON target.line and SARIF region.startLine
+ * render). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,12 +14,12 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <jansson.h>
 
 #include "checks/dockerfile_parse.h"
 #include "checks/dockerfile_rules.h"
+#include "checks/secrets.h"
 #include "core/catalog.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "util/mem.h"
 
 /* A clean final stage so single-rule tests are not noisy. */
@@ -128,13 +130,31 @@ static void test_sudo(void **state)
                 "dockerfile.sudo");
 }
 
+/* The evidence of the one failing result of id (asserts there is one). */
+static char *fail_evidence(const char *text, const char *id)
+{
+    ld_df_results r = lint_text(text, NULL);
+    if (fails(&r, id) != 1)
+        fail_msg("%s: %zu failures, expected 1", id, fails(&r, id));
+    char *e = ld_xstrdup(first_fail(&r, id)->evidence);
+    ld_df_results_clear(&r);
+    return e;
+}
+
 static void test_add(void **state)
 {
     (void)state;
+    /* CIS 4.9: COPY, not ADD — every local ADD is a (low) finding */
     expect_fail("FROM busybox:1\n" TAIL "ADD app.py /app/\n", "dockerfile.add-instruction", 1, 4);
-    expect_pass("FROM busybox:1\n" TAIL "ADD rootfs.tar.gz /\nCOPY app.py /app/\n",
+    expect_fail("FROM busybox:1\n" TAIL "ADD rootfs.tar.gz /\nCOPY app.py /app/\n",
+                "dockerfile.add-instruction", 1, 4);
+    char *e = fail_evidence("FROM busybox:1\n" TAIL "ADD rootfs.tar.gz /\n",
+                            "dockerfile.add-instruction");
+    assert_non_null(strstr(e, "unpacks a local archive"));
+    free(e);
+    expect_pass("FROM busybox:1\n" TAIL "COPY rootfs.tar.gz /\nCOPY https.txt /x\n",
                 "dockerfile.add-instruction");
-    /* a remote ADD is the remote rule's business */
+    /* a remote source nothing pins: the remote rule (medium), not both */
     expect_pass("FROM busybox:1\n" TAIL "ADD https://example.com/a /a\n",
                 "dockerfile.add-instruction");
     expect_fail("FROM busybox:1\n" TAIL "ADD https://example.com/a.tgz /a\n",
@@ -143,11 +163,28 @@ static void test_add(void **state)
                 "dockerfile.remote-add", 1, 5);
     expect_fail("FROM busybox:1\n" TAIL "ADD git@github.com:moby/buildkit.git /src\n",
                 "dockerfile.remote-add", 1, 4);
-    expect_pass(
+    expect_fail("FROM busybox:1\n" TAIL "ADD https://github.com/moby/buildkit.git#v0.13.0 /src\n",
+                "dockerfile.remote-add", 1, 4);
+    /* ftp has no --checksum: still unpinned */
+    expect_fail(
+        "FROM busybox:1\n" TAIL
+        "ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc"
+        "68d ftp://example.com/a /a\n",
+        "dockerfile.remote-add", 1, 4);
+    /* pinned remote sources: no longer the remote rule, still ADD (low) */
+    const char *pinned =
         "FROM busybox:1\n" TAIL
         "ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d "
-        "https://example.com/a /a\n",
-        "dockerfile.remote-add");
+        "https://example.com/a /a\n";
+    expect_pass(pinned, "dockerfile.remote-add");
+    expect_fail(pinned, "dockerfile.add-instruction", 1, 4);
+    const char *commit = "FROM busybox:1\n" TAIL "ADD https://github.com/moby/buildkit.git#"
+                         "3f4d0e9e0a1b2c3d4e5f60718293a4b5c6d7e8f9 /src\n";
+    expect_pass(commit, "dockerfile.remote-add");
+    expect_fail(commit, "dockerfile.add-instruction", 1, 4);
+    /* one result per instruction, whatever the number of sources */
+    expect_fail("FROM busybox:1\n" TAIL "ADD a.py b.py /app/\n", "dockerfile.add-instruction", 1,
+                4);
     expect_pass("FROM busybox:1\n" TAIL "COPY https.txt /x\n", "dockerfile.remote-add");
 }
 
@@ -296,6 +333,64 @@ static void test_secrets_and_masking(void **state)
     ld_dockerfile_free(df);
 }
 
+#define GH_TOKEN "ghp_R4nd0mT0k3nV4lu3F0rT3st1ngAbCdEf0123"
+#define AWS_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+/* Evidence masks a secret exactly as a secret finding's excerpt does, in
+ * every rule's evidence, for real token shapes. */
+static void test_evidence_masking_real_tokens(void **state)
+{
+    (void)state;
+    char gh_mask[LD_SECRET_MASK_MAX];
+    ld_secret_mask(GH_TOKEN, strlen(GH_TOKEN), gh_mask);
+    const char *t =
+        "FROM busybox:1\n" TAIL "ARG TOKEN=" GH_TOKEN "\n"
+        "RUN curl -fsSL https://x/i.sh | sh && printf 'aws_secret_access_key = " AWS_SECRET
+        "' > /root/.aws/credentials\n"
+        "RUN <<EOF\nset -e\nexport NPM_TOKEN=npm_Qw8Er4Ty2Ui6Op0As3Df7Gh1Jk5Lz9Xc2VbN\n"
+        "npm ci\nEOF\n"
+        "RUN curl -k -H \"Authorization: Bearer " GH_TOKEN "\" https://api.example.org/\n";
+    ld_df_results r = lint_text(t, NULL);
+    /* the ARG (name and token), the heredoc line (npm token rule), the header */
+    assert_true(fails(&r, "dockerfile.secrets") >= 3);
+    assert_int_equal(fails(&r, "dockerfile.pipe-to-shell"), 1);
+    assert_int_equal(fails(&r, "dockerfile.unverified-packages"), 1);
+    bool saw_arg = false;
+    for (size_t i = 0; i < r.n; i++) {
+        const char *e = r.v[i].evidence;
+        if (strstr(e, "R4nd0mT0k3nV4lu3") || strstr(e, "K7MDENG") ||
+            strstr(e, "Qw8Er4Ty2Ui6Op0As3Df7"))
+            fail_msg("%s shows a secret: %s", r.v[i].rule->id, e);
+        if (r.v[i].line == 4 && strcmp(r.v[i].rule->id, "dockerfile.secrets") == 0) {
+            char want[64];
+            snprintf(want, sizeof(want), "ARG TOKEN=%s", gh_mask);
+            assert_non_null(strstr(e, want));
+            saw_arg = true;
+        }
+    }
+    assert_true(saw_arg);
+    ld_df_results_clear(&r);
+    /* the example key AWS documents is not reported (allow rule), yet never shown */
+    ld_error err = LD_ERROR_INIT;
+    const char *src = "FROM busybox:1\nRUN printf 'aws_secret_access_key = " AWS_SECRET "' > f\n";
+    ld_dockerfile *df = ld_dockerfile_parse("D", src, strlen(src), &err);
+    assert_non_null(df);
+    char *m = ld_df_mask_secrets(&df->ins[1], df->ins[1].text);
+    assert_null(strstr(m, "K7MDENG"));
+    assert_non_null(strstr(m, "aws_secret_access_key = wJal*"));
+    free(m);
+    ld_dockerfile_free(df);
+    /* a parse error quoting the offending word masks it too */
+    const char *bad = "FROM busybox:1\nENV A=1 " GH_TOKEN "\n";
+    assert_null(ld_dockerfile_parse("D", bad, strlen(bad), &err));
+    assert_non_null(strstr(err.msg, "no '='"));
+    assert_null(strstr(err.msg, "R4nd0mT0k3nV4lu3"));
+    bad = "FROM busybox:1\n" GH_TOKEN " x\n"; /* a token where an instruction should be */
+    assert_null(ld_dockerfile_parse("D", bad, strlen(bad), &err));
+    assert_non_null(strstr(err.msg, "unknown instruction: ghp_"));
+    assert_null(strstr(err.msg, "R4nd0mT0k3nV4lu3"));
+}
+
 static void test_from_latest_and_trusted(void **state)
 {
     (void)state;
@@ -323,9 +418,10 @@ static void test_from_latest_and_trusted(void **state)
     r = lint_text("FROM ghcr.io/acmeco/app:1\n" TAIL, "ghcr.io/acme"); /* whole components */
     assert_int_equal(fails(&r, "dockerfile.base-trusted"), 1);
     ld_df_results_clear(&r);
-    /* no list: skipped, with a note */
+    /* no list: not assessed (never a pass), with a note */
     r = lint_text("FROM busybox:1\n" TAIL, NULL);
-    assert_int_equal(ld_df_results_count(&r, "dockerfile.base-trusted", LD_STATUS_SKIPPED), 1);
+    assert_int_equal(ld_df_results_count(&r, "dockerfile.base-trusted", LD_STATUS_ERROR), 1);
+    assert_int_equal(passes(&r, "dockerfile.base-trusted"), 0);
     assert_int_equal(r.notes.n, 1);
     assert_non_null(strstr(r.notes.v[0], "trusted-registries"));
     ld_df_results_clear(&r);
@@ -403,92 +499,86 @@ static void test_clean_file_all_pass(void **state)
     ld_df_results_clear(&r);
 }
 
-/* Runs the report with format fmt over text; returns the parsed document. */
-static json_t *report_doc(const char *text, ld_format fmt)
+/* Lints text as app/Dockerfile and adds the results to a new findings
+ * set (caller frees it). */
+static ld_findings *findings_of(const char *text, ld_catalog *cat)
 {
     ld_error err = LD_ERROR_INIT;
-    ld_catalog *cat = ld_catalog_load_builtin(&err);
-    assert_non_null(cat);
     ld_dockerfile *df = ld_dockerfile_parse("app/Dockerfile", text, strlen(text), &err);
     assert_non_null(df);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ld_report_options o = {.format = fmt,
-                           .out = f,
-                           .command = "dockerfile lint",
-                           .scope = "test",
-                           .level = LD_LEVEL_MEDIUM,
-                           .level_source = "test"};
-    ld_report *r = ld_report_open(&o, cat, NULL, &err);
-    assert_int_equal(ld_report_begin(r, &err), 0);
+    ld_findings *fs = ld_findings_new(cat, 0);
     ld_df_results res = {0};
     ld_dockerfile_lint(df, NULL, &res);
-    assert_int_equal(ld_dockerfile_report(r, "app/Dockerfile", &res, &err), 0);
+    if (ld_dockerfile_report(fs, "app/Dockerfile", &res, &err) < 0)
+        fail_msg("report: %s", err.msg);
+    assert_int_equal(fs->n, res.n); /* one finding per result */
     ld_df_results_clear(&res);
-    assert_int_equal(ld_report_finish(r, &err), 0);
-    assert_true(ld_report_gate_failed(r));
-    ld_report_free(r);
-    fclose(f);
-    json_error_t jerr;
-    json_t *doc = json_loadb(buf, len, 0, &jerr);
-    if (!doc)
-        fail_msg("not JSON: %s", jerr.text);
-    free(buf);
     ld_dockerfile_free(df);
-    ld_catalog_free(cat);
-    return doc;
+    return fs;
 }
 
 static void test_report_locations(void **state)
 {
     (void)state;
+    ld_error err = LD_ERROR_INIT;
+    ld_catalog *cat = ld_catalog_load_builtin(&err);
+    assert_non_null(cat);
     const char *text = "FROM busybox:1\n\n# c\nRUN apt-get update\nUSER root\n";
-    json_t *doc = report_doc(text, LD_FORMAT_JSON);
-    json_t *fs = json_object_get(doc, "findings");
+    ld_findings *fs = findings_of(text, cat);
     bool saw_update = false, saw_user = false;
-    size_t i;
-    json_t *f;
-    json_array_foreach(fs, i, f)
-    {
-        const char *id = json_string_value(json_object_get(f, "check_id"));
-        const char *st = json_string_value(json_object_get(f, "status"));
-        json_t *t = json_object_get(f, "target");
-        assert_string_equal(json_string_value(json_object_get(t, "kind")), "file");
-        assert_string_equal(json_string_value(json_object_get(t, "path")), "app/Dockerfile");
-        if (strcmp(id, "dockerfile.update-alone") == 0 && strcmp(st, "fail") == 0) {
+    for (size_t i = 0; i < fs->n; i++) {
+        const ld_finding *f = fs->v[i];
+        assert_int_equal(f->target.kind, LD_TARGET_FILE);
+        assert_string_equal(f->target.id, "app/Dockerfile");
+        assert_string_equal(f->target.path, "app/Dockerfile");
+        if (strcmp(f->check_id, "dockerfile.update-alone") == 0 && f->status == LD_STATUS_FAIL) {
             saw_update = true;
-            assert_int_equal(json_integer_value(json_object_get(t, "line")), 4);
-            assert_string_equal(json_string_value(json_object_get(f, "control_id")),
-                                "CIS-DOCKER-4.7");
-            assert_string_equal(json_string_value(json_object_get(f, "severity")), "low");
+            assert_int_equal(f->target.line, 4);
+            assert_string_equal(f->control->id, "CIS-DOCKER-4.7");
+            assert_int_equal(f->severity, LD_SEV_LOW);
+            assert_string_equal(ld_finding_title(f), ld_df_rule_find(f->check_id)->title);
         }
-        if (strcmp(id, "dockerfile.user") == 0) {
+        if (strcmp(f->check_id, "dockerfile.user") == 0) {
             saw_user = true;
-            assert_string_equal(st, "fail");
-            assert_int_equal(json_integer_value(json_object_get(t, "line")), 5);
-            assert_string_equal(json_string_value(json_object_get(f, "severity")), "high");
+            assert_int_equal(f->status, LD_STATUS_FAIL);
+            assert_int_equal(f->target.line, 5);
+            assert_int_equal(f->severity, LD_SEV_HIGH);
         }
+        /* without a trusted-registries list the rule could not be judged */
+        if (strcmp(f->check_id, "dockerfile.base-trusted") == 0)
+            assert_int_equal(f->status, LD_STATUS_ERROR);
     }
     assert_true(saw_update && saw_user);
-    json_decref(doc);
-    doc = report_doc(text, LD_FORMAT_SARIF);
-    json_t *results = json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results");
-    bool saw = false;
-    json_array_foreach(results, i, f)
-    {
-        json_t *loc =
-            json_object_get(json_array_get(json_object_get(f, "locations"), 0), "physicalLocation");
-        const char *uri =
-            json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri"));
-        assert_string_equal(uri, "app/Dockerfile");
-        json_t *region = json_object_get(loc, "region");
-        if (region && json_integer_value(json_object_get(region, "startLine")) == 4 &&
-            strcmp(json_string_value(json_object_get(f, "ruleId")), "CIS-DOCKER-4.7") == 0)
-            saw = true;
+    /* the run owes every dockerfile rule, and the note says what was not assessed */
+    const ld_scope_entry *sc = ld_findings_scope_of(fs, "dockerfile.user");
+    assert_non_null(sc);
+    assert_int_equal(sc->state, LD_SCOPE_OWED);
+    assert_true(fs->notes.n >= 1);
+    ld_findings_free(fs);
+    /* CIS 4.9 findings: local ADD low, unpinned remote ADD medium */
+    fs = findings_of("FROM busybox:1\n" TAIL "ADD app.tgz /opt/\nADD https://example.com/x /x\n",
+                     cat);
+    size_t add = 0, remote = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const ld_finding *f = fs->v[i];
+        if (f->status != LD_STATUS_FAIL)
+            continue;
+        if (strcmp(f->check_id, "dockerfile.add-instruction") == 0) {
+            add++;
+            assert_int_equal(f->severity, LD_SEV_LOW);
+            assert_int_equal(f->target.line, 4);
+            assert_string_equal(f->control->id, "CIS-DOCKER-4.9");
+        }
+        if (strcmp(f->check_id, "dockerfile.remote-add") == 0) {
+            remote++;
+            assert_int_equal(f->severity, LD_SEV_MEDIUM);
+            assert_int_equal(f->target.line, 5);
+        }
     }
-    assert_true(saw);
-    json_decref(doc);
+    assert_int_equal(add, 1);
+    assert_int_equal(remote, 1);
+    ld_findings_free(fs);
+    ld_catalog_free(cat);
 }
 
 int main(void)
@@ -502,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_pinning_and_recommends),
         cmocka_unit_test(test_update_alone),
         cmocka_unit_test(test_secrets_and_masking),
+        cmocka_unit_test(test_evidence_masking_real_tokens),
         cmocka_unit_test(test_from_latest_and_trusted),
         cmocka_unit_test(test_healthcheck),
         cmocka_unit_test(test_chmod),

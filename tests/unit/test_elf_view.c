@@ -16,6 +16,7 @@
 
 #include "util/elf_view.h"
 #include "util/mem.h"
+#include "test_skip.h"
 
 /* --- a tiny ELF file ----------------------------------------------------
  * ehdr | phdr (one PT_LOAD: the whole file at VA) | ".hello" data |
@@ -412,10 +413,8 @@ static void test_real_binary(void **state)
     (void)state;
     const char *path = "/bin/true";
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        print_message("skip: %s missing\n", path);
-        skip();
-    }
+    if (!f)
+        LD_SKIP_IF_MISSING("%s missing (coreutils)", path);
     size_t cap = 1 << 16, n = 0, r;
     uint8_t *buf = ld_xmalloc(cap);
     while ((r = fread(buf + n, 1, cap - n, f)) > 0)

@@ -15,10 +15,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <jansson.h>
 
 #include "core/catalog.h"
-#include "core/report.h"
+#include "core/findings.h"
 #include "host/host_os.h"
 #include "util/mem.h"
 #include "util/os_release.h"
@@ -322,54 +321,53 @@ static void remove_root(tmp_root *t)
     }
 }
 
-/* Runs the host check on root and returns the one finding (a new reference). */
-static json_t *host_finding(const char *root)
+/* What host.container-os returned for one root: its one finding. */
+typedef struct {
+    ld_catalog *cat;
+    ld_findings *fs;
+    const ld_finding *f;
+} host_result;
+
+/* Runs the host check on root; the set must hold exactly one finding of
+ * host.container-os, and the check must have declared it owed. */
+static host_result host_check(const char *root)
 {
     ld_error err = LD_ERROR_INIT;
-    ld_catalog *cat = ld_catalog_load_builtin(&err);
-    if (!cat)
+    host_result h = {0};
+    h.cat = ld_catalog_load_builtin(&err);
+    if (!h.cat)
         fail_msg("%s", err.msg);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ld_report_options o = {.format = LD_FORMAT_JSON,
-                           .out = f,
-                           .command = "test",
-                           .scope = "test",
-                           .level = LD_LEVEL_MEDIUM,
-                           .level_source = "test"};
-    ld_report *r = ld_report_open(&o, cat, NULL, &err);
-    assert_int_equal(ld_report_begin(r, &err), 0);
-    if (ld_host_os_check(r, root, &err) != 0)
+    h.fs = ld_findings_new(h.cat, 0);
+    if (ld_host_os_check(h.fs, root, &err) != 0)
         fail_msg("host check: %s", err.msg);
-    assert_int_equal(ld_report_finish(r, &err), 0);
-    ld_report_free(r);
-    fclose(f);
-    json_error_t jerr;
-    json_t *doc = json_loadb(buf, len, 0, &jerr);
-    if (!doc)
-        fail_msg("report is not JSON: %s", jerr.text);
-    free(buf);
-    ld_catalog_free(cat);
-    json_t *findings = json_object_get(doc, "findings");
-    assert_int_equal(json_array_size(findings), 1);
-    json_t *finding = json_incref(json_array_get(findings, 0));
-    json_decref(doc);
-    assert_string_equal(json_string_value(json_object_get(finding, "check_id")),
-                        "host.container-os");
-    return finding;
+    assert_int_equal(h.fs->n, 1);
+    h.f = h.fs->v[0];
+    assert_string_equal(h.f->check_id, "host.container-os");
+    assert_ptr_equal(h.f->control, ld_catalog_control_for_check(h.cat, "host.container-os"));
+    const ld_scope_entry *sc = ld_findings_scope_of(h.fs, "host.container-os");
+    assert_non_null(sc);
+    assert_int_equal(sc->state, LD_SCOPE_OWED);
+    return h;
 }
 
-static const char *status(const json_t *f)
+static void host_done(host_result *h)
 {
-    return json_string_value(json_object_get(f, "status"));
-}
-static const char *evidence(const json_t *f)
-{
-    return json_string_value(json_object_get(f, "evidence"));
+    ld_findings_free(h->fs);
+    ld_catalog_free(h->cat);
 }
 
-static void test_host_general_os_warns(void **state)
+static const char *status(const host_result *h)
+{
+    return ld_status_name(h->f->status);
+}
+static const char *evidence(const host_result *h)
+{
+    return h->f->evidence;
+}
+
+/* NIST 800-190 HOST-01 recommends a container-specific OS: a general-purpose
+ * one does not meet it, so the finding fails (it is not a mere warning). */
+static void test_host_general_os_fails(void **state)
 {
     (void)state;
     tmp_root t;
@@ -381,14 +379,13 @@ static void test_host_general_os_warns(void **state)
     char link[512];
     snprintf(link, sizeof(link), "%s/etc/os-release", t.root);
     assert_int_equal(symlink("../usr/lib/os-release", link), 0);
-    json_t *f = host_finding(t.root);
-    assert_string_equal(status(f), "warn");
-    assert_string_equal(evidence(f), "ID=debian VERSION_ID=\"12\"");
-    json_t *target = json_object_get(f, "target");
-    assert_string_equal(json_string_value(json_object_get(target, "kind")),
-                        ld_target_kind_name(LD_TARGET_HOST));
-    assert_string_equal(json_string_value(json_object_get(target, "id")), "testhost");
-    json_decref(f);
+    host_result h = host_check(t.root);
+    assert_string_equal(status(&h), "fail");
+    assert_string_equal(evidence(&h), "ID=debian VERSION_ID=\"12\"");
+    assert_non_null(strstr(ld_finding_title(h.f), "general-purpose"));
+    assert_int_equal(h.f->target.kind, LD_TARGET_HOST);
+    assert_string_equal(h.f->target.id, "testhost");
+    host_done(&h);
     remove_root(&t);
 }
 
@@ -408,12 +405,21 @@ static void test_host_container_os_passes(void **state)
         tmp_root t;
         make_root(&t);
         write_file(t.root, "etc/os-release", *s, strlen(*s));
-        json_t *f = host_finding(t.root);
-        if (strcmp(status(f), "pass") != 0)
-            fail_msg("expected pass for %s, got %s (%s)", *s, status(f), evidence(f));
-        json_decref(f);
+        host_result h = host_check(t.root);
+        if (h.f->status != LD_STATUS_PASS)
+            fail_msg("expected pass for %s, got %s (%s)", *s, status(&h), evidence(&h));
+        host_done(&h);
         remove_root(&t);
     }
+    /* a general-purpose OS that merely mentions one in its name does not pass */
+    tmp_root t;
+    make_root(&t);
+    const char *fake = "NAME=\"Not Bottlerocket\"\nID=ubuntu\nVARIANT_ID=server\n";
+    write_file(t.root, "etc/os-release", fake, strlen(fake));
+    host_result h = host_check(t.root);
+    assert_string_equal(status(&h), "fail");
+    host_done(&h);
+    remove_root(&t);
 }
 
 static void test_host_symlink_cannot_leave_root(void **state)
@@ -429,16 +435,16 @@ static void test_host_symlink_cannot_leave_root(void **state)
     char link[512];
     snprintf(link, sizeof(link), "%s/etc/os-release", t.root);
     assert_int_equal(symlink(outside, link), 0);
-    json_t *f = host_finding(t.root);
-    assert_string_equal(status(f), "error");
-    assert_non_null(strstr(evidence(f), "no etc/os-release"));
-    json_decref(f);
+    host_result h = host_check(t.root);
+    assert_string_equal(status(&h), "error"); /* could not look: never a pass */
+    assert_non_null(strstr(evidence(&h), "no etc/os-release"));
+    host_done(&h);
     /* the fallback file is read when etc/os-release leads nowhere */
     write_file(t.root, "usr/lib/os-release", "ID=debian\n", 10);
-    f = host_finding(t.root);
-    assert_string_equal(status(f), "warn");
-    assert_string_equal(evidence(f), "ID=debian");
-    json_decref(f);
+    h = host_check(t.root);
+    assert_string_equal(status(&h), "fail");
+    assert_string_equal(evidence(&h), "ID=debian");
+    host_done(&h);
     unlink(outside);
     remove_root(&t);
 }
@@ -453,15 +459,16 @@ static void test_host_oversize_and_missing_id(void **state)
     memset(big, '#', n);
     write_file(t.root, "etc/os-release", big, n);
     free(big);
-    json_t *f = host_finding(t.root);
-    assert_string_equal(status(f), "error");
-    assert_non_null(strstr(evidence(f), "larger than"));
-    json_decref(f);
+    host_result h = host_check(t.root);
+    assert_string_equal(status(&h), "error");
+    assert_non_null(strstr(evidence(&h), "larger than"));
+    host_done(&h);
+    /* no ID: os-release(5) says it defaults to "linux", a general-purpose OS */
     write_file(t.root, "etc/os-release", "NAME=Mystery\n", 13);
-    f = host_finding(t.root);
-    assert_string_equal(status(f), "warn");
-    assert_non_null(strstr(evidence(f), "defaults to ID=linux"));
-    json_decref(f);
+    h = host_check(t.root);
+    assert_string_equal(status(&h), "fail");
+    assert_non_null(strstr(evidence(&h), "defaults to ID=linux"));
+    host_done(&h);
     remove_root(&t);
 }
 
@@ -471,17 +478,11 @@ static void test_host_root_not_a_directory(void **state)
     ld_error err = LD_ERROR_INIT;
     ld_catalog *cat = ld_catalog_load_builtin(&err);
     assert_non_null(cat);
-    ld_report_options o = {.format = LD_FORMAT_JSON,
-                           .out = stdout,
-                           .command = "test",
-                           .scope = "test",
-                           .level = LD_LEVEL_MEDIUM,
-                           .level_source = "test"};
-    ld_report *r = ld_report_open(&o, cat, NULL, &err);
-    assert_int_equal(ld_host_os_check(r, "/nonexistent/root", &err), LD_ERR_NOT_FOUND);
+    ld_findings *fs = ld_findings_new(cat, 0);
+    assert_int_equal(ld_host_os_check(fs, "/nonexistent/root", &err), LD_ERR_NOT_FOUND);
     assert_non_null(strstr(err.msg, "/nonexistent/root"));
-    assert_int_equal(r->findings, 0);
-    ld_report_free(r);
+    assert_int_equal(fs->n, 0);
+    ld_findings_free(fs);
     ld_catalog_free(cat);
 }
 
@@ -496,7 +497,7 @@ int main(void)
         cmocka_unit_test(test_key_length),
         cmocka_unit_test(test_oversize),
         cmocka_unit_test(test_callback_stops),
-        cmocka_unit_test(test_host_general_os_warns),
+        cmocka_unit_test(test_host_general_os_fails),
         cmocka_unit_test(test_host_container_os_passes),
         cmocka_unit_test(test_host_symlink_cannot_leave_root),
         cmocka_unit_test(test_host_oversize_and_missing_id),

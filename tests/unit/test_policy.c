@@ -183,6 +183,30 @@ static void test_booleans(void **state)
     }
 }
 
+/* gate.allow-incomplete and gate.fail-on-review: absent means "not set"
+ * (the evaluator then fails closed and applies the per-level review rule). */
+static void test_gate_completeness_keys(void **state)
+{
+    (void)state;
+    ld_policy *p = parse_ok("version: 1\n");
+    assert_false(p->allow_incomplete);
+    assert_false(p->has_fail_on_review);
+    ld_policy_free(p);
+    p = parse_ok("version: 1\ngate:\n  allow-incomplete: yes\n  fail-on-review: false\n");
+    assert_true(p->allow_incomplete);
+    assert_true(p->has_fail_on_review);
+    assert_false(p->fail_on_review);
+    ld_policy_free(p);
+    p = parse_ok("version: 1\ngate:\n  fail-on-review: true\n");
+    assert_false(p->allow_incomplete);
+    assert_true(p->has_fail_on_review && p->fail_on_review);
+    ld_policy_free(p);
+    expect_one("version: 1\ngate:\n  allow-incomplete: maybe\n", 3,
+               "\"allow-incomplete\" must be true or false");
+    expect_one("version: 1\ngate:\n  allow_incomplete: true\n", 3,
+               "(did you mean \"allow-incomplete\"?)");
+}
+
 /* ---- one problem of each class, with its line ---- */
 
 static void test_version(void **state)
@@ -302,7 +326,7 @@ static void test_unknown_keys(void **state)
                "unknown key \"region\" in profile; expected data-classification, exposure or "
                "use-case");
     expect_one("version: 1\ngate:\n  x: 1\n", 3,
-               "unknown key \"x\" in gate; expected fail-on or required-controls");
+               "unknown key \"x\" in gate; expected fail-on, required-controls, allow-incomplete or fail-on-review");
     expect_one("version: 1\nexceptions:\n  - id: X\n    reason: r\n    owner: bob\n", 5,
                "unknown key \"owner\" in exception; expected id, target, reason or expires");
     expect_one("version: 1\nattestations:\n  - control: C\n    by: a\n    date: 2026-01-01\n"
@@ -683,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_full_policy),
         cmocka_unit_test(test_minimal_and_null_sections),
         cmocka_unit_test(test_booleans),
+        cmocka_unit_test(test_gate_completeness_keys),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_wrong_types),
         cmocka_unit_test(test_bad_enums),

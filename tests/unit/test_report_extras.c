@@ -1,6 +1,7 @@
 /* Unit tests: vulnerability and secret findings carry their extra fields
  * into the JSON report and SARIF result properties (report_common.c), and a
- * policy exception can name a vulnerability alias or a secret rule. */
+ * policy exception can name a vulnerability alias or a secret rule (the
+ * evaluation applies it; the report shows it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,9 @@
 #include <jansson.h>
 
 #include "core/catalog.h"
+#include "core/evaluate.h"
 #include "core/finding.h"
+#include "core/findings.h"
 #include "core/policy.h"
 #include "core/report.h"
 
@@ -36,13 +39,7 @@ static json_t *run_report(ld_format format, const ld_policy *policy)
     ld_error err = LD_ERROR_INIT;
     ld_catalog *cat = ld_catalog_parse("c.yaml", catalog_yaml, strlen(catalog_yaml), &err);
     assert_non_null(cat);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    ld_report_options opt = {.format = format, .out = out, .command = "test", .scope = "s",
-                             .level = LD_LEVEL_HIGH, .level_source = "default", .now = 1700000000};
-    ld_report *r = ld_report_open(&opt, cat, policy, &err);
-    assert_int_equal(ld_report_begin(r, &err), 0);
+    ld_findings *fs = ld_findings_new(cat, 1700000000);
 
     ld_finding *f = ld_finding_new(&cat->controls[0], "image.vulnerabilities", LD_STATUS_FAIL);
     ld_finding_set_target(f, LD_TARGET_IMAGE, "sha256:abc", "app:1");
@@ -57,7 +54,7 @@ static json_t *run_report(ld_format format, const ld_policy *policy)
     v->fix_status = strdup("fixed");
     v->cvss_score = 7.8;
     v->layer_digest = strdup("sha256:layer");
-    assert_int_equal(ld_report_emit(r, f, &err), 0);
+    assert_int_equal(ld_findings_add(fs, f, &err), 0);
 
     f = ld_finding_new(&cat->controls[0], "image.secrets", LD_STATUS_FAIL);
     ld_finding_set_target(f, LD_TARGET_IMAGE, "sha256:abc", "app:1");
@@ -66,11 +63,19 @@ static json_t *run_report(ld_format format, const ld_policy *policy)
     s->masked = strdup("AKIA****************");
     s->line = 3;
     s->deleted = true;
-    assert_int_equal(ld_report_emit(r, f, &err), 0);
+    assert_int_equal(ld_findings_add(fs, f, &err), 0);
 
-    assert_int_equal(ld_report_finish(r, &err), 0);
-    ld_report_free(r);
+    ld_eval_options eo = {.level = LD_LEVEL_HIGH};
+    ld_evaluation *ev = ld_evaluate(fs, policy, &eo);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ld_report_options opt = {
+        .format = format, .out = out, .command = "test", .scope = "s", .level_source = "default"};
+    assert_int_equal(ld_report_render(&opt, fs, ev, &err), 0);
     fclose(out);
+    ld_evaluation_free(ev);
+    ld_findings_free(fs);
     json_error_t jerr;
     json_t *doc = json_loadb(buf, len, 0, &jerr);
     if (!doc)
@@ -92,8 +97,8 @@ static void test_json_carries_extras(void **state)
     assert_true(json_real_value(json_object_get(v, "cvss_score")) > 7.7);
     assert_string_equal(json_string_value(json_array_get(json_object_get(v, "aliases"), 0)),
                         "DSA-5514-1");
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(v, "layer"), "digest")), "sha256:layer");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "layer"), "digest")),
+                        "sha256:layer");
     assert_null(json_object_get(json_array_get(findings, 0), "secret"));
     json_t *s = json_object_get(json_array_get(findings, 1), "secret");
     assert_string_equal(json_string_value(json_object_get(s, "rule_id")), "aws-access-key-id");
@@ -124,15 +129,28 @@ static void test_exception_by_alias_and_rule(void **state)
     (void)state;
     ld_exception ex[2] = {{.id = "DSA-5514-1", .reason = "backport verified", .line = 1},
                           {.id = "aws-access-key-id", .reason = "revoked key", .line = 2}};
-    ld_policy policy = {.path = "p.yaml", .required_controls = true, .exceptions = ex,
-                        .n_exceptions = 2};
+    ld_policy policy = {
+        .path = "p.yaml", .required_controls = true, .exceptions = ex, .n_exceptions = 2};
     json_t *doc = run_report(LD_FORMAT_JSON, &policy);
     json_t *findings = json_object_get(doc, "findings");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(findings, 0), "exception")),
-                        "backport verified");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(findings, 1), "exception")),
-                        "revoked key");
-    assert_false(json_is_true(json_object_get(json_object_get(doc, "gate"), "failed")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(findings, 0), "exception")),
+        "backport verified");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(findings, 1), "exception")),
+        "revoked key");
+    json_t *gate = json_object_get(doc, "gate");
+    assert_false(json_is_true(json_object_get(gate, "failed")));
+    assert_int_equal(json_array_size(json_object_get(gate, "reasons")), 0);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(doc, "summary"), "excepted")), 2);
+    /* both failures excepted: the control is excepted, not passed */
+    json_t *c0 = json_array_get(json_object_get(json_object_get(doc, "compliance"), "controls"), 0);
+    assert_string_equal(json_string_value(json_object_get(c0, "state")), "excepted");
+    json_decref(doc);
+    /* without the exceptions the same findings fail the gate */
+    doc = run_report(LD_FORMAT_JSON, NULL);
+    assert_true(json_is_true(json_object_get(json_object_get(doc, "gate"), "failed")));
     json_decref(doc);
 }
 

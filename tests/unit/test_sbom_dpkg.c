@@ -18,6 +18,7 @@
 #include "sbom/catalogers_list.h"
 #include "util/mem.h"
 #include "util/strlist.h"
+#include "test_skip.h"
 
 extern char **environ;
 
@@ -297,11 +298,11 @@ static void test_bookworm_rootfs(void **state)
     size_t len = 0;
     char *data = read_file(status, &len);
     if (!data) {
-        fprintf(stderr, "SKIP: no Debian rootfs at %s (run tests/harness/images.sh --debian)\n",
-                root);
+        char where[512];
+        snprintf(where, sizeof where, "%s", root);
         free(status);
         free(def);
-        skip();
+        LD_SKIP_IF_MISSING("no Debian rootfs at %s (run tests/harness/images.sh --debian)", where);
     }
     /* dpkg-query inside the rootfs when we may chroot, else the same
      * database through --admindir (the host's dpkg reads it identically) */
@@ -313,9 +314,10 @@ static void test_bookworm_rootfs(void **state)
     if (!want)
         want = run_capture(admin_argv);
     if (!want) {
-        fprintf(stderr, "SKIP: dpkg-query could not run on %s\n", root);
+        char where[512];
+        snprintf(where, sizeof where, "%s", root);
         free(data), free(status), free(admindir), free(def);
-        skip();
+        LD_SKIP_IF_MISSING("dpkg-query could not run on %s", where);
     }
 
     ld_package_list l = {0};

@@ -35,6 +35,7 @@
 #include "sbom/catalogers_list.h"
 #include "sbom/rpm_header.h"
 #include "util/mem.h"
+#include "test_skip.h"
 
 extern char **environ;
 
@@ -189,10 +190,8 @@ static void check_against_rpm(const ld_package_list *l, const char *path)
 static void test_sqlite_real(void **state)
 {
     (void)state;
-    if (skip_reason) {
-        print_message("skip: %s\n", skip_reason);
-        skip();
-    }
+    if (skip_reason)
+        LD_SKIP_IF_MISSING("%s", skip_reason);
     size_t len;
     uint8_t *db = slurp("sqlite/rpmdb.sqlite", &len);
     const char *path = "/var/lib/rpm/rpmdb.sqlite";
@@ -212,10 +211,8 @@ static void test_sqlite_real(void **state)
 
 static void run_bdb(const char *rel)
 {
-    if (skip_reason) {
-        print_message("skip: %s\n", skip_reason);
-        skip();
-    }
+    if (skip_reason)
+        LD_SKIP_IF_MISSING("%s", skip_reason);
     size_t len;
     uint8_t *db = slurp(rel, &len);
     const char *path = "/var/lib/rpm/Packages";
@@ -314,10 +311,8 @@ static uint8_t *build_ndb(uint8_t *blobs[], size_t lens[], size_t n, size_t *out
 static void test_ndb_built_from_real_blobs(void **state)
 {
     (void)state;
-    if (skip_reason) {
-        print_message("skip: %s\n", skip_reason);
-        skip();
-    }
+    if (skip_reason)
+        LD_SKIP_IF_MISSING("%s", skip_reason);
     uint8_t *blobs[8];
     size_t lens[8], len;
     size_t n = real_blobs(blobs, lens);

@@ -21,6 +21,8 @@
 #include "sbom/sbom.h"
 #include "sbom/sbom_writers.h"
 #include "sbom/spdx_license.h"
+#include "test_image_util.h"
+#include "test_skip.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -452,13 +454,121 @@ static void test_writers_with_dir_image(void **state)
     rmdir(dir);
 }
 
+/* ---- history masking --------------------------------------------------- */
+
+#define HIST_GH_TOKEN "ghp_R4nd0mT0k3nV4lu3F0rT3st1ngAbCdEf0123"
+#define HIST_AWS_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+/* Runs writer over s and img; returns the raw document (caller frees). */
+static char *write_raw(int (*writer)(FILE *, const ld_sbom *, const ld_image *, ld_error *),
+                       const ld_sbom *s, const ld_image *img)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    ld_error err = LD_ERROR_INIT;
+    int rc = writer(f, s, img, &err);
+    assert_int_equal(fclose(f), 0);
+    if (rc != 0)
+        fail_msg("writer failed: %s", err.msg);
+    return buf;
+}
+
+/* A docker-archive whose history holds the secrets a build leaves there
+ * (an ARG token, a RUN writing an AWS key): both SBOM writers show each
+ * layer's history, and neither shows a secret. */
+static void test_writers_mask_history(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lockdown-sbomh-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    tent files[] = {{'d', "etc", NULL, 0755}, {'f', "etc/motd", "hi\n", 0644}};
+    tbuf layer = make_tar(files, 2);
+    char *diff = sha_hex(layer.p, layer.len);
+    char *config = ld_xasprintf(
+        "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+        "\"diff_ids\":[\"%s\"]},\"history\":["
+        "{\"created_by\":\"/bin/sh -c #(nop)  ARG TOKEN=" HIST_GH_TOKEN "\",\"empty_layer\":true},"
+        "{\"created_by\":\"|1 TOKEN=" HIST_GH_TOKEN " /bin/sh -c printf "
+        "'aws_secret_access_key = " HIST_AWS_SECRET "' > /etc/motd\"}]}",
+        diff);
+    char *cfg_hex = sha_hex(config, strlen(config));
+    char *cfg_name = ld_xasprintf("%s.json", cfg_hex + 7);
+    char *manifest = ld_xasprintf(
+        "[{\"Config\":\"%s\",\"RepoTags\":[\"leaky:1\"],\"Layers\":[\"l0/layer.tar\"]}]", cfg_name);
+    tbuf tar = {0};
+    struct archive *a = archive_write_new();
+    archive_write_set_format_pax_restricted(a);
+    archive_write_open(a, &tar, NULL, tbuf_write_cb, NULL);
+    const struct {
+        const char *name;
+        const void *data;
+        size_t len;
+    } members[] = {{"manifest.json", manifest, strlen(manifest)},
+                   {cfg_name, config, strlen(config)},
+                   {"l0/layer.tar", layer.p, layer.len}};
+    for (size_t i = 0; i < 3; i++) {
+        struct archive_entry *ae = archive_entry_new();
+        archive_entry_set_pathname(ae, members[i].name);
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, (la_int64_t)members[i].len);
+        archive_write_header(a, ae);
+        archive_write_data(a, members[i].data, members[i].len);
+        archive_entry_free(ae);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    write_file(dir, "img.tar", tar.p, tar.len);
+    char *target = ld_xasprintf("docker-archive:%s/img.tar", dir);
+    ld_error err = LD_ERROR_INIT;
+    ld_image_options opt;
+    memset(&opt, 0, sizeof(opt));
+    ld_image *img = ld_image_read(target, &opt, NULL, 0, &err);
+    if (!img)
+        fail_msg("ld_image_read(%s): %s", target, err.msg);
+    /* the model holds the history masked: what every writer prints */
+    const char *cb = ld_image_layer(img, 0)->created_by;
+    assert_non_null(cb);
+    assert_non_null(strstr(cb, "aws_secret_access_key = wJal*"));
+    ld_sbom s;
+    memset(&s, 0, sizeof(s));
+    ld_package *p = add(&s, LD_ECO_DEB, "base-files", "12.4", "pkg:deb/debian/base-files@12.4",
+                        "/var/lib/dpkg/status");
+    p->layer = 0;
+    int (*writers[])(FILE *, const ld_sbom *, const ld_image *,
+                     ld_error *) = {ld_sbom_write_cyclonedx, ld_sbom_write_spdx};
+    for (size_t w = 0; w < 2; w++) {
+        char *doc = write_raw(writers[w], &s, img);
+        assert_non_null(strstr(doc, "printf 'aws_secret_access_key = wJal")); /* history shown */
+        if (strstr(doc, "R4nd0mT0k3nV4lu3") || strstr(doc, "K7MDENG"))
+            fail_msg("%s shows a secret from the image history", w == 0 ? "CycloneDX" : "SPDX");
+        free(doc);
+    }
+    ld_sbom_clear(&s);
+    ld_image_free(img);
+    char *path = ld_xasprintf("%s/img.tar", dir);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    free(target);
+    free(tar.p);
+    free(manifest);
+    free(cfg_name);
+    free(cfg_hex);
+    free(config);
+    free(diff);
+    free(layer.p);
+}
+
 /* A full disk is an error, not a silently truncated SBOM. */
 static void test_write_error(void **state)
 {
     (void)state;
     FILE *f = fopen("/dev/full", "w");
     if (!f)
-        skip();
+        LD_SKIP_IF_MISSING("/dev/full cannot be opened");
     ld_sbom s;
     hostile_sbom(&s);
     ld_error err = LD_ERROR_INIT;
@@ -586,10 +696,10 @@ static void test_idset_and_idstring(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cyclonedx_hostile),  cmocka_unit_test(test_cyclonedx_empty),
-        cmocka_unit_test(test_spdx_hostile),       cmocka_unit_test(test_writers_with_dir_image),
-        cmocka_unit_test(test_write_error),        cmocka_unit_test(test_spdx_expressions),
-        cmocka_unit_test(test_idset_and_idstring),
+        cmocka_unit_test(test_cyclonedx_hostile),    cmocka_unit_test(test_cyclonedx_empty),
+        cmocka_unit_test(test_spdx_hostile),         cmocka_unit_test(test_writers_with_dir_image),
+        cmocka_unit_test(test_writers_mask_history), cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_spdx_expressions),     cmocka_unit_test(test_idset_and_idstring),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
