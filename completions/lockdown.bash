@@ -5,7 +5,7 @@ _lockdown()
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     cmd="${COMP_WORDS[1]}"
-    local common="--format --output --level --policy --fail-on --allow-incomplete --quiet --help"
+    local common="--format --output --level --policy --fail-on --allow-incomplete --check --exclude --quiet --help"
 
     case "$prev" in
         --format|-f)
