@@ -73,6 +73,8 @@ typedef struct {
     ld_format format;
     FILE *out;
     bool out_is_file;
+    int exit_code;           /* --exit-code N (image scan); 0: none */
+    unsigned exit_severities; /* severities --exit-code counts (LD_SEV_BIT set) */
     bool color;    /* colour on stdout */
     bool progress; /* progress messages on stderr (a TTY and not --quiet) */
 } cli_session;

@@ -342,6 +342,7 @@ enum {
     OPT_SECRET_MAX,
     OPT_SCAN_PLATFORM,
     OPT_MAX_DB_AGE,
+    OPT_EXIT_CODE,
 };
 
 static const struct option scan_opts[] = {
@@ -355,6 +356,7 @@ static const struct option scan_opts[] = {
     {"secret-max-bytes", required_argument, NULL, OPT_SECRET_MAX},
     {"platform", required_argument, NULL, OPT_SCAN_PLATFORM},
     {"max-db-age", required_argument, NULL, OPT_MAX_DB_AGE},
+    {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
     {NULL, 0, NULL, 0},
 };
 
@@ -364,6 +366,7 @@ typedef struct {
     const char *platform;
     const char *db;
     uint64_t secret_max;
+    int exit_code; /* --exit-code N; 0: not given */
     ld_vuln_options vopt;
 } scan_args;
 
@@ -402,14 +405,31 @@ static int on_scan_opt(int opt, const char *arg, void *ctx)
     switch (opt) {
     case OPT_CHECKS: return parse_checks(a, arg);
     case OPT_SEVERITY:
-        if (ld_severity_parse(arg, &a->vopt.min_severity) < 0) {
+        if (ld_severity_set_parse(arg, false, &a->vopt.severity_set) < 0) {
             cli_usage_error("image scan",
-                            "--severity must be critical, high, medium, low or info, not \"%s\"",
+                            "--severity takes critical, high, medium, low, info (or unknown), in "
+                            "any case, as a comma list (HIGH,CRITICAL) or one severity (and "
+                            "above), not \"%s\"",
                             arg);
             return -1;
         }
-        a->vopt.has_min_severity = true;
         return 0;
+    case OPT_EXIT_CODE: {
+        int n = 0;
+        bool ok = *arg != '\0';
+        for (const char *p = arg; *p && ok; p++)
+            ok = *p >= '0' && *p <= '9' && !__builtin_mul_overflow(n, 10, &n) &&
+                 !__builtin_add_overflow(n, *p - '0', &n);
+        if (!ok || n < 1 || n > 255 || n == LD_EXIT_USAGE || n == LD_EXIT_ERROR) {
+            cli_usage_error("image scan",
+                            "--exit-code must be a number from 1 to 255 other than 2 and 3 "
+                            "(lockdown's usage and could-not-complete codes), not \"%s\"",
+                            arg);
+            return -1;
+        }
+        a->exit_code = n;
+        return 0;
+    }
     case OPT_IGNORE_UNFIXED: a->vopt.ignore_unfixed = true; return 0;
     case OPT_IGNORE_STATUS: {
         char *copy = ld_xstrdup(arg), *save = NULL;
@@ -475,11 +495,19 @@ static void usage_scan(void)
           "      --checks LIST          config, secrets, vuln (default: all three; without\n"
           "                             a vulnerability database and without --checks,\n"
           "                             config and secrets run and the report says so)\n"
-          "      --severity SEV         vulnerabilities at SEV or above only\n"
+          "      --severity SEVS        vulnerabilities of these severities only: a comma\n"
+          "                             list in any case (HIGH,CRITICAL), or one severity\n"
+          "                             meaning it and above (medium, medium+)\n"
+          "      --exit-code N          exit N when a failing finding of a --severity\n"
+          "                             severity (default: any) remains after exceptions\n"
+          "                             and ignores; the compliance gate's exit 1 comes first\n"
           "      --ignore-unfixed       drop vulnerabilities without a fixed version\n"
           "      --ignore-status LIST   drop vulnerabilities with these fix statuses\n"
           "                             (will-not-fix,end-of-life,...)\n"
-          "      --ignorefile FILE      vulnerability ids to ignore, one per line\n"
+          "      --ignorefile FILE      ids to ignore, one per line, optional exp:YYYY-MM-DD\n"
+          "                             (default: ./.lockdownignore, else ./.trivyignore):\n"
+          "                             vulnerability ids are dropped, other ids (secret\n"
+          "                             rules, checks, controls) become exceptions\n"
           "      --vex FILE             OpenVEX document (repeatable)\n"
           "      --db PATH              vulnerability database (default: $LOCKDOWN_DB or\n"
           "                             the per-user cache; see 'lockdown db')\n"
@@ -497,6 +525,33 @@ static void usage_scan(void)
           stdout);
 }
 
+/* The ignore file: --ignorefile, else ./.lockdownignore, else ./.trivyignore
+ * (as Trivy reads its own without a flag). Its vulnerability ids are
+ * dropped by the matcher; every entry also becomes a policy exception, so
+ * secret rule ids, check ids and control ids in it apply to those findings,
+ * with the expiry date honoured by the evaluation. */
+static int load_ignores(cli_session *s, const scan_args *a, ld_ignore_list *out, ld_error *err)
+{
+    const char *path = a->vopt.ignore_file;
+    if (!path) {
+        static const char *const defaults[] = {".lockdownignore", ".trivyignore"};
+        for (size_t i = 0; i < 2 && !path; i++)
+            if (access(defaults[i], F_OK) == 0)
+                path = defaults[i];
+        if (!path)
+            return 0;
+    }
+    if (ld_ignore_load(path, out, err) < 0)
+        return -1;
+    for (size_t i = 0; i < out->n; i++) {
+        const ld_ignore_entry *e = &out->entries[i];
+        char *reason = ld_xasprintf("listed in %s:%d", path, e->line);
+        ld_policy_add_exception(s->policy, path, e->line, e->id, NULL, reason, e->expires);
+        free(reason);
+    }
+    return 0;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
     cli_common common = {0};
@@ -507,6 +562,7 @@ static int cmd_scan(int argc, char **argv)
     ld_findings *r = NULL;
     char *scope = NULL;
     ld_image_scan_result res = {0};
+    ld_ignore_list ignores = {0};
     bool have_res = false, session = false;
     cli_session s;
     ld_error err = LD_ERROR_INIT;
@@ -531,6 +587,13 @@ static int cmd_scan(int argc, char **argv)
     session = true;
     if (rc)
         goto done;
+    s.exit_code = args.exit_code;
+    s.exit_severities = args.vopt.severity_set ? args.vopt.severity_set : LD_SEV_ALL;
+
+    if (load_ignores(&s, &args, &ignores, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto done;
+    }
 
     /* the database is checked before the (long) read of the image: asked
      * for by name, it must be there; the default one missing makes the
@@ -566,6 +629,12 @@ static int cmd_scan(int argc, char **argv)
     r = cli_session_findings(&s);
     for (size_t i = 0; i < res.sbom.notes.n; i++)
         cli_warn(&s.opt, "%s", res.sbom.notes.v[i]);
+    if (ignores.path) {
+        ld_findings_note(r, "ignore file %s: %zu entr%s (vulnerability ids dropped, other ids "
+                            "applied as exceptions)",
+                         ignores.path, ignores.n, ignores.n == 1 ? "y" : "ies");
+        args.vopt.ignore_list = &ignores;
+    }
     int e = ld_image_scan_report(r, target, &opt, &res, &err);
     if (e == 0 && args.vuln)
         e = ld_vuln_scan(r, &res.sbom, res.img, &args.vopt, &err);
@@ -582,6 +651,7 @@ done:
         ld_image_scan_clear(&res);
     if (session)
         cli_session_close(&s);
+    ld_ignore_clear(&ignores);
     ld_strlist_clear(&args.vopt.ignore_status);
     ld_strlist_clear(&args.vopt.vex_files);
     return rc;

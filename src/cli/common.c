@@ -17,7 +17,8 @@ const char cli_common_help[] =
     "      --level LEVEL     security level: low, medium, high (overrides the policy)\n"
     "      --policy FILE     policy file (default: the built-in policy)\n"
     "      --fail-on SEV     gate: fail on findings of severity SEV or above\n"
-    "                        (critical, high, medium, low, info)\n"
+    "                        (critical, high, medium, low, info; none turns the\n"
+    "                        policy's gate.fail-on off for this run)\n"
     "      --allow-incomplete  gate: required controls this run could not assess\n"
     "                        do not fail it (they are still listed)\n"
     "      --check PATTERN   run and report only these checks: check ids, control ids\n"
@@ -247,9 +248,10 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
         return cli_usage_error(cmd, "--format must be table, json, sarif or junit, not \"%s\"",
                                opt->format);
     ld_severity sev;
-    if (opt->fail_on && ld_severity_parse(opt->fail_on, &sev) < 0)
+    if (opt->fail_on && strcmp(opt->fail_on, "none") != 0 &&
+        ld_severity_parse(opt->fail_on, &sev) < 0)
         return cli_usage_error(cmd,
-                               "--fail-on must be critical, high, medium, low or info, not \"%s\"",
+                               "--fail-on must be critical, high, medium, low, info or none, not \"%s\"",
                                opt->fail_on);
     s->catalog = ld_catalog_load_builtin(&err);
     if (!s->catalog)
@@ -329,13 +331,35 @@ ld_findings *cli_session_findings(const cli_session *s)
     return fs;
 }
 
+/* --exit-code N: N when a failing, non-excepted finding of one of the
+ * chosen severities remains (Trivy's habit), else 0. */
+static int severity_exit(const cli_session *s, const ld_findings *fs, const ld_evaluation *ev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const ld_finding *f = fs->v[i];
+        if (f->status == LD_STATUS_FAIL && !ev->exception[i] &&
+            (s->exit_severities & LD_SEV_BIT(f->severity)))
+            n++;
+    }
+    if (!n)
+        return LD_EXIT_OK;
+    if (!s->opt.quiet)
+        fprintf(stderr, "lockdown: exit %d: %zu failing finding%s of the chosen severities remain "
+                        "(--exit-code)\n",
+                s->exit_code, n, n == 1 ? "" : "s");
+    return s->exit_code;
+}
+
 int cli_session_finish(cli_session *s, const ld_findings *fs, const char *command,
                        const char *scope)
 {
     ld_error err = LD_ERROR_INIT;
     ld_eval_options eo = {.level = s->level, .allow_incomplete = s->opt.allow_incomplete};
     ld_severity sev;
-    if (s->opt.fail_on && ld_severity_parse(s->opt.fail_on, &sev) == 0) {
+    if (s->opt.fail_on && strcmp(s->opt.fail_on, "none") == 0) {
+        eo.has_fail_on = false; /* the policy's fail-on is turned off for this run */
+    } else if (s->opt.fail_on && ld_severity_parse(s->opt.fail_on, &sev) == 0) {
         eo.has_fail_on = true;
         eo.fail_on = sev;
     } else if (s->policy->has_fail_on) {
@@ -372,6 +396,8 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
                 fprintf(stderr, "lockdown: gate failed: %s\n", ev->gate_reasons.v[i]);
         rc = LD_EXIT_GATE;
     }
+    else if (s->exit_code)
+        rc = severity_exit(s, fs, ev);
 out:
     ld_evaluation_free(ev);
     return rc;

@@ -171,7 +171,7 @@ static const ld_exception *find_exception(ld_evaluation *ev, const ld_finding *f
             continue;
         if (e->expires && ld_date_expired(e->expires, ev->opt.now)) {
             char *n = ld_xasprintf("exception for %s (%s:%d) expired on %s; it no longer applies",
-                                   e->id, p->path, e->line, e->expires);
+                                   e->id, e->source ? e->source : p->path, e->line, e->expires);
             if (ld_strlist_contains(&ev->notes, n))
                 free(n);
             else

@@ -529,6 +529,7 @@ void ld_policy_free(ld_policy *p)
         free(e->target);
         free(e->reason);
         free(e->expires);
+        free(e->source);
     }
     free(p->exceptions);
     for (size_t i = 0; i < p->n_attestations; i++) {
@@ -562,6 +563,19 @@ void ld_policy_free(ld_policy *p)
     free(p->secret_allow);
     free(p->path);
     free(p);
+}
+
+void ld_policy_add_exception(ld_policy *p, const char *source, int line, const char *id,
+                             const char *target, const char *reason, const char *expires)
+{
+    p->exceptions = ld_xrealloc(p->exceptions, (p->n_exceptions + 1) * sizeof(*p->exceptions));
+    ld_exception *e = &p->exceptions[p->n_exceptions++];
+    e->id = ld_xstrdup(id);
+    e->target = ld_xstrdup(target);
+    e->reason = ld_xstrdup(reason);
+    e->expires = ld_xstrdup(expires);
+    e->line = line;
+    e->source = ld_xstrdup(source);
 }
 
 bool ld_date_expired(const char *date, time_t now)

@@ -24,6 +24,7 @@ typedef struct {
     char *reason;
     char *expires; /* YYYY-MM-DD, NULL: never */
     int line;
+    char *source;  /* file it came from when not the policy (an ignore file); NULL: the policy */
 } ld_exception;
 
 typedef struct {
@@ -98,6 +99,11 @@ ld_policy *ld_policy_load(const char *path, ld_strlist *diags, ld_error *err);
 ld_policy *ld_policy_parse(const char *name, const char *buf, size_t len, ld_strlist *diags,
                            ld_error *err);
 void ld_policy_free(ld_policy *p);
+/* Appends an exception read from file source at line (strings copied;
+ * target, expires may be NULL): how an ignore file's entries join the
+ * policy's accepted risks. */
+void ld_policy_add_exception(ld_policy *p, const char *source, int line, const char *id,
+                             const char *target, const char *reason, const char *expires);
 
 /* True if the YYYY-MM-DD date is before today (local date of now): a date D
  * is still valid on D and expired from D+1. A malformed date counts as

@@ -46,3 +46,45 @@ DEFINE_PARSE(ld_tier_parse, ld_tier, tier_names, LD_TIER_COUNT)
 DEFINE_PARSE(ld_severity_parse, ld_severity, severity_names, LD_SEV_COUNT)
 DEFINE_PARSE(ld_status_parse, ld_status, status_names, LD_STATUS_COUNT)
 DEFINE_PARSE(ld_level_parse, ld_level, level_names, LD_LEVEL_COUNT)
+
+/* One severity word in any case; "unknown" is info. */
+static int severity_word(const char *w, size_t n, ld_severity *out)
+{
+    char low[16];
+    if (n == 0 || n >= sizeof(low))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
+    low[n] = '\0';
+    if (strcmp(low, "unknown") == 0) {
+        *out = LD_SEV_INFO;
+        return 0;
+    }
+    return ld_severity_parse(low, out);
+}
+
+int ld_severity_set_parse(const char *s, bool exact_single, unsigned *mask)
+{
+    if (!s || !*s)
+        return -1;
+    unsigned m = 0;
+    size_t items = 0;
+    bool plus = false;
+    for (const char *p = s;;) {
+        size_t n = strcspn(p, ",");
+        size_t w = n;
+        plus = w > 0 && p[w - 1] == '+';
+        ld_severity sev;
+        if (severity_word(p, plus ? w - 1 : w, &sev) < 0)
+            return -1;
+        m |= plus ? LD_SEV_ALL & ~(LD_SEV_BIT(sev) - 1u) : LD_SEV_BIT(sev);
+        items++;
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    if (items == 1 && !plus && !exact_single)
+        m = LD_SEV_ALL & ~((m & -m) - 1u); /* the one severity and above */
+    *mask = m;
+    return 0;
+}

@@ -4,6 +4,8 @@
 #ifndef LD_CORE_TYPES_H
 #define LD_CORE_TYPES_H
 
+#include <stdbool.h>
+
 typedef enum {
     LD_TIER_IMAGE,
     LD_TIER_REGISTRY,
@@ -47,5 +49,17 @@ int ld_tier_parse(const char *s, ld_tier *out);
 int ld_severity_parse(const char *s, ld_severity *out);
 int ld_status_parse(const char *s, ld_status *out);
 int ld_level_parse(const char *s, ld_level *out);
+
+/* Bit of severity s in a severity set (a bit mask over ld_severity). */
+#define LD_SEV_BIT(s) (1u << (unsigned)(s))
+#define LD_SEV_ALL ((1u << LD_SEV_COUNT) - 1u)
+/* A severity set as users write it, the way Trivy takes it: a comma list
+ * of severities in any case ("HIGH,CRITICAL" is exactly those two; "UNKNOWN"
+ * is lockdown's info), or one severity followed by "+" for it and every one
+ * above ("medium+"). A single severity without "+" is that severity alone
+ * when exact_single, else it and above (image scan's long-standing
+ * --severity). Returns 0 and sets *mask, or -1 (an unknown word, an empty
+ * item). */
+int ld_severity_set_parse(const char *s, bool exact_single, unsigned *mask);
 
 #endif

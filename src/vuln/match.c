@@ -400,8 +400,8 @@ typedef struct {
     const char *target; /* as given, for coverage */
     const ld_image *img;
     const ld_sbom *sbom;
-    ld_ignore_list ignore;
-    bool has_ignore;
+    ld_ignore_list own_ignore; /* loaded here from opt->ignore_file */
+    const ld_ignore_list *ignore; /* own_ignore or opt->ignore_list; NULL: none */
     ld_vex_doc *vex;
     size_t n_vex;
     const char *image_refs[4];
@@ -426,19 +426,19 @@ static bool filtered(scan_ctx *s, const ld_package *p, const hit *h, ld_severity
         s->dropped_status++;
         return true;
     }
-    if (o->has_min_severity && sev < o->min_severity) {
+    if (o->severity_set && !(o->severity_set & LD_SEV_BIT(sev))) {
         s->dropped_severity++;
         return true;
     }
-    if (s->has_ignore) {
+    if (s->ignore) {
         for (size_t i = 0; i < h->ids.n; i++) {
-            const ld_ignore_entry *e = ld_ignore_find(&s->ignore, h->ids.v[i]);
+            const ld_ignore_entry *e = ld_ignore_find(s->ignore, h->ids.v[i]);
             if (!e)
                 continue;
             if (e->expires && ld_date_expired(e->expires, s->r->now)) {
                 ld_findings_note(s->r,
                                  "%s:%d: ignore entry for %s expired on %s; it no longer applies",
-                                 s->ignore.path, e->line, e->id, e->expires);
+                                 s->ignore->path, e->line, e->id, e->expires);
                 continue;
             }
             s->dropped_ignore++;
@@ -578,11 +578,13 @@ static int cmp_hit(const void *a, const void *b)
 static int load_filters(scan_ctx *s, ld_error *err)
 {
     const ld_vuln_options *o = s->opt;
-    if (o->ignore_file) {
-        int rc = ld_ignore_load(o->ignore_file, &s->ignore, err);
+    if (o->ignore_list) {
+        s->ignore = o->ignore_list;
+    } else if (o->ignore_file) {
+        int rc = ld_ignore_load(o->ignore_file, &s->own_ignore, err);
         if (rc < 0)
             return rc;
-        s->has_ignore = true;
+        s->ignore = &s->own_ignore;
     }
     if (o->vex_files.n) {
         s->vex = ld_xcalloc(o->vex_files.n, sizeof(*s->vex));
@@ -962,7 +964,7 @@ out:
     for (int e = 0; e < LD_ECO_COUNT; e++)
         group_clear(&groups[e]);
     free(lc.first_range_error);
-    ld_ignore_clear(&s.ignore);
+    ld_ignore_clear(&s.own_ignore);
     for (size_t i = 0; i < s.n_vex; i++)
         ld_vex_clear(&s.vex[i]);
     free(s.vex);

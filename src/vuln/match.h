@@ -16,14 +16,15 @@
 #include "image/image.h"
 #include "sbom/sbom.h"
 #include "util/strlist.h"
+#include "vuln/ignore_file.h"
 
 typedef struct {
     const char *target;       /* the target as given, for coverage; NULL: the image's name */
     const char *db_path;      /* NULL: ld_vulndb_default_path() */
     bool ignore_unfixed;      /* drop findings with no fixed version */
     ld_strlist ignore_status; /* fix statuses to drop ("will-not-fix", "end-of-life", ...) */
-    bool has_min_severity;    /* --severity: keep findings at or above */
-    ld_severity min_severity;
+    unsigned severity_set;      /* --severity: LD_SEV_BIT()s of the severities kept; 0: all */
+    const ld_ignore_list *ignore_list; /* already loaded (borrowed); wins over ignore_file */
     const char *ignore_file; /* file of ids to ignore (one per line, # comments, optional expiry);
                                 NULL: none */
     ld_strlist vex_files;    /* OpenVEX documents (--vex) */

@@ -393,7 +393,7 @@ static void test_filters(void **state)
                            "vulnerability remains (1 matched, every one filtered out"));
     assert_int_equal(verdicts(LD_STATUS_PASS, NULL), 1); /* npm still has left-pad */
     o = (ld_vuln_options){
-        .db_path = db_path, .has_min_severity = true, .min_severity = LD_SEV_CRITICAL};
+        .db_path = db_path, .severity_set = LD_SEV_BIT(LD_SEV_CRITICAL)};
     assert_int_equal(count_with(&o), 2);
     assert_non_null(find("CVE-2021-44228", "log4j-core"));
     o = (ld_vuln_options){.db_path = db_path};
