@@ -31,6 +31,12 @@ _lockdown()
             COMPREPLY=($(compgen -W "development test production" -- "$cur")); return ;;
         --output|-o|--policy|--host-root)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --container|--exclude-container)
+            # container names from the engine when the docker CLI is there
+            if command -v docker >/dev/null 2>&1; then
+                COMPREPLY=($(compgen -W "$(docker ps -a --format '{{.Names}}' 2>/dev/null)" -- "$cur"))
+            fi
+            return ;;
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
@@ -38,7 +44,7 @@ _lockdown()
         return
     fi
     case "$cmd" in
-        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host" -- "$cur")) ;;
+        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container" -- "$cur")) ;;
         controls) COMPREPLY=($(compgen -W "--level --tier --framework --format --output --help" -- "$cur")) ;;
         level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
         db)
@@ -51,7 +57,7 @@ _lockdown()
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "audit --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "$common --all --images --docker-host --host-root" -- "$cur"))
+                COMPREPLY=($(compgen -W "$common --all --images --container --exclude-container --docker-host --host-root" -- "$cur"))
             fi ;;
         dockerfile)
             if [ "$COMP_CWORD" -eq 2 ]; then

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/container_opts.h"
 #include "docker/engine.h"
 #include "docker/audit.h"
 #include "host/host_os.h"
@@ -25,13 +26,16 @@
 typedef struct {
     const char *host_root;
     const char *docker_host;
+    cli_container_selection select; /* --container, --exclude-container */
 } assess_args;
 
-enum { OPT_HOST_ROOT = 0x2200, OPT_DOCKER_HOST };
+enum { OPT_HOST_ROOT = 0x2200, OPT_DOCKER_HOST, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER };
 
 static const struct option assess_opts[] = {
     {"host-root", required_argument, NULL, OPT_HOST_ROOT},
     {"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
+    {"container", required_argument, NULL, OPT_CONTAINER},
+    {"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
     {NULL, 0, NULL, 0},
 };
 
@@ -41,6 +45,8 @@ static int on_opt(int opt, const char *arg, void *ctx)
     switch (opt) {
     case OPT_HOST_ROOT: a->host_root = arg; return 0;
     case OPT_DOCKER_HOST: a->docker_host = arg; return 0;
+    case OPT_CONTAINER: return cli_container_option("assess", &a->select, false, arg);
+    case OPT_EXCLUDE_CONTAINER: return cli_container_option("assess", &a->select, true, arg);
     default: return 1;
     }
 }
@@ -63,12 +69,13 @@ static void usage(void)
            "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
            "                         (default $DOCKER_HOST, else unix:///var/run/docker.sock;\n"
            "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
+           "%s"
            "\n"
            "%s"
            "\n"
            "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
            "(unreadable policy, an engine that answers but fails, a write error).\n",
-           cli_common_help);
+           cli_container_help, cli_common_help);
 }
 
 /* What was fetched from the engine, once each. */
@@ -172,6 +179,8 @@ static int run(cli_session *s, const assess_args *a)
             .host_root = a->host_root,
             .host_name = host,
             .all = false,
+            .containers = &a->select.include,
+            .exclude_containers = &a->select.exclude,
             .snapshot = &st.snap,
             .progress = on_progress,
             .progress_ctx = s,
@@ -194,21 +203,22 @@ int cmd_assess(int argc, char **argv)
     cli_common common = {0};
     int first = 0;
     int rc = cli_parse("assess", argc, argv, assess_opts, "", on_opt, &a, &common, &first);
-    if (rc)
-        return rc;
-    if (common.help) {
-        usage();
-        return LD_EXIT_OK;
-    }
-    if (first < argc)
-        return cli_usage_error("assess", "unexpected argument \"%s\"", argv[first]);
     struct stat st;
-    if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode))
-        return cli_usage_error("assess", "--host-root \"%s\" is not a directory", a.host_root);
-    cli_session s;
-    rc = cli_session_open(&s, "assess", &common);
-    if (rc == 0)
-        rc = run(&s, &a);
-    cli_session_close(&s);
+    if (rc) {
+        /* usage error, already printed */
+    } else if (common.help) {
+        usage();
+    } else if (first < argc) {
+        rc = cli_usage_error("assess", "unexpected argument \"%s\"", argv[first]);
+    } else if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        rc = cli_usage_error("assess", "--host-root \"%s\" is not a directory", a.host_root);
+    } else {
+        cli_session s;
+        rc = cli_session_open(&s, "assess", &common);
+        if (rc == 0)
+            rc = run(&s, &a);
+        cli_session_close(&s);
+    }
+    cli_container_selection_clear(&a.select);
     return rc;
 }

@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/container_opts.h"
 #include "docker/audit.h"
+#include "docker/container_select.h"
 #include "docker/engine.h"
 #include "checks/image_scan.h"
 #include "host/host_os.h"
@@ -22,15 +24,25 @@ typedef struct {
     const char *docker_host;
     bool all;
     bool images;
+    cli_container_selection select; /* --container, --exclude-container */
 } docker_args;
 
-enum { OPT_HOST_ROOT = 0x2300, OPT_DOCKER_HOST, OPT_ALL, OPT_IMAGES };
+enum {
+    OPT_HOST_ROOT = 0x2300,
+    OPT_DOCKER_HOST,
+    OPT_ALL,
+    OPT_IMAGES,
+    OPT_CONTAINER,
+    OPT_EXCLUDE_CONTAINER
+};
 
 static const struct option docker_opts[] = {
     {"host-root", required_argument, NULL, OPT_HOST_ROOT},
     {"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
     {"all", no_argument, NULL, OPT_ALL},
     {"images", no_argument, NULL, OPT_IMAGES},
+    {"container", required_argument, NULL, OPT_CONTAINER},
+    {"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
     {NULL, 0, NULL, 0},
 };
 
@@ -42,6 +54,8 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_DOCKER_HOST: a->docker_host = arg; return 0;
     case OPT_ALL: a->all = true; return 0;
     case OPT_IMAGES: a->images = true; return 0;
+    case OPT_CONTAINER: return cli_container_option("docker audit", &a->select, false, arg);
+    case OPT_EXCLUDE_CONTAINER: return cli_container_option("docker audit", &a->select, true, arg);
     default: return 1;
     }
 }
@@ -62,8 +76,9 @@ static void usage_docker(FILE *f)
 
 static void usage_audit(void)
 {
-    printf("Usage: lockdown docker audit [--all] [--images] [--docker-host URL] [--host-root DIR]\n"
-           "                             [options]\n"
+    printf("Usage: lockdown docker audit [--all] [--images] [--container PATTERN]\n"
+           "                             [--exclude-container PATTERN] [--docker-host URL]\n"
+           "                             [--host-root DIR] [options]\n"
            "\n"
            "Audits a live Docker engine against the CIS Docker Benchmark (v1.6 ids) and NIST\n"
            "SP 800-190: the daemon as /info and /version report it, its effective configuration\n"
@@ -75,6 +90,7 @@ static void usage_audit(void)
            "\n"
            "Options:\n"
            "      --all              also audit created, exited and paused containers\n"
+           "%s"
            "      --images           also stream every local image from the engine through the\n"
            "                         image checks (configuration, file system and secrets: CIS\n"
            "                         section 4); an image that cannot be read becomes a note\n"
@@ -85,11 +101,15 @@ static void usage_audit(void)
            "      --host-root DIR    the engine host's root filesystem (default /): files,\n"
            "                         audit rules and DIR/proc are read there\n"
            "\n"
+           "Checks are selected with the common options --check and --exclude (docker-bench -c\n"
+           "and -e): check ids, control ids or CIS ids, globs (e.g. --check '5.*' --exclude\n"
+           "container.health).\n"
+           "\n"
            "%s"
            "\n"
            "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
            "(no engine answered, unreadable policy, a write error).\n",
-           cli_common_help);
+           cli_container_help, cli_common_help);
 }
 
 static void on_progress(void *ctx, const char *msg)
@@ -105,6 +125,7 @@ static int run_audit(cli_session *s, const docker_args *a)
     ld_autofree char *scope = NULL;
     ld_autofree char *host = NULL;
     ld_autofree char *engine_scope = NULL;
+    ld_autofree char *selection = NULL;
     int rc = 0;
     cli_progress(s, "connecting to the docker engine");
     ld_engine *e = ld_engine_connect(a->docker_host, &err);
@@ -120,8 +141,13 @@ static int run_audit(cli_session *s, const docker_args *a)
     }
     host = ld_host_name(a->host_root);
     engine_scope = ld_docker_scope(e, &snap);
-    scope = ld_xasprintf("host %s, %s%s", host, engine_scope,
-                         a->all ? " (all containers)" : " (running containers)");
+    ld_container_selector sel;
+    ld_container_selector_init(&sel, &a->select.include, &a->select.exclude);
+    selection = ld_container_selector_describe(&sel);
+    ld_container_selector_clear(&sel);
+    scope =
+        ld_xasprintf("host %s, %s (%s containers%s%s)", host, engine_scope,
+                     a->all ? "all" : "running", selection[0] ? " selected by " : "", selection);
     r = cli_session_findings(s);
     for (size_t i = 0; i < snap.notes.n; i++)
         ld_findings_note(r, "%s", snap.notes.v[i]);
@@ -133,6 +159,8 @@ static int run_audit(cli_session *s, const docker_args *a)
         .host_root = a->host_root,
         .host_name = host,
         .all = a->all,
+        .containers = &a->select.include,
+        .exclude_containers = &a->select.exclude,
         .snapshot = &snap,
         .image_hook = a->images ? ld_image_scan_engine_image : NULL,
         .image_ctx = &images,
@@ -157,23 +185,23 @@ static int cmd_docker_audit(int argc, char **argv)
     cli_common common = {0};
     int first = 0;
     int rc = cli_parse("docker audit", argc, argv, docker_opts, "", on_opt, &a, &common, &first);
-    if (rc)
-        return rc;
-    if (common.help) {
-        usage_audit();
-        return LD_EXIT_OK;
-    }
-    if (first < argc)
-        return cli_usage_error("docker audit", "unexpected argument \"%s\"", argv[first]);
     struct stat st;
-    if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode))
-        return cli_usage_error("docker audit", "--host-root \"%s\" is not a directory",
-                               a.host_root);
-    cli_session s;
-    rc = cli_session_open(&s, "docker audit", &common);
-    if (rc == 0)
-        rc = run_audit(&s, &a);
-    cli_session_close(&s);
+    if (rc) {
+        /* usage error, already printed */
+    } else if (common.help) {
+        usage_audit();
+    } else if (first < argc) {
+        rc = cli_usage_error("docker audit", "unexpected argument \"%s\"", argv[first]);
+    } else if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        rc = cli_usage_error("docker audit", "--host-root \"%s\" is not a directory", a.host_root);
+    } else {
+        cli_session s;
+        rc = cli_session_open(&s, "docker audit", &common);
+        if (rc == 0)
+            rc = run_audit(&s, &a);
+        cli_session_close(&s);
+    }
+    cli_container_selection_clear(&a.select);
     return rc;
 }
 

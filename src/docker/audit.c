@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "docker/container_checks.h"
+#include "docker/container_select.h"
 #include "docker/daemon_checks.h"
 #include "docker/daemon_config.h"
 #include "docker/engine_info_checks.h"
@@ -209,16 +210,42 @@ static void daemon_env_clear(daemon_env *d)
     free(d->ulimits_why);
 }
 
-/* Section 5 over the containers in the list: filter, inspect in parallel,
- * one /proc scan (none for a remote engine), checks in list order. Every
- * container that is audited, or should have been and could not be, gets a
- * finding for each container check. */
+/* Why the container checks do not apply when nothing was audited: the
+ * selection matched nothing, or what it matched (or the engine has) is not
+ * running. */
+static void containers_none_scope(ld_findings *r, const ld_container_selector *sel, bool all)
+{
+    if (!ld_container_selector_active(sel)) {
+        ld_findings_scope(r, LD_SCOPE_NOT_APPLICABLE, "container.*", "%s",
+                          all ? "no container on this engine"
+                              : "no running container on this engine (--all includes stopped "
+                                "ones)");
+        return;
+    }
+    ld_autofree char *what = ld_container_selector_describe(sel);
+    if (sel->kept && !all)
+        ld_findings_scope(r, LD_SCOPE_NOT_APPLICABLE, "container.*",
+                          "no running container matches %s (--all includes stopped ones)", what);
+    else
+        ld_findings_scope(r, LD_SCOPE_NOT_APPLICABLE, "container.*", "no container matches %s",
+                          what);
+}
+
+/* Section 5 over the containers in the list: select (--container,
+ * --exclude-container), filter by state, inspect in parallel, one /proc
+ * scan (none for a remote engine), checks in list order. Every container
+ * that is audited, or should have been and could not be, gets a finding for
+ * each container check; when none is, the container checks are declared
+ * not applicable with the reason. */
 static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapshot *snap,
                             const ld_docker_audit_options *o, const ld_daemon_config *cfg,
-                            const char *root, const char *unseen, size_t *audited, ld_error *err)
+                            const char *root, const char *unseen, ld_error *err)
 {
     if (!snap->containers)
         return 0;
+    size_t audited = 0;
+    ld_container_selector sel;
+    ld_container_selector_init(&sel, o->containers, o->exclude_containers);
     const char *endpoint = ld_engine_endpoint(e);
     char self[65];
     bool in_container = ld_self_container(self);
@@ -232,6 +259,8 @@ static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapsh
     {
         const char *id = json_string_value(json_object_get(c, "Id"));
         const char *state = json_string_value(json_object_get(c, "State"));
+        if (!ld_container_selector_keep(&sel, c))
+            continue;
         if (!valid_id(id)) {
             bad_ids++;
             continue;
@@ -252,6 +281,7 @@ static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapsh
         ld_strlist_push_owned(&paths, ld_xasprintf("/containers/%s/json", id));
         ld_strlist_push(&ids, id);
     }
+    ld_container_selector_notes(&sel, r);
     int rc = 0;
     if (bad_ids) {
         ld_autofree char *why = ld_xasprintf("%zu container list entr%s without a valid Id could "
@@ -290,7 +320,7 @@ static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapsh
                         : ld_xasprintf("inspect failed: %s", errs[k] ? errs[k] : "no answer");
             ld_findings_note(r, "container %.12s not audited: %s", ids.v[k], why);
             rc = containers_not_assessed(r, LD_TARGET_CONTAINER, ids.v[k], NULL, why, err);
-            (*audited)++;
+            audited++;
             continue;
         }
         const json_t *pid = json_object_get(json_object_get(docs[k], "State"), "Pid");
@@ -301,8 +331,10 @@ static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapsh
         else
             ld_container_procs_get(&procs, pid_v, ids.v[k], &p);
         rc = ld_container_checks(r, docs[k], &denv.env, &p, err);
-        (*audited)++;
+        audited++;
     }
+    if (rc == 0 && audited == 0)
+        containers_none_scope(r, &sel, o->all);
     daemon_env_clear(&denv);
     for (size_t k = 0; k < paths.n; k++) {
         json_decref(docs[k]);
@@ -313,6 +345,7 @@ static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapsh
     ld_proc_table_clear(&procs);
     ld_strlist_clear(&paths);
     ld_strlist_clear(&ids);
+    ld_container_selector_clear(&sel);
     return rc;
 }
 
@@ -344,8 +377,20 @@ bool ld_docker_installed(const char *host_root)
     return false;
 }
 
+/* Each selection pattern well formed, before anything is read. */
+static int check_patterns(const ld_strlist *l, const char *option, ld_error *err)
+{
+    for (size_t i = 0; l && i < l->n; i++)
+        if (ld_container_pattern_check(l->v[i], err) < 0)
+            return ld_error_wrap(err, "%s", option);
+    return 0;
+}
+
 int ld_docker_audit(ld_findings *r, ld_engine *e, const ld_docker_audit_options *opt, ld_error *err)
 {
+    if (check_patterns(opt->containers, "--container", err) < 0 ||
+        check_patterns(opt->exclude_containers, "--exclude-container", err) < 0)
+        return err->code;
     ld_docker_audit_scope(r, LD_SCOPE_OWED, NULL);
     ld_docker_snapshot own = {0};
     const ld_docker_snapshot *snap = opt->snapshot;
@@ -434,15 +479,9 @@ int ld_docker_audit(ld_findings *r, ld_engine *e, const ld_docker_audit_options 
     }
     if (rc == 0)
         rc = ld_docker_file_checks(r, &ho, &cfg, err);
-    size_t audited = 0;
     if (rc == 0)
-        rc = audit_containers(r, e, snap, opt, &cfg, root, unseen, &audited, err);
-    if (rc == 0 && audited == 0 && snap->containers)
-        ld_findings_scope(r, LD_SCOPE_NOT_APPLICABLE, "container.*",
-                          opt->all ? "no container on this engine"
-                                   : "no running container on this engine (--all includes "
-                                     "stopped ones)");
-    else if (rc == 0 && !snap->containers)
+        rc = audit_containers(r, e, snap, opt, &cfg, root, unseen, err);
+    if (rc == 0 && !snap->containers)
         ld_findings_scope(r, LD_SCOPE_NOT_ASSESSED, "container.*",
                           "the engine's container list could not be read");
     if (rc == 0 && opt->image_hook && snap->images) {

@@ -48,6 +48,12 @@ typedef struct {
     const char *host_root; /* the engine's host file system; NULL: "/" */
     const char *host_name; /* target id of host findings; NULL: derived from host_root */
     bool all;              /* also created, exited and paused containers (default: running) */
+    /* Container selection (docker-bench -i / -x): patterns of
+     * container_select.h, one per element (split comma lists with
+     * ld_container_patterns_push). NULL or empty: every container. A
+     * container left out is not inspected; a note counts them. */
+    const ld_strlist *containers;
+    const ld_strlist *exclude_containers;
     const ld_docker_snapshot *snapshot; /* already fetched (assess), or NULL: fetched here */
     ld_docker_image_fn image_hook;
     void *image_ctx;
@@ -57,7 +63,11 @@ typedef struct {
 } ld_docker_audit_options;
 
 /* Runs the whole audit against engine e into r. When lockdown runs inside
- * a container, that container is left out (a note says so). Every check
+ * a container, that container is left out (a note says so). Containers
+ * the selection (opt->containers, opt->exclude_containers) leaves out are
+ * counted in a note, as is each pattern that matches no container; when no
+ * container is left to audit, the container checks are not applicable
+ * ("no container matches --container ..."). Every check
  * the audit owes gets a finding: what could not be observed (a list that
  * failed, an inspect of a container that vanished, an unreadable
  * daemon.json or group file, a container pid not proven to be the
@@ -68,7 +78,8 @@ typedef struct {
  * not assessed ("pass --host-root with a copy of the engine's host");
  * daemon.tls fails when lockdown reached it over plain TCP.
  * Returns 0, or < 0 with err set: /version or /info failed
- * (LD_ERR_UNREACHABLE / as returned), or past the findings limit. */
+ * (LD_ERR_UNREACHABLE / as returned), a malformed container pattern
+ * (LD_ERR_INVALID, before anything is read), or past the findings limit. */
 int ld_docker_audit(ld_findings *r, ld_engine *e, const ld_docker_audit_options *opt,
                     ld_error *err);
 

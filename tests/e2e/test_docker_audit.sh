@@ -224,6 +224,116 @@ assert_true "every running test container audited (one container.privileged find
 assert_json '[.findings[] | select(.check_id == "container.sshd" and (.target.name // "" | startswith("ldt-")) and .status == "error")] | length == 0' \
   "every running test container's processes were observed (pid proven by its cgroup)"
 
+# ---- container selection: --container / --exclude-container (docker-bench -i / -x) ----------
+# Three containers of this part's own, told apart by name and by the label
+# ldt-sel-tier; ldt-sel-c is created, not started.
+SEL_L=(--label lockdown-test=1 --label lockdown-test-suite=docker-audit)
+docker run -d "${SEL_L[@]}" --label ldt-sel-tier=web --name ldt-sel-a "$BB" sleep 3600 >/dev/null ||
+  fail_plain "docker run ldt-sel-a"
+docker run -d "${SEL_L[@]}" --label ldt-sel-tier=db --name ldt-sel-b "$BB" sleep 3600 >/dev/null ||
+  fail_plain "docker run ldt-sel-b"
+docker create "${SEL_L[@]}" --label ldt-sel-tier=web --name ldt-sel-c "$BB" sleep 3600 >/dev/null ||
+  fail_plain "docker create ldt-sel-c"
+sel_b_id=$(docker inspect -f '{{.Id}}' ldt-sel-b)
+# audited NAME-PREFIX: the audited containers whose name starts so, sorted
+audited() {
+  jq -r --arg p "$1" '[.findings[] | select(.check_id == "container.privileged" and (.target.name // "" | startswith($p))) | .target.name] | sort | join(" ")' "$REPORT"
+}
+# every container finding is on one of the selected containers
+only_audited() { # only_audited "NAMES" DESC — exactly these containers have container.* findings
+  assert_eq "$1" "$(jq -r '[.findings[] | select(.check_id | startswith("container.")) | .target.name] | unique | join(" ")' "$REPORT")" "$2"
+}
+note_with() { jq -r --arg s "$1" '[.notes[] | select(contains($s))][0] // ""' "$REPORT"; }
+
+run_ld docker audit --help
+for o in --container --exclude-container --check --exclude; do
+  assert_stdout_contains "$o" "docker audit --help names $o"
+done
+run_ld assess --help
+assert_stdout_contains "--exclude-container" "assess --help names the container selection"
+
+audit --container 'ldt-sel-*'
+assert_eq "ldt-sel-a ldt-sel-b" "$(audited ldt-)" "--container name glob: only the running ldt-sel-* containers"
+total=$(jq -r '.scope | capture(": (?<n>[0-9]+) containers?").n' "$REPORT")
+left=$(note_with "left out by --container ldt-sel-*" | grep -oE '^[0-9]+')
+assert_eq "$((total - 3))" "${left:-none}" "the note counts every container the glob left out (all but the three ldt-sel-*)"
+assert_true "the stopped match is in the not-running note" grep -q '^1 container not running' <<<"$(note_with 'not running and not audited')"
+assert_stderr_contains "left out by --container ldt-sel-*" "left-out containers said on stderr too"
+audit --container 'ldt-sel-*' --all
+assert_eq "ldt-sel-a ldt-sel-b ldt-sel-c" "$(audited ldt-)" "--container name glob with --all: the created one too"
+
+audit --container /ldt-sel-a
+only_audited ldt-sel-a "--container with the leading / : that container alone"
+
+audit --container "${sel_b_id:0:6}"
+only_audited ldt-sel-b "--container id prefix (6 hex digits): that container alone"
+audit --container "$sel_b_id"
+only_audited ldt-sel-b "--container full id"
+
+audit --container label:ldt-sel-tier=web --all
+only_audited "ldt-sel-a ldt-sel-c" "--container label:KEY=VALUE"
+audit --container 'label:ldt-sel-tier=w*'
+only_audited ldt-sel-a "--container label:KEY=GLOB, running only"
+audit --container label:ldt-sel-tier
+only_audited "ldt-sel-a ldt-sel-b" "--container label:KEY, any value"
+
+audit --exclude-container label:ldt-sel-tier
+assert_eq "" "$(audited ldt-sel-)" "--exclude-container label:KEY leaves every ldt-sel-* out"
+assert_true "the rest is still audited" test -n "$(audited ldt-pid)"
+assert_true "the note counts the excluded containers" \
+  grep -qE '^3 containers left out by --exclude-container label:ldt-sel-tier' <<<"$(note_with 'left out by --exclude-container')"
+
+audit --container 'ldt-sel-*' --exclude-container label:ldt-sel-tier=db
+only_audited ldt-sel-a "--container and --exclude-container together"
+audit --container ldt-sel-a,ldt-sel-b --container ldt-pid --exclude-container ldt-sel-b
+only_audited "ldt-pid ldt-sel-a" "comma lists and repeated options"
+
+# a pattern that matches nothing on the engine is a note, not an error
+audit --container ldt-sel-a,ldt-nosuch-zz --exclude-container ldt-nosuch-yy
+assert_exit 1 "an unknown pattern does not stop the audit (the gate fails on this engine)"
+only_audited ldt-sel-a "the other pattern still selects"
+assert_true "a note names the --container pattern that matched nothing" \
+  test -n "$(note_with '--container "ldt-nosuch-zz" matches no container on this engine')"
+assert_true "a note names the --exclude-container pattern that matched nothing" \
+  test -n "$(note_with '--exclude-container "ldt-nosuch-yy" matches no container on this engine')"
+audit --container 4e5 # 3 hex digits: too short for an id prefix, so a name
+assert_true "a 3-digit hex word is a name that matches nothing" test -n "$(note_with '--container "4e5" matches no container')"
+
+# a selection that leaves nothing: the container checks are not applicable, saying why
+audit --container ldt-nosuch-zz
+assert_json_file "$REPORT" '[.findings[] | select(.check_id | startswith("container."))] | length == 0' "no container finding when nothing is selected"
+assert_json_file "$REPORT" '.compliance.controls[] | select(.id == "CIS-DOCKER-5.5") | .state == "not applicable" and (.reason | contains("no container matches --container ldt-nosuch-zz"))' \
+  "CIS 5.5 not applicable: no container matches --container"
+assert_json_file "$REPORT" '[.compliance.controls[] | select(.id | startswith("CIS-DOCKER-5.")) | select(.state != "not applicable" and .state != "attested" and .state != "not assessed")] | map(.id) - ["CIS-DOCKER-5.1"] | length == 0' \
+  "every audited section 5 control not applicable"
+gate_failed=$(jq -r '.gate.failed' "$REPORT")
+assert_eq "$([[ $gate_failed == true ]] && echo 1 || echo 0)" "$LD_EXIT" "exit code follows the gate when nothing is selected"
+assert_json_file "$REPORT" '.gate.incomplete == false' "nothing selected is not an incomplete run"
+audit --check 'container.*' --container ldt-nosuch-zz
+assert_exit 0 "container checks only, nothing selected: nothing fails, the gate passes"
+assert_json_file "$REPORT" '.gate.failed == false' "gate passes with no container selected"
+audit --check 'container.*' --container ldt-pid
+assert_exit 1 "container checks only, a bad container selected: the gate fails"
+audit --container ldt-sel-c
+assert_json_file "$REPORT" '.compliance.controls[] | select(.id == "CIS-DOCKER-5.5") | .reason | contains("no running container matches --container ldt-sel-c (--all includes stopped ones)")' \
+  "a selection of stopped containers says --all"
+
+# malformed patterns are usage errors, before any engine is asked
+run_ld docker audit --container label: --docker-host unix://"$LD_TMP"/nothing.sock
+assert_exit 2 "--container label: (no key) is a usage error"
+run_ld docker audit --exclude-container , --docker-host unix://"$LD_TMP"/nothing.sock
+assert_exit 2 "--exclude-container without a pattern is a usage error"
+
+# assess runs the same audit with the same selection
+run_ld assess --format json --container 'label:ldt-sel-tier=db'
+cp "$LD_STDOUT_FILE" "$REPORT"
+only_audited ldt-sel-b "assess --container label:KEY=VALUE"
+run_ld assess --format json --exclude-container 'ldt-sel-*'
+cp "$LD_STDOUT_FILE" "$REPORT"
+assert_eq "" "$(audited ldt-sel-)" "assess --exclude-container"
+assert_true "assess notes the left-out containers" test -n "$(note_with "left out by --exclude-container ldt-sel-*")"
+docker rm -f ldt-sel-a ldt-sel-b ldt-sel-c >/dev/null 2>&1
+
 # ---- lockdown inside a container leaves itself out ------------------------------------------
 if [[ $LOCKDOWN == /* ]]; then
   run_cmd docker run --rm "${L[@]}" --name ldt-self -v /:/host:ro -v "$SOCK":/var/run/docker.sock \
