@@ -262,10 +262,22 @@ static int passwd_empty_line(ld_findings *r, const ld_image_facts *f, char **fie
                          line, fields[0], ld);
 }
 
+/* Is the passwd uid field a spelling of 0 ("0", "00", "000")? The C
+ * library reads it as a number, so every one of them is root. */
+static bool uid_is_zero(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s != '0')
+            return false;
+    return true;
+}
+
 static int uid0_line(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf, int line,
                      size_t *found, ld_error *err)
 {
-    if (nf < 4 || strcmp(fields[2], "0") != 0 || strcmp(fields[0], "root") == 0)
+    if (nf < 4 || !uid_is_zero(fields[2]) || strcmp(fields[0], "root") == 0)
         return 0;
     (*found)++;
     ld_autofree char *ld = ld_image_layer_desc(f->img, f->passwd.layer);

@@ -65,6 +65,8 @@ static int secrets_file(const char *path, int layer, const uint8_t *data, size_t
     pthread_mutex_lock(&c->lock);
     res->files_scanned++;
     res->bytes_scanned += len;
+    if (h.incomplete)
+        res->files_incomplete++;
     for (size_t i = 0; i < h.n; i++) {
         ld_xgrow(&res->secrets, &res->cap_secrets, res->n_secrets + 1, sizeof(*res->secrets));
         res->secrets[res->n_secrets++] = (ld_image_secret){ld_xstrdup(path), layer, h.v[i]};
@@ -295,7 +297,14 @@ int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan
                       (unsigned long long)res->files_oversize, res->files_oversize == 1 ? "" : "s",
                       (unsigned long long)res->secret_max_bytes) < 0)
         return -1;
-    if (res->n_secrets || res->files_oversize)
+    if (res->files_incomplete &&
+        ld_image_emit(r, &f, "image.secrets", LD_STATUS_ERROR, NULL, err,
+                      "%llu file%s not fully searched for secrets: a rule's regex hit its match "
+                      "limit",
+                      (unsigned long long)res->files_incomplete,
+                      res->files_incomplete == 1 ? "" : "s") < 0)
+        return -1;
+    if (res->n_secrets || res->files_oversize || res->files_incomplete)
         return 0;
     return ld_image_emit(r, &f, "image.secrets", LD_STATUS_PASS, NULL, err,
                          "no secrets in %llu file versions (%llu bytes) across %zu layer%s with "

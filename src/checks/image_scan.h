@@ -50,6 +50,7 @@ typedef struct {
     uint64_t secret_max_bytes;
     bool skip_binary;
     uint64_t files_scanned, bytes_scanned, files_binary, files_oversize;
+    uint64_t files_incomplete; /* a rule hit its regex match limit: not fully searched */
 } ld_image_scan_result;
 
 /* Reads target once. On success res owns the SBOM, the image and the hits

@@ -482,7 +482,7 @@ static void usage_scan(void)
           "\n"
           "Checks an image (or root file system) read once: its configuration and file\n"
           "system: non-root USER, HEALTHCHECK, SSH servers, setuid and world-writable\n"
-          "files, package caches, secrets in ENV/labels/ARG history, ADD from URLs,\n"
+          "files, package caches, secrets in ENV/labels/ARG history, ADD instead of COPY,\n"
           "update-alone layers, latest tag, base registry, sensitive ports, empty\n"
           "passwords, extra uid-0 accounts, sudo; secrets in every file of every layer\n"
           "(also files deleted or overwritten later; reported masked, never in clear),\n"

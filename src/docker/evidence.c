@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/secrets.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -23,8 +24,17 @@ int ld_emit(const ld_emitter *em, const char *check_id, ld_status status, const 
         ld_finding_set_title(f, title);
     va_list ap;
     va_start(ap, fmt);
-    f->evidence = ld_xvasprintf(fmt, ap);
+    char *ev = ld_xvasprintf(fmt, ap);
     va_end(ap);
+    /* a container's inspect output (Env, Cmd, Healthcheck, labels) is printed
+     * as seen, masked the way secret findings are; the engine's own /info
+     * fields (Plugins.Authorization = [...]) name no secret and stay exact */
+    if (em->kind == LD_TARGET_CONTAINER) {
+        f->evidence = ld_secret_mask_text(NULL, ev);
+        free(ev);
+    } else {
+        f->evidence = ev;
+    }
     return ld_findings_add(em->r, f, em->err);
 }
 

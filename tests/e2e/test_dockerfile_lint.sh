@@ -101,12 +101,13 @@ assert_json '.findings[] | select(.check_id == "dockerfile.remote-add") | .statu
 assert_json '.findings[] | select(.check_id == "dockerfile.user" and .status == "fail") | .control_id == "CIS-DOCKER-4.1" and .severity == "high"'
 assert_json '.findings[] | select(.check_id == "dockerfile.secrets" and .status == "fail") | .evidence | contains("DB_PASSWORD=corr****") and (contains("horse") | not)' \
     "secret masked in evidence as a secret finding masks it (first 4 characters of a long value)"
-json_pairs=$(jq -r '[.findings[] | select(.status == "fail") | "\(.control_id):\(.target.line)"] | sort | .[]' "$LD_STDOUT_FILE")
+json_pairs=$(jq -r '[.findings[] | select(.status == "fail") | "\(.check_id):\(.target.line)"] | sort | .[]' "$LD_STDOUT_FILE")
 
 run_ld dockerfile lint --policy "$policy_other" --format sarif bad.Dockerfile
 assert_exit 1 "bad.Dockerfile, SARIF"
 assert_valid_sarif -
-sarif_pairs=$(jq -r '[.runs[0].results[] | select(.kind == "fail") | "\(.ruleId):\(.locations[0].physicalLocation.region.startLine)"] | sort | .[]' "$LD_STDOUT_FILE")
+# (properties.check: the check id whatever the rule is keyed by)
+sarif_pairs=$(jq -r '[.runs[0].results[] | select(.kind == "fail") | "\(.properties.check):\(.locations[0].physicalLocation.region.startLine)"] | sort | .[]' "$LD_STDOUT_FILE")
 assert_eq "$json_pairs" "$sarif_pairs" "SARIF region.startLine equals the JSON line for every failing result"
 assert_json '[.runs[0].results[] | .locations[0].physicalLocation.artifactLocation.uri] | unique == ["bad.Dockerfile"]' "SARIF uri is the Dockerfile"
 

@@ -136,6 +136,7 @@ static const char good_config[] =
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
                              "toor:x:0:0:root again:/root:/bin/sh\n"
+                             "zero:x:00:0:uid spelled 00:/:/bin/sh\n"
                              "app:x:1000:1000::/app:/bin/sh\n";
 
 static void test_config_fail(void **state)
@@ -377,6 +378,8 @@ static void test_files(void **state)
     assert_int_equal(count(fs, "image.package-cache", LD_STATUS_FAIL, "apt package lists"), 0);
     assert_int_equal(count(fs, "image.empty-password", LD_STATUS_FAIL, "toor"), 1);
     assert_int_equal(count(fs, "image.uid0-accounts", LD_STATUS_FAIL, "toor"), 1);
+    /* uid "00" is root to the C library, so it is root here too */
+    assert_int_equal(count(fs, "image.uid0-accounts", LD_STATUS_FAIL, "\"zero\""), 1);
     ld_findings_free(fs);
     ld_image_scan_clear(&res);
 
