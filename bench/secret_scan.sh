@@ -13,13 +13,20 @@
 # dilute it.
 # Not a test: never fails on a slow figure.
 #
+# With LOCKDOWN_BASELINE_BIN (another lockdown, e.g. a build of the previous
+# commit), its scans of the text-only corpus are interleaved with the
+# binary's in the same run and compared (CPU time: min and median), which is
+# the fair before/after on a noisy host.
+#
 # Usage: bash bench/secret_scan.sh [RUNS]   (default 3)
-# Env:   LOCKDOWN_BIN (default build/lockdown), LOCKDOWN_CACHE (harness cache),
+# Env:   LOCKDOWN_BIN (default build/lockdown), LOCKDOWN_BASELINE_BIN (optional),
+#        LOCKDOWN_CACHE (harness cache),
 #        LOCKDOWN_BENCH_DIR (corpus, default /var/tmp/lockdown-bench-secrets),
 #        LOCKDOWN_BENCH_MB (corpus size target, default 600)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${LOCKDOWN_BIN:-$repo/build/lockdown}
+baseline=${LOCKDOWN_BASELINE_BIN:-}
 runs=${1:-3}
 cache=${LOCKDOWN_CACHE:-/var/cache/lockdown-test}
 corpus=${LOCKDOWN_BENCH_DIR:-/var/tmp/lockdown-bench-secrets}
@@ -27,6 +34,7 @@ want_mb=${LOCKDOWN_BENCH_MB:-600}
 die() { echo "secret_scan: $*" >&2; exit 1; }
 
 [[ -x $bin ]] || die "no lockdown binary at $bin (set LOCKDOWN_BIN)"
+[[ -z $baseline || -x $baseline ]] || die "no baseline binary at $baseline"
 [[ -d $cache/bookworm-rootfs/usr ]] || die "no Debian rootfs in $cache (run tests/harness/images.sh --debian)"
 command -v taskset >/dev/null || die "taskset missing (util-linux)"
 
@@ -82,7 +90,13 @@ if build:
 print(t)
 PY
 )
-rules=$(grep -c '^  - id:' "$repo/data/secret-rules.yaml")
+# rule count of the binary under test (not of the source tree: an older
+# binary has fewer rules), from its own report on a small directory
+rules=$("$bin" image scan "dir:$corpus/etc" --checks secrets -f json 2>/dev/null |
+  python3 -c 'import json, re, sys
+ev = [f.get("evidence") or "" for f in json.load(sys.stdin)["findings"] if f.get("check_id") == "image.secrets"]
+m = [re.search(r"with (\d+) rules", e) for e in ev]
+print(next((x.group(1) for x in m if x), "?"))' 2>/dev/null || echo "?")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 time_it() { # time_it CMD... — "wall cpu" seconds (cpu = user + system: robust on a busy host)
@@ -94,7 +108,7 @@ time_it() { # time_it CMD... — "wall cpu" seconds (cpu = user + system: robust
 # warm the page cache so both sides read from memory
 find "$corpus" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true
 
-floor=() scan=() scan_cpu=() text=() text_cpu=()
+floor=() scan=() scan_cpu=() text=() text_cpu=() base_cpu=()
 for ((i = 0; i < runs; i++)); do
   read -r w _ < <(time_it taskset -c 0 sh -c "find '$corpus' -type f -print0 | xargs -0 cat > /dev/null")
   floor+=("$w")
@@ -104,6 +118,10 @@ for ((i = 0; i < runs; i++)); do
   read -r w c < <(time_it taskset -c 0 "$bin" image scan "dir:$text_corpus" --checks secrets -f json -o /dev/null -q)
   text+=("$w")
   text_cpu+=("$c")
+  if [[ -n $baseline ]]; then
+    read -r _ c < <(time_it taskset -c 0 "$baseline" image scan "dir:$text_corpus" --checks secrets -f json -o /dev/null -q)
+    base_cpu+=("$c")
+  fi
 done
 f_med=$(printf '%s\n' "${floor[@]}" | median)
 s_med=$(printf '%s\n' "${scan[@]}" | median)
@@ -121,5 +139,16 @@ printf '%-44s %8s s  %8s MB/s\n' "  same, CPU time (user+sys) of the scan" "$c_m
 printf '%-44s %8s s  %8s MB/s\n' "  text content matched, per CPU second" "$c_med" "$(rate "$text_bytes" "$c_med")"
 printf '%-44s %8s s  %8s MB/s\n' "text-only corpus (wall)" "$t_med" "$(rate "$text_bytes" "$t_med")"
 printf '%-44s %8s s  %8s MB/s\n' "text-only corpus, CPU time (user+sys)" "$tc_med" "$(rate "$text_bytes" "$tc_med")"
+if [[ -n $baseline ]]; then
+  minimum() { sort -n | head -n 1; }
+  b_med=$(printf '%s\n' "${base_cpu[@]}" | median)
+  b_min=$(printf '%s\n' "${base_cpu[@]}" | minimum)
+  t_min=$(printf '%s\n' "${text_cpu[@]}" | minimum)
+  printf '%-44s %8s s  %8s MB/s (min %s s, %s MB/s)\n' "baseline $(basename "$(dirname "$baseline")"), text-only, CPU" \
+    "$b_med" "$(rate "$text_bytes" "$b_med")" "$b_min" "$(rate "$text_bytes" "$b_min")"
+  printf '%-44s %8s s  %8s MB/s (min %s s, %s MB/s)\n' "this binary, text-only, CPU" \
+    "$tc_med" "$(rate "$text_bytes" "$tc_med")" "$t_min" "$(rate "$text_bytes" "$t_min")"
+  echo "CPU time this/baseline: median $(echo "scale=3; $tc_med / $b_med" | bc -l), min $(echo "scale=3; $t_min / $b_min" | bc -l)"
+fi
 echo "ratio scan/floor wall time: $(echo "scale=2; $s_med / $f_med" | bc -l)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a busy host inflates wall times)"

@@ -34,6 +34,7 @@ TEST_DEBS=(
   libcommons-lang3-java # test_sbom_java
   ruby-rack # test_sbom_gem
   python3-six python3-certifi python3-idna python3-urllib3 python3-requests python3-chardet # test_sbom_realdata.sh
+  python3-jwt python3-cryptography python3-oauthlib # test_secret_precision.sh (zero false positives)
 )
 # A package counts as present when this command exists, even if dpkg does not
 # know the package: NodeSource's nodejs (on these machines) bundles npm and

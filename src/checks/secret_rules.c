@@ -133,6 +133,9 @@ int ld_secret_rules_add(ld_secret_ruleset *rs, const ld_secret_rule_spec *spec, 
     if (spec->group < -1 || spec->group > 9)
         return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: secret-group must be 0-9",
                             spec->id);
+    if (spec->validate && spec->validate[0] && strcmp(spec->validate, "jwt") != 0)
+        return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: validate must be \"jwt\"",
+                            spec->id);
     if (spec->window > SECRET_MAX_WINDOW)
         return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: window must be at most %d",
                             spec->id, SECRET_MAX_WINDOW);
@@ -168,6 +171,7 @@ int ld_secret_rules_add(ld_secret_ruleset *rs, const ld_secret_rule_spec *spec, 
     r.group = group;
     r.entropy = spec->entropy;
     r.window = spec->window;
+    r.validate_jwt = spec->validate && strcmp(spec->validate, "jwt") == 0;
     automaton_free(rs);
     for (size_t i = 0; i < rs->n_rules; i++)
         if (strcmp(rs->rules[i].id, r.id) == 0) {
@@ -250,7 +254,8 @@ static int parse_entropy(const char *s, double *out)
 static int yaml_rule(ld_secret_ruleset *rs, const char *name, const ld_yaml_node *n, ld_error *err)
 {
     static const char *const keys[] = {"id",     "description", "severity", "keywords", "regex",
-                                       "path",   "secret-group", "entropy", "window",   NULL};
+                                       "path",   "secret-group", "entropy", "window",
+                                       "validate", NULL};
     if (n->kind != LD_YAML_MAP)
         return ld_error_set(err, LD_ERR_INVALID, "%s:%d: a rule must be a mapping", name, n->line);
     for (size_t i = 0; i < n->n; i++) {
@@ -266,6 +271,7 @@ static int yaml_rule(ld_secret_ruleset *rs, const char *name, const ld_yaml_node
     spec.description = ld_yaml_str(ld_yaml_get(n, "description"));
     spec.regex = ld_yaml_str(ld_yaml_get(n, "regex"));
     spec.path = ld_yaml_str(ld_yaml_get(n, "path"));
+    spec.validate = ld_yaml_str(ld_yaml_get(n, "validate"));
     spec.group = 1;
     spec.severity = LD_SEV_HIGH;
     const char *sev = ld_yaml_str(ld_yaml_get(n, "severity"));

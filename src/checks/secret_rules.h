@@ -29,6 +29,7 @@ typedef struct {
     int group;
     double entropy;
     unsigned window;
+    bool validate_jwt; /* header and payload must be base64url JSON objects, header with "alg" */
 } secret_rule;
 
 typedef struct {

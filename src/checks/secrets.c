@@ -58,6 +58,73 @@ static double shannon(const uint8_t *s, size_t n)
     return h;
 }
 
+/* Decodes the base64url segment s[0..n) (no padding) into out (at most
+ * cap bytes); returns the decoded length, or -1 on a bad character, a
+ * bad length or more than cap bytes. */
+static long base64url_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    if (n % 4 == 1)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int v = s[i] >= 'A' && s[i] <= 'Z'   ? s[i] - 'A'
+                : s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 26
+                : s[i] >= '0' && s[i] <= '9' ? s[i] - '0' + 52
+                : s[i] == '-'                ? 62
+                : s[i] == '_'                ? 63
+                                             : -1;
+        if (v < 0)
+            return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (o == cap)
+                return -1;
+            out[o++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return (long)o;
+}
+
+/* Is seg[0..n) base64url of a JSON object ('{' ... '}', whitespace
+ * around), holding key (quoted) when key is not NULL? */
+static bool jwt_segment_is_object(const uint8_t *seg, size_t n, const char *key)
+{
+    uint8_t buf[2048];
+    long len = base64url_decode(seg, n, buf, sizeof(buf));
+    if (len < 2)
+        return false;
+    size_t a = 0, b = (size_t)len;
+    while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r' || buf[a] == '\n'))
+        a++;
+    while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r' ||
+                     buf[b - 1] == '\n'))
+        b--;
+    if (b - a < 2 || buf[a] != '{' || buf[b - 1] != '}')
+        return false;
+    return !key || memmem(buf + a, b - a, key, strlen(key)) != NULL;
+}
+
+/* A JSON Web Token: header.payload.signature, the header a JSON object
+ * naming its "alg", the payload a JSON object (RFC 7519; nested JWE
+ * payloads are not objects, and are not what the jwt rule is for). */
+static bool jwt_plausible(const uint8_t *s, size_t n)
+{
+    const uint8_t *dot1 = memchr(s, '.', n);
+    if (!dot1)
+        return false;
+    size_t hlen = (size_t)(dot1 - s);
+    const uint8_t *p = dot1 + 1;
+    const uint8_t *dot2 = memchr(p, '.', n - hlen - 1);
+    if (!dot2)
+        return false;
+    return jwt_segment_is_object(s, hlen, "\"alg\"") &&
+           jwt_segment_is_object(p, (size_t)(dot2 - p), NULL);
+}
+
 static bool re_matches(const pcre2_code *re, const char *s, size_t n, pcre2_match_data *md,
                        pcre2_match_context *mctx)
 {
@@ -117,6 +184,8 @@ static void add_hit(scan_ctx *c, size_t rule, size_t off, size_t n)
         return;
     }
     if (r->entropy > 0 && shannon(sec, n) < r->entropy)
+        return;
+    if (r->validate_jwt && !jwt_plausible(sec, n))
         return;
     if (allowed(c->rs, r, c->path, sec, n, c->md))
         return;

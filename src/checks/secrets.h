@@ -33,6 +33,7 @@ typedef struct {
     int group; /* capture group holding the secret; 0 = whole match; -1: 1 if any, else 0 */
     double entropy;             /* minimum Shannon entropy (bits/char) of the secret; 0: none */
     unsigned window;            /* bytes the regex sees around the keyword's line */
+    const char *validate;       /* NULL, or "jwt": the secret must decode as a JWT */
 } ld_secret_rule_spec;
 
 /* Empty rule set; add rules, then ld_secret_rules_compile before scanning. */

@@ -366,6 +366,7 @@ static const recall_case cases[] = {
      "LINEAR_CLIENT_ID=%{h:32}\n", NULL},
     {"postman-api-key", NULL, "POSTMAN_API_KEY=" S "PMAK-%{h:24}-%{h:34}" E "\n",
      "POSTMAN_API_KEY=PMAK-%{h:24}\n", NULL},
+    {"jwt", NULL, NULL, "session=eyJ%{u:30}.eyJ%{u:40}.%{u:43}\n", NULL},
     {"jwt", NULL, "Authorization: Bearer " S "%{W}" E "\n",
      "Authorization: Bearer eyJ%{u:5}.eyJ%{u:5}.%{u:5}\n", NULL},
     {"jwt", "/app/session.json", "{\"id_token\": \"" S "%{W}" E "\"}\n",
