@@ -69,7 +69,7 @@ _lockdown()
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "scan sbom --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -f -W "$common --platform --checks --severity --ignore-unfixed --ignore-status --ignorefile --vex --db --max-db-age --secret-max-bytes" -- "$cur"))
+                COMPREPLY=($(compgen -f -W "$common --platform --checks --severity --ignore-unfixed --ignore-status --ignorefile --vex --db --max-db-age --secret-max-bytes --exit-code --skip-dirs --skip-files" -- "$cur"))
             fi ;;
         version)
             if [ "$COMP_CWORD" -eq 2 ]; then

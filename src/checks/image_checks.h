@@ -30,6 +30,7 @@ typedef struct {
     ld_image_text_file passwd, shadow;
     const ld_strlist *trusted_registries; /* policy; NULL/empty: base-image check skipped */
     const ld_secret_ruleset *rules;       /* for values in ENV, labels, ARG; NULL: names only */
+    const ld_image_options *skip;         /* --skip-dirs/--skip-files for the file checks; NULL: none */
 } ld_image_facts;
 
 /* Check ids implemented here (each also listed in core/check_registry.c). */

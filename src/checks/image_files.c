@@ -105,6 +105,8 @@ static int check_files(ld_findings *r, const ld_image_facts *f, ld_error *err)
     const ld_file_entry *cache_first[N_CACHES] = {0};
     for (size_t i = 0; i < n; i++) {
         const ld_file_entry *e = ld_image_file(f->img, i);
+        if (ld_image_path_skipped(f->skip, e->path))
+            continue; /* --skip-dirs / --skip-files: left out by the user, said in a note */
         const char *name = base_name(e->path);
         bool exe_like = e->type == LD_FILE_REGULAR || e->type == LD_FILE_HARDLINK ||
                         e->type == LD_FILE_SYMLINK;

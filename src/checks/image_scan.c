@@ -270,6 +270,7 @@ int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan
         .shadow = visible_account(res, 1),
         .trusted_registries = opt->policy ? &opt->policy->trusted_registries : NULL,
         .rules = res->rules,
+        .skip = &opt->image,
     };
     /* the tag check wants the name the user gave when it is a reference */
     if (strncmp(target, "docker:", 7) == 0)

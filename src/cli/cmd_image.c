@@ -22,15 +22,62 @@
 #include "util/json_out.h"
 
 
-enum { OPT_PLATFORM = 0x3000 };
+enum { OPT_PLATFORM = 0x3000, OPT_SKIP_DIRS, OPT_SKIP_FILES };
+
+#define SKIP_OPTIONS                                                                               \
+    {"skip-dirs", required_argument, NULL, OPT_SKIP_DIRS},                                       \
+        {"skip-files", required_argument, NULL, OPT_SKIP_FILES}
 
 static const struct option sbom_opts[] = {
     {"platform", required_argument, NULL, OPT_PLATFORM},
+    SKIP_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
+/* --skip-dirs / --skip-files, shared by sbom and scan (Trivy's options). */
+typedef struct {
+    ld_strlist dirs, files;
+    uint64_t skipped;
+} skip_args;
+
+/* Handles a skip option (comma lists, repeatable): 0 handled, 1 not one. */
+static int on_skip_opt(skip_args *k, int opt, const char *arg)
+{
+    if (opt != OPT_SKIP_DIRS && opt != OPT_SKIP_FILES)
+        return 1;
+    ld_strlist *l = opt == OPT_SKIP_DIRS ? &k->dirs : &k->files;
+    for (const char *p = arg; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n)
+            ld_strlist_push_owned(l, ld_xstrndup(p, n));
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+static void skip_apply(skip_args *k, ld_image_options *o)
+{
+    o->skip_dirs = &k->dirs;
+    o->skip_files = &k->files;
+    o->skipped = &k->skipped;
+}
+
+static void skip_clear(skip_args *k)
+{
+    ld_strlist_clear(&k->dirs);
+    ld_strlist_clear(&k->files);
+}
+
+#define SKIP_HELP                                                                                  \
+    "      --skip-dirs GLOBS      leave out files under these directories (comma list,\n"        \
+    "                             repeatable; '*' also matches '/': usr/share/*/doc)\n"          \
+    "      --skip-files GLOBS     leave out these files (same globs)\n"
+
 typedef struct {
     const char *platform;
+    skip_args skip;
 } sbom_args;
 
 static int on_opt(int opt, const char *arg, void *ctx)
@@ -40,7 +87,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
         a->platform = arg;
         return 0;
     }
-    return 1;
+    return on_skip_opt(&a->skip, opt, arg);
 }
 
 static void usage_image(FILE *f)
@@ -76,6 +123,8 @@ static void usage_sbom(void)
           "                        (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON)\n"
           "  -o, --output FILE     write to FILE instead of stdout\n"
           "      --platform P      pick P (e.g. linux/arm64) from a multi-platform index\n"
+          "      --skip-dirs GLOBS leave out files under these directories (comma list)\n"
+          "      --skip-files GLOBS leave out these files (comma list)\n"
           "  -q, --quiet           no warnings on stderr\n"
           "  -h, --help            show this help\n"
           "\n"
@@ -256,12 +305,22 @@ static void write_json(FILE *out, const char *target, const ld_sbom *s, const ld
     fputc('\n', out);
 }
 
+static int sbom_run(int argc, char **argv, sbom_args *a);
+
+/* The skip lists are freed whichever way sbom_run returns. */
 static int cmd_sbom(int argc, char **argv)
 {
-    cli_common common = {0};
     sbom_args args = {0};
+    int rc = sbom_run(argc, argv, &args);
+    skip_clear(&args.skip);
+    return rc;
+}
+
+static int sbom_run(int argc, char **argv, sbom_args *a)
+{
+    cli_common common = {0};
     int first = 0;
-    int rc = cli_parse("image sbom", argc, argv, sbom_opts, "", on_opt, &args, &common, &first);
+    int rc = cli_parse("image sbom", argc, argv, sbom_opts, "", on_opt, a, &common, &first);
     if (rc)
         return rc;
     if (common.help) {
@@ -299,7 +358,8 @@ static int cmd_sbom(int argc, char **argv)
         }
     }
 
-    ld_image_options opt = {.platform = args.platform};
+    ld_image_options opt = {.platform = a->platform};
+    skip_apply(&a->skip, &opt);
     ld_sbom s;
     ld_image *img = NULL;
     if (ld_sbom_collect(target, &opt, &s, &img, &err) < 0) {
@@ -324,6 +384,9 @@ static int cmd_sbom(int argc, char **argv)
     if (rc == 0)
         for (size_t i = 0; i < s.notes.n; i++)
             cli_warn(&common, "%s", s.notes.v[i]);
+    if (rc == 0 && a->skip.skipped)
+        cli_warn(&common, "%llu file%s left out by --skip-dirs/--skip-files",
+                 (unsigned long long)a->skip.skipped, a->skip.skipped == 1 ? "" : "s");
     ld_sbom_clear(&s);
     ld_image_free(img);
     return rc < 0 ? cli_error_exit(&err) : LD_EXIT_OK;
@@ -357,6 +420,7 @@ static const struct option scan_opts[] = {
     {"platform", required_argument, NULL, OPT_SCAN_PLATFORM},
     {"max-db-age", required_argument, NULL, OPT_MAX_DB_AGE},
     {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+    SKIP_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -367,6 +431,7 @@ typedef struct {
     const char *db;
     uint64_t secret_max;
     int exit_code; /* --exit-code N; 0: not given */
+    skip_args skip;
     ld_vuln_options vopt;
 } scan_args;
 
@@ -472,7 +537,7 @@ static int on_scan_opt(int opt, const char *arg, void *ctx)
         a->vopt.max_db_age_days = days;
         return 0;
     }
-    default: return 1;
+    default: return on_skip_opt(&a->skip, opt, arg);
     }
 }
 
@@ -517,6 +582,7 @@ static void usage_scan(void)
           "                             (default: the policy's secrets.max-file-bytes, or\n"
           "                             10485760)\n"
           "      --platform P           pick P (e.g. linux/arm64) from a multi-platform index\n"
+          SKIP_HELP
           "\n",
           stdout);
     fputs(cli_common_help, stdout);
@@ -618,6 +684,7 @@ static int cmd_scan(int argc, char **argv)
                                  .secret_max_bytes = args.secret_max,
                                  .policy = s.policy,
                                  .image = {.platform = args.platform}};
+    skip_apply(&args.skip, &opt.image);
     cli_progress(&s, "reading %s", target);
     if (ld_image_scan_read(target, &opt, &res, &err) < 0) {
         free(db_copy);
@@ -629,6 +696,9 @@ static int cmd_scan(int argc, char **argv)
     r = cli_session_findings(&s);
     for (size_t i = 0; i < res.sbom.notes.n; i++)
         cli_warn(&s.opt, "%s", res.sbom.notes.v[i]);
+    if (args.skip.skipped)
+        ld_findings_note(r, "%llu file%s left out by --skip-dirs/--skip-files: not scanned",
+                         (unsigned long long)args.skip.skipped, args.skip.skipped == 1 ? "" : "s");
     if (ignores.path) {
         ld_findings_note(r, "ignore file %s: %zu entr%s (vulnerability ids dropped, other ids "
                             "applied as exceptions)",
@@ -652,6 +722,7 @@ done:
     if (session)
         cli_session_close(&s);
     ld_ignore_clear(&ignores);
+    skip_clear(&args.skip);
     ld_strlist_clear(&args.vopt.ignore_status);
     ld_strlist_clear(&args.vopt.vex_files);
     return rc;

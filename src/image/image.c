@@ -2,6 +2,7 @@
  * shares once its layers are read: checking them against the config,
  * building the fs index, history attribution, replaying deferred analyzer
  * calls, and the read-only accessors. Sources live in their own files. */
+#include <fnmatch.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,8 +178,110 @@ ld_image *ld_img_new_dir(const char *name, ld_file_entry *files, size_t n, ld_st
     return img;
 }
 
+/* path with and without its leading '/' against glob g */
+static bool path_matches(const char *g, const char *path)
+{
+    const char *bare = path[0] == '/' ? path + 1 : path;
+    return fnmatch(g, path, 0) == 0 || fnmatch(g, bare, 0) == 0 ||
+           (g[0] == '/' && fnmatch(g + 1, bare, 0) == 0);
+}
+
+bool ld_image_path_skipped(const ld_image_options *opt, const char *path)
+{
+    if (!opt)
+        return false;
+    for (size_t i = 0; opt->skip_files && i < opt->skip_files->n; i++)
+        if (path_matches(opt->skip_files->v[i], path))
+            return true;
+    if (!opt->skip_dirs || !opt->skip_dirs->n)
+        return false;
+    /* every ancestor directory of path, "/a", "/a/b", ... */
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n >= sizeof(buf))
+        n = sizeof(buf) - 1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+    for (char *p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+        *p = '\0';
+        for (size_t i = 0; i < opt->skip_dirs->n; i++) {
+            char g[1024];
+            size_t gl = strlen(opt->skip_dirs->v[i]);
+            /* "usr/share/" and "usr/share" name the same directory */
+            snprintf(g, sizeof(g), "%.*s", (int)(gl > 1 && opt->skip_dirs->v[i][gl - 1] == '/' ? gl - 1 : gl),
+                     opt->skip_dirs->v[i]);
+            if (path_matches(g, buf)) {
+                *p = '/';
+                return true;
+            }
+        }
+        *p = '/';
+    }
+    return false;
+}
+
+/* An analyzer seen through the skip selection. */
+typedef struct {
+    const ld_analyzer *inner;
+    const ld_image_options *opt;
+    pthread_mutex_t *lock;
+} skip_wrap;
+
+static bool skip_wants(const char *path, uint64_t size, void *ctx)
+{
+    skip_wrap *w = ctx;
+    if (ld_image_path_skipped(w->opt, path)) {
+        if (w->opt->skipped) {
+            pthread_mutex_lock(w->lock);
+            (*w->opt->skipped)++;
+            pthread_mutex_unlock(w->lock);
+        }
+        return false;
+    }
+    return w->inner->wants(path, size, w->inner->ctx);
+}
+
+static int skip_file(const char *path, int layer, const uint8_t *data, size_t len, void *ctx,
+                     ld_error *err)
+{
+    skip_wrap *w = ctx;
+    return w->inner->file(path, layer, data, len, w->inner->ctx, err);
+}
+
+static ld_image *read_by_kind(const char *target, const ld_image_options *options,
+                              const ld_analyzer *analyzers, size_t n_analyzers, ld_error *err);
+
 ld_image *ld_image_read(const char *target, const ld_image_options *options,
                         const ld_analyzer *analyzers, size_t n_analyzers, ld_error *err)
+{
+    bool skipping = options && ((options->skip_dirs && options->skip_dirs->n) ||
+                                (options->skip_files && options->skip_files->n));
+    if (!skipping)
+        return read_by_kind(target, options, analyzers, n_analyzers, err);
+    /* every analyzer asks the skip selection first; a file is counted once
+     * (by the first analyzer that would have been asked) */
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    skip_wrap *w = ld_xcalloc(n_analyzers ? n_analyzers : 1, sizeof(*w));
+    ld_analyzer *an = ld_xcalloc(n_analyzers ? n_analyzers : 1, sizeof(*an));
+    ld_image_options quiet = *options;
+    for (size_t i = 0; i < n_analyzers; i++) {
+        w[i] = (skip_wrap){.inner = &analyzers[i], .opt = i == 0 ? options : &quiet, .lock = &lock};
+        an[i] = analyzers[i];
+        if (analyzers[i].wants && analyzers[i].file) {
+            an[i].wants = skip_wants;
+            an[i].file = skip_file;
+            an[i].ctx = &w[i];
+        }
+    }
+    quiet.skipped = NULL;
+    ld_image *img = read_by_kind(target, options, an, n_analyzers, err);
+    free(an);
+    free(w);
+    return img;
+}
+
+static ld_image *read_by_kind(const char *target, const ld_image_options *options,
+                              const ld_analyzer *analyzers, size_t n_analyzers, ld_error *err)
 {
     ld_img_opts opt;
     ld_img_resolve_options(options, &opt);

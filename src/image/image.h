@@ -86,7 +86,17 @@ typedef struct {
     uint64_t max_layer_bytes;  /* uncompressed bytes per layer (default 32 GiB; bomb guard) */
     uint64_t max_entries;      /* tar entries per layer (default 5,000,000) */
     const char *docker_host;   /* for docker: sources; NULL: $DOCKER_HOST or the default socket */
+    /* Trivy's --skip-dirs / --skip-files: fnmatch(3) globs ('*' also matches
+     * '/') over image paths, with or without the leading '/'. A file under a
+     * skipped directory, or a skipped file, reaches no analyzer; *skipped
+     * (may be NULL) counts them. Borrowed. */
+    const ld_strlist *skip_dirs;
+    const ld_strlist *skip_files;
+    uint64_t *skipped;
 } ld_image_options;
+
+/* Does the skip selection of opt leave path (an image path, "/etc/x") out? */
+bool ld_image_path_skipped(const ld_image_options *opt, const char *path);
 
 /* Read the image named by target through every analyzer. On success returns
  * the image (caller frees with ld_image_free). Errors name the layer/file.

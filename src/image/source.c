@@ -3,6 +3,7 @@
  * path (an OCI layout directory, another directory, an archive file), and
  * an engine image name when nothing is there. Not for reading anything. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +33,36 @@ static bool has_file(const char *dir, const char *name)
     bool ok = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
     close(dfd);
     return ok;
+}
+
+/* Would a user who typed target mean a file? An absolute or relative path
+ * (/x, ./x, ../x, ~/x), a name with an archive's extension (app.tar,
+ * img.tar.gz, x.tgz, x.tar.zst, x.tar.xz, x.oci), or a path whose first
+ * directory exists here (build/app when ./build is a directory). Such a
+ * target that does not exist is "no such file", never an engine image name. */
+static bool looks_like_path(const char *target)
+{
+    if (target[0] == '/' || target[0] == '~' || strncmp(target, "./", 2) == 0 ||
+        strncmp(target, "../", 3) == 0 || strcmp(target, ".") == 0 || strcmp(target, "..") == 0)
+        return true;
+    static const char *const exts[] = {".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.xz",
+                                       ".tar.bz2", ".oci", ".zip"};
+    size_t n = strlen(target);
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strcmp(target + n - e, exts[i]) == 0)
+            return true;
+    }
+    const char *slash = strchr(target, '/');
+    if (slash && slash > target && (size_t)(slash - target) < 256) {
+        char first[256];
+        memcpy(first, target, (size_t)(slash - target));
+        first[slash - target] = '\0';
+        struct stat st;
+        if (stat(first, &st) == 0 && S_ISDIR(st.st_mode))
+            return true;
+    }
+    return false;
 }
 
 int ld_img_detect_source(const char *target, ld_src_kind *kind, const char **rest, ld_error *err)
@@ -65,8 +96,8 @@ int ld_img_detect_source(const char *target, ld_src_kind *kind, const char **res
     }
     if (errno != ENOENT)
         return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot stat %s", target);
-    if (target[0] == '/' || target[0] == '.')
-        return ld_error_set(err, LD_ERR_NOT_FOUND, "%s does not exist", target);
+    if (looks_like_path(target))
+        return ld_error_set(err, LD_ERR_NOT_FOUND, "no such file: %s", target);
     *kind = LD_SRC_ENGINE; /* like syft: a name that is not a path is an engine image */
     return 0;
 }

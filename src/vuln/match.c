@@ -472,11 +472,13 @@ static bool filtered(scan_ctx *s, const ld_package *p, const hit *h, ld_severity
     return false;
 }
 
-/* Every finding of the scan names the image (dir: the directory). */
+/* Every finding of the scan names the image as the other image checks do:
+ * id the image id (else the target), name the target as the user gave it
+ * (dir:ROOT, docker:NAME), so every row of a report says the same target. */
 static void set_target(const scan_ctx *s, ld_finding *f)
 {
     const char *img_id = s->img ? ld_image_id(s->img) : NULL;
-    const char *img_name = s->img ? ld_image_name(s->img) : s->opt->target;
+    const char *img_name = s->opt->target ? s->opt->target : s->img ? ld_image_name(s->img) : NULL;
     ld_finding_set_target(f, LD_TARGET_IMAGE,
                           img_id     ? img_id
                           : img_name ? img_name

@@ -116,3 +116,39 @@ assert_exit 1 "policy fail-on info fails on the secret"
 run_ld image scan "dir:$root" --checks secrets --policy "$LD_TMP/fail-info.yaml" --format json --fail-on none
 assert_exit 0 "--fail-on none turns it off"
 assert_json '.gate.fail_on == null'
+
+# ---- targets: a path that does not exist is never an engine image name --------------
+for t in ./app.tar app.tar images/app.tar.gz /nonexistent/rootfs; do
+  [[ $t == images/* ]] && mkdir -p "$LD_TMP/images"
+  run_ld image scan "$t" --checks config
+  assert_exit 3 "missing path $t: could not complete"
+  assert_stderr_contains "no such file: $t" "says no such file for $t"
+  assert_stderr_not_contains "engine" "$t was not sent to the engine"
+done
+
+# ---- --skip-dirs / --skip-files ---------------------------------------------------------
+mkdir -p "$root/opt/app"
+printf 'aws_access_key_id = %s\n' "$key" >"$root/opt/app/settings.ini"
+chmod 4755 "$root/opt/app/settings.ini"
+run_ld image scan "dir:$root" --checks config,secrets --format json --allow-incomplete
+assert_json '[.findings[] | select(.check_id == "image.secrets" and .status == "fail") | .target.path] | sort == ["/etc/app.conf", "/opt/app/settings.ini"]'
+assert_json '[.findings[] | select(.check_id == "image.setuid-files" and .status == "fail")] | length == 1'
+run_ld image scan "dir:$root" --checks config,secrets --format json --allow-incomplete --skip-dirs /opt
+assert_json '[.findings[] | select(.check_id == "image.secrets" and .status == "fail") | .target.path] == ["/etc/app.conf"]' \
+  "--skip-dirs leaves the directory out of the secret scan"
+assert_json '[.findings[] | select(.check_id == "image.setuid-files" and .status == "fail")] | length == 0' \
+  "... and out of the file checks"
+assert_json '[.notes[] | select(test("^[0-9]+ files? left out by --skip-dirs/--skip-files"))] | length == 1' \
+  "the report says files were left out"
+run_ld image scan "dir:$root" --checks secrets --format json --skip-files 'etc/*.conf,opt/app/*'
+assert_json '[.findings[] | select(.check_id == "image.secrets" and .status == "fail")] | length == 0' \
+  "--skip-files globs, comma list"
+run_ld image sbom "dir:$LD_TMP/root" --skip-dirs etc --format json
+assert_exit 0
+assert_stderr_contains "left out by --skip-dirs/--skip-files"
+
+# ---- dir: targets: one name on every row, no tag check ----------------------------------
+run_ld image scan "dir:$root" --checks config,secrets --format json --allow-incomplete
+assert_json '[.findings[].target.name] | unique == ["dir:'"$root"'"]' "every row names the target as given"
+assert_json '.findings[] | select(.check_id == "image.tag-latest") | .status == "skipped"' \
+  "a directory has no tag: not applicable"
