@@ -152,3 +152,15 @@ run_ld image scan "dir:$root" --checks config,secrets --format json --allow-inco
 assert_json '[.findings[].target.name] | unique == ["dir:'"$root"'"]' "every row names the target as given"
 assert_json '.findings[] | select(.check_id == "image.tag-latest") | .status == "skipped"' \
   "a directory has no tag: not applicable"
+
+# ---- trusted keys are said to be unused, never silently counted ---------------------------
+openssl ecparam -name prime256v1 -genkey -noout -out "$LD_TMP/k.pem" 2>/dev/null
+openssl ec -in "$LD_TMP/k.pem" -pubout -out "$LD_TMP/k.pub" 2>/dev/null
+printf 'version: 1\ntrusted-keys:\n  - name: ci\n    key: file:%s\n' "$LD_TMP/k.pub" >"$LD_TMP/keys.yaml"
+run_ld image scan "dir:$root" --checks config --policy "$LD_TMP/keys.yaml" --format json --allow-incomplete
+assert_json '[.notes[] | select(contains("trusted key is not used")) | select(contains("verifies no image signature"))] | length == 1' \
+  "a policy with trusted keys is told they verify nothing yet"
+assert_json '[.compliance.controls[] | select(.id == "NIST-IMG-11")][0] | .state != "passed"' \
+  "the signature control is not passed"
+run_ld policy show "$LD_TMP/keys.yaml"
+assert_stdout_contains "not used yet"
