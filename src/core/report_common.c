@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/mem.h"
 
@@ -165,6 +166,12 @@ int ld_report_flush(FILE *o, const char *what, ld_error *err)
 ld_tier ld_report_tier(const ld_finding *f)
 {
     return f->control->tier < LD_TIER_COUNT ? f->control->tier : LD_TIER_HOST;
+}
+
+bool ld_report_os_ecosystem(const char *ecosystem)
+{
+    return ecosystem && (strcmp(ecosystem, "deb") == 0 || strcmp(ecosystem, "apk") == 0 ||
+                         strcmp(ecosystem, "rpm") == 0);
 }
 
 /* ---- text ---- */

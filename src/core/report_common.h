@@ -72,6 +72,11 @@ int ld_report_flush(FILE *o, const char *what, ld_error *err);
  * is out of range. */
 ld_tier ld_report_tier(const ld_finding *f);
 
+/* Whether a vulnerability's ecosystem is an operating system's package
+ * database (deb, apk, rpm): the table and SARIF name language packages by
+ * the file they were found in, OS packages by name only. */
+bool ld_report_os_ecosystem(const char *ecosystem);
+
 /* ---- text ---- */
 
 #define LD_UTF8_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */

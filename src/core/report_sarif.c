@@ -35,8 +35,8 @@
 typedef struct {
     const char *id; /* borrowed from its first finding */
     bool vuln;
-    size_t first, last; /* finding indices */
-    double score;       /* highest security-severity of its results */
+    size_t first, last;   /* finding indices */
+    double score;         /* highest security-severity of its results */
     ld_severity severity; /* highest severity of its results */
 } sarif_rule;
 
@@ -277,8 +277,8 @@ static int sarif_finding(ld_report *r, const ld_finding *f, ld_error *err)
 /* ---- rules ---- */
 
 /* The distinct controls of a check rule's findings, in arrival order. */
-static size_t rule_controls(const sarif_state *st, const sarif_rule *rule,
-                            const ld_control **out, size_t max)
+static size_t rule_controls(const sarif_state *st, const sarif_rule *rule, const ld_control **out,
+                            size_t max)
 {
     size_t n = 0;
     for (size_t k = rule->first; k != SIZE_MAX && n < max; k = st->next[k]) {
@@ -314,15 +314,16 @@ static void write_check_rule(ld_json *j, const sarif_state *st, const sarif_rule
     size_t tlen = 0, mlen = 0;
     FILE *t = text_stream(&text, &tlen), *m = text_stream(&markdown, &mlen);
     fprintf(t, "Check %s.", rule->id);
-    fprintf(m, "**Check `%s`**\n\n| Control | CIS | NIST SP 800-190 | Title |\n"
-                                    "| --- | --- | --- | --- |\n",
-               rule->id);
+    fprintf(m,
+            "**Check `%s`**\n\n| Control | CIS | NIST SP 800-190 | Title |\n"
+            "| --- | --- | --- | --- |\n",
+            rule->id);
     for (size_t i = 0; i < nc; i++) {
         const ld_control *c = controls[i];
         char *cis = ld_strlist_join(&c->cis, ", ");
-        fprintf(t, "\n\nControl %s%s%s%s: %s\n%s\nRemediation: %s", c->id,
-                   cis[0] ? " (CIS " : "", cis, cis[0] ? ")" : "", c->title,
-                   c->description ? c->description : "", c->remediation ? c->remediation : "");
+        fprintf(t, "\n\nControl %s%s%s%s: %s\n%s\nRemediation: %s", c->id, cis[0] ? " (CIS " : "",
+                cis, cis[0] ? ")" : "", c->title, c->description ? c->description : "",
+                c->remediation ? c->remediation : "");
         char *id = md_cell(c->id), *ct = md_cell(c->title), *cc = md_cell(cis[0] ? cis : "-");
         char *nist = md_cell(c->nist ? c->nist : "-");
         fprintf(m, "| %s | %s | %s | %s |\n", id, cc, nist, ct);
@@ -335,7 +336,7 @@ static void write_check_rule(ld_json *j, const sarif_state *st, const sarif_rule
     for (size_t i = 0; i < nc; i++) {
         const ld_control *c = controls[i];
         fprintf(m, "\n**%s** %s\n\n**Remediation:** %s\n", c->id,
-                   c->description ? c->description : "", c->remediation ? c->remediation : "");
+                c->description ? c->description : "", c->remediation ? c->remediation : "");
     }
     fclose(t);
     fclose(m);
@@ -346,8 +347,7 @@ static void write_check_rule(ld_json *j, const sarif_state *st, const sarif_rule
     ld_json_kv_string(j, "name", name);
     free(name);
     char *short_text = cap_text(title ? title : c0->title, DESCRIPTION_MAX);
-    char *full_text = cap_text(c0->description && c0->description[0] ? c0->description
-                                                                      : c0->title,
+    char *full_text = cap_text(c0->description && c0->description[0] ? c0->description : c0->title,
                                DESCRIPTION_MAX);
     kv_message(j, "shortDescription", short_text);
     kv_message(j, "fullDescription", full_text);
@@ -395,26 +395,19 @@ static void write_check_rule(ld_json *j, const sarif_state *st, const sarif_rule
     free(markdown);
 }
 
-static bool os_ecosystem(const char *eco)
-{
-    return eco && (strcmp(eco, "deb") == 0 || strcmp(eco, "apk") == 0 || strcmp(eco, "rpm") == 0);
-}
-
 /* "libc6 2.36-9 (deb, source glibc): fixed in 2.36-9+deb12u3" for one
  * vulnerability finding. Caller frees. */
 static char *vuln_package_line(const ld_vuln_fields *v)
 {
     char *fixed = ld_strlist_join(&v->fixed_versions, ", ");
-    char *fix = v->fixed_versions.n ? ld_xasprintf("fixed in %s", fixed)
-                                    : ld_xasprintf("no fixed version%s%s%s",
-                                                   v->fix_status ? " (" : "",
-                                                   v->fix_status ? v->fix_status : "",
-                                                   v->fix_status ? ")" : "");
-    char *line = ld_xasprintf("%s %s (%s%s%s): %s", v->package ? v->package : "?",
-                              v->installed_version ? v->installed_version : "?",
-                              v->ecosystem ? v->ecosystem : "?",
-                              v->source_package ? ", source " : "",
-                              v->source_package ? v->source_package : "", fix);
+    char *fix = v->fixed_versions.n
+                    ? ld_xasprintf("fixed in %s", fixed)
+                    : ld_xasprintf("no fixed version%s%s%s", v->fix_status ? " (" : "",
+                                   v->fix_status ? v->fix_status : "", v->fix_status ? ")" : "");
+    char *line = ld_xasprintf(
+        "%s %s (%s%s%s): %s", v->package ? v->package : "?",
+        v->installed_version ? v->installed_version : "?", v->ecosystem ? v->ecosystem : "?",
+        v->source_package ? ", source " : "", v->source_package ? v->source_package : "", fix);
     free(fix);
     free(fixed);
     return line;
@@ -461,12 +454,12 @@ static void write_vuln_rule(ld_json *j, const sarif_state *st, const sarif_rule 
                                         cvss, vector ? ", " : "", vector ? vector : "")
                          : ld_xstrdup(ld_severity_name(rule->severity));
     fprintf(t, "Vulnerability %s%s%s%s\nSeverity: %s\nPackages:\n", rule->id,
-               aliases[0] ? " (also " : "", aliases, aliases[0] ? ")" : "", sev);
+            aliases[0] ? " (also " : "", aliases, aliases[0] ? ")" : "", sev);
     char *md_id = md_cell(rule->id), *md_aliases = md_cell(aliases), *md_sev = md_cell(sev);
     fprintf(m,
-               "**Vulnerability %s**%s%s%s\n\nSeverity: %s\n\n| Package | Installed | Ecosystem "
-               "| Fixed version |\n| --- | --- | --- | --- |\n",
-               md_id, aliases[0] ? " (also " : "", md_aliases, aliases[0] ? ")" : "", md_sev);
+            "**Vulnerability %s**%s%s%s\n\nSeverity: %s\n\n| Package | Installed | Ecosystem "
+            "| Fixed version |\n| --- | --- | --- | --- |\n",
+            md_id, aliases[0] ? " (also " : "", md_aliases, aliases[0] ? ")" : "", md_sev);
     free(md_id);
     free(md_aliases);
     free(md_sev);
@@ -480,10 +473,9 @@ static void write_vuln_rule(ld_json *j, const sarif_state *st, const sarif_rule 
                                         : ld_xasprintf("none%s%s%s", v->fix_status ? " (" : "",
                                                        v->fix_status ? v->fix_status : "",
                                                        v->fix_status ? ")" : "");
-        char *pkg = ld_xasprintf("%s%s%s%s", v->package ? v->package : "?",
-                                 v->source_package ? " (source " : "",
-                                 v->source_package ? v->source_package : "",
-                                 v->source_package ? ")" : "");
+        char *pkg = ld_xasprintf(
+            "%s%s%s%s", v->package ? v->package : "?", v->source_package ? " (source " : "",
+            v->source_package ? v->source_package : "", v->source_package ? ")" : "");
         char *c1 = md_cell(pkg), *c2 = md_cell(v->installed_version ? v->installed_version : "?");
         char *c3 = md_cell(v->ecosystem ? v->ecosystem : "?"), *c4 = md_cell(fix);
         char *row = ld_xasprintf("| %s | %s | %s | %s |\n", c1, c2, c3, c4);
@@ -516,21 +508,21 @@ static void write_vuln_rule(ld_json *j, const sarif_state *st, const sarif_rule 
         }
     }
     const char *remediation = ld_finding_remediation(f0);
-    fprintf(t, "Remediation: %s\nControl: %s (%s)", remediation ? remediation : "",
-               f0->control->id, f0->control->title);
-    fprintf(m, "\n**Remediation:** %s\n\nControl: %s (%s)\n",
-               remediation ? remediation : "", f0->control->id, f0->control->title);
+    fprintf(t, "Remediation: %s\nControl: %s (%s)", remediation ? remediation : "", f0->control->id,
+            f0->control->title);
+    fprintf(m, "\n**Remediation:** %s\n\nControl: %s (%s)\n", remediation ? remediation : "",
+            f0->control->id, f0->control->title);
     fclose(t);
     fclose(m);
 
     ld_json_object_begin(j);
     ld_json_kv_string(j, "id", rule->id);
     ld_json_kv_string(j, "name",
-                      os_ecosystem(v0->ecosystem) ? "OsPackageVulnerability"
-                                                  : "LanguagePackageVulnerability");
+                      ld_report_os_ecosystem(v0->ecosystem) ? "OsPackageVulnerability"
+                                                            : "LanguagePackageVulnerability");
     char *short_text = cap_text(short_raw, DESCRIPTION_MAX);
-    char *full_text = cap_text(f0->evidence && f0->evidence[0] ? f0->evidence : short_raw,
-                               DESCRIPTION_MAX);
+    char *full_text =
+        cap_text(f0->evidence && f0->evidence[0] ? f0->evidence : short_raw, DESCRIPTION_MAX);
     kv_message(j, "shortDescription", short_text);
     kv_message(j, "fullDescription", full_text);
     free(short_text);
@@ -646,8 +638,7 @@ static char *fs_path_uri(const char *path)
  * versions), for a bare image id the id. Caller frees. */
 static char *image_base(const ld_target *t, bool *is_fs)
 {
-    static const char *const fs_transports[] = {"dir:", "docker-archive:", "oci-archive:",
-                                                "oci:"};
+    static const char *const fs_transports[] = {"dir:", "docker-archive:", "oci-archive:", "oci:"};
     const char *name = t->name && t->name[0] ? t->name : t->id ? t->id : "";
     *is_fs = false;
     for (size_t i = 0; i < sizeof(fs_transports) / sizeof(fs_transports[0]); i++) {
@@ -693,10 +684,10 @@ static char *artifact_uri(const ld_target *t)
         char *base = image_base(t, &is_fs);
         while (path && *path == '/')
             path++;
-        char *joined = path ? ld_xasprintf("%s%s%s", base,
-                                           base[0] && base[strlen(base) - 1] != '/' ? "/" : "",
-                                           path)
-                            : ld_xstrdup(base);
+        char *joined = path
+                           ? ld_xasprintf("%s%s%s", base,
+                                          base[0] && base[strlen(base) - 1] != '/' ? "/" : "", path)
+                           : ld_xstrdup(base);
         char *uri = is_fs ? fs_path_uri(joined) : uri_encode_path(joined);
         free(joined);
         free(base);

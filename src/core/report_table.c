@@ -17,7 +17,6 @@
  * Not for machines: JSON, SARIF and JUnit carry every byte; this writer
  * sanitises text and keeps at most EVIDENCE_KEEP_MAX bytes of evidence. */
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +30,11 @@
 #define TABLE_WIDTH_DEFAULT 100 /* files and pipes without $COLUMNS */
 #define TABLE_WIDTH_MIN 40      /* the narrowest layout this writer keeps readable */
 #define TABLE_WIDTH_MAX 1000
-#define PASS_LIST_MAX 20 /* pass rows are listed only up to this many in total */
-#define DETAIL_INDENT 6  /* check id, location, evidence under a row */
+#define PASS_LIST_MAX 20       /* pass rows are listed only up to this many in total */
+#define DETAIL_INDENT 6        /* check id, location, evidence under a row */
 #define DETAIL_INDENT_NARROW 4 /* the same below NARROW_WIDTH columns */
 #define NARROW_WIDTH 60
-#define TAIL_MIN 20      /* fewer columns than this left on a line: wrap to the next */
+#define TAIL_MIN 20             /* fewer columns than this left on a line: wrap to the next */
 #define COMPLIANCE_TABLE_MIN 54 /* narrower: compliance as one sentence per level */
 #define TEXT_KEEP_MAX 4096      /* bytes of a title, target or reason kept */
 #define EVIDENCE_KEEP_MAX 8192  /* bytes of evidence kept (the rest: --format json) */
@@ -56,12 +55,13 @@ typedef struct {
     ld_severity severity;
     size_t seq; /* arrival order, to keep sorting stable */
     char *title;
-    char *check;    /* check id ("" if none) */
-    char *cis;      /* the control's CIS ids, "" if none or if the control id says them */
-    char *target;   /* "name (id)", or the one of them there is */
-    char *location; /* "path:line", "path" or NULL */
-    char *evidence; /* NULL if none */
-    char *exception; /* NULL unless excepted */
+    char *check;      /* check id ("" if none) */
+    char *cis;        /* the control's CIS ids, "" if none or if the control id says them */
+    char *target;     /* "name (id)", or the one of them there is */
+    char *location;   /* "path:line", "path" or NULL; a file target's own path if it has none */
+    bool file_target; /* the location names the target itself: no "target:" field */
+    char *evidence;   /* NULL if none */
+    char *exception;  /* NULL unless excepted */
 } row;
 
 /* A check that passed, and on how many targets (listed when passes are
@@ -91,7 +91,7 @@ typedef struct {
     char *id;
     char *package;
     char *version;
-    char *where; /* the file the package was found in, for language packages; NULL otherwise */
+    char *where;  /* the file the package was found in, for language packages; NULL otherwise */
     char *origin; /* "deb, source glibc" */
     char *fix;    /* "fixed in 1.2, 1.3" / "no fix: will-not-fix" */
     char *exception;
@@ -207,10 +207,6 @@ static const char *skip_cols(const char *s, size_t cols)
     return s;
 }
 
-static size_t min_sz(size_t a, size_t b)
-{
-    return a < b ? a : b;
-}
 static size_t max_sz(size_t a, size_t b)
 {
     return a > b ? a : b;
@@ -301,13 +297,16 @@ static void next_line(const char *s, size_t avail, size_t avail_next, const char
 
 /* Prints clean text s (may hold newlines) from column col, where the
  * caller left the line, wrapped at width: the lines after the first start
- * with indent spaces. When fewer than TAIL_MIN columns are left at col,
- * s starts on a line of its own (indented). Ends with a newline. */
+ * with indent spaces. s starts on a line of its own (indented) when fewer
+ * than TAIL_MIN columns are left at col, or when its first word does not
+ * fit there but would on a line of its own. Ends with a newline. */
 static void put_wrapped_at(FILE *o, const char *s, size_t col, size_t indent, size_t width)
 {
     if (indent + TAIL_MIN > width)
         indent = width > TAIL_MIN ? width - TAIL_MIN : 0;
-    if (col > indent && col + TAIL_MIN > width && *s) {
+    size_t first_word = span_width(s, s + strcspn(s, " \n"));
+    if (col > indent && *s &&
+        (col + TAIL_MIN > width || (col + first_word > width && indent + first_word <= width))) {
         fputc('\n', o);
         put_spaces(o, indent);
         col = indent;
@@ -317,7 +316,7 @@ static void put_wrapped_at(FILE *o, const char *s, size_t col, size_t indent, si
         size_t avail = width > col ? width - col : 1;
         const char *end, *next;
         next_line(s, avail, width - indent, &end, &next);
-        if (!first)
+        if (!first && end > s) /* no indentation on an empty line */
             put_spaces(o, indent);
         fwrite(s, 1, (size_t)(end - s), o);
         fputc('\n', o);
@@ -526,13 +525,9 @@ static size_t vuln_target_index(table_state *st, const char *target)
     return st->vuln_targets.n - 1;
 }
 
-/* Operating-system package databases: the file a deb/apk/rpm package was
- * found in says nothing a reader needs. */
-static bool os_ecosystem(const char *eco)
-{
-    return eco && (strcmp(eco, "deb") == 0 || strcmp(eco, "apk") == 0 || strcmp(eco, "rpm") == 0);
-}
-
+/* Copies a vulnerability finding into a row. The file an OS package
+ * (deb, apk, rpm) was found in says nothing a reader needs; a language
+ * package's lock file or manifest does. */
 static void add_vuln_row(table_state *st, const ld_finding *f)
 {
     const ld_vuln_fields *v = f->vuln;
@@ -554,9 +549,9 @@ static void add_vuln_row(table_state *st, const ld_finding *f)
     w->cvss = v->cvss_score;
     w->id = term_clean(v->id ? v->id : "?", false, TEXT_KEEP_MAX);
     w->package = term_clean(v->package ? v->package : "?", false, TEXT_KEEP_MAX);
-    w->version = term_clean(v->installed_version ? v->installed_version : "?", false,
-                            TEXT_KEEP_MAX);
-    if (!os_ecosystem(v->ecosystem) && f->target.path && f->target.path[0])
+    w->version =
+        term_clean(v->installed_version ? v->installed_version : "?", false, TEXT_KEEP_MAX);
+    if (!ld_report_os_ecosystem(v->ecosystem) && f->target.path && f->target.path[0])
         w->where = term_clean(f->target.path, false, TEXT_KEEP_MAX);
     char *origin = ld_xasprintf("%s%s%s", v->ecosystem ? v->ecosystem : "",
                                 v->source_package && v->ecosystem ? ", " : "",
@@ -611,9 +606,13 @@ static int table_finding(ld_report *r, const ld_finding *f, ld_error *err)
     char *target = describe_target(&f->target);
     w->target = term_clean(target, false, TEXT_KEEP_MAX);
     free(target);
-    if (f->target.path && f->target.path[0]) {
-        char *loc = f->target.line > 0 ? ld_xasprintf("%s:%d", f->target.path, f->target.line)
-                                       : ld_xstrdup(f->target.path);
+    const char *path = f->target.path && f->target.path[0] ? f->target.path : NULL;
+    if (!path && f->target.kind == LD_TARGET_FILE && f->target.id && f->target.id[0])
+        path = f->target.id;
+    w->file_target = f->target.kind == LD_TARGET_FILE && path;
+    if (path) {
+        char *loc =
+            f->target.line > 0 ? ld_xasprintf("%s:%d", path, f->target.line) : ld_xstrdup(path);
         w->location = term_clean(loc, false, TEXT_KEEP_MAX);
         free(loc);
     }
@@ -731,8 +730,7 @@ static void print_row(const table_state *st, FILE *o, const row *w, size_t title
         put_padded(o, w->control->id, title_col - ROW_HEAD_COLS);
         put_wrapped_at(o, w->title, title_col, title_col, st->width);
     } else {
-        fputs(w->control->id, o);
-        fputc('\n', o);
+        put_wrapped_at(o, w->control->id, ROW_HEAD_COLS, detail_indent(st), st->width);
         put_block(o, w->title, detail_indent(st), st->width);
     }
     char *fields[4];
@@ -740,7 +738,7 @@ static void print_row(const table_state *st, FILE *o, const row *w, size_t title
     fields[n++] = ld_xasprintf("check: %s", w->check[0] ? w->check : "-");
     if (w->location)
         fields[n++] = ld_xasprintf("file: %s", w->location);
-    if (show_target)
+    if (show_target && !w->file_target)
         fields[n++] = ld_xasprintf("target: %s", w->target);
     if (w->cis[0])
         fields[n++] = ld_xasprintf("CIS %s", w->cis);
@@ -794,13 +792,12 @@ static void print_passed_checks(const table_state *st, FILE *o, const tier_rows 
     size_t passes = tr->counts[LD_STATUS_PASS];
     ld_strlist parts = {0};
     for (size_t i = 0; i < tr->n_passed; i++)
-        ld_strlist_push_owned(&parts, tr->passed[i].n > 1 ? ld_xasprintf("%s (%zu)",
-                                                                        tr->passed[i].check,
-                                                                        tr->passed[i].n)
-                                                          : ld_xstrdup(tr->passed[i].check));
+        ld_strlist_push_owned(&parts,
+                              tr->passed[i].n > 1
+                                  ? ld_xasprintf("%s (%zu)", tr->passed[i].check, tr->passed[i].n)
+                                  : ld_xstrdup(tr->passed[i].check));
     char *list = ld_strlist_join(&parts, ", ");
-    char *line = ld_xasprintf("%zu passed (rows not listed, see --format json): %s", passes,
-                              list);
+    char *line = ld_xasprintf("%zu passed (rows not listed, see --format json): %s", passes, list);
     color_on(st, o, ANSI_GREEN);
     put_block(o, line, 2, st->width);
     color_off(st, o, ANSI_GREEN);
@@ -895,7 +892,8 @@ static void print_vuln_total(const table_state *st, FILE *o, const vuln_row *v, 
                               total, by[LD_SEV_CRITICAL], by[LD_SEV_HIGH], by[LD_SEV_MEDIUM],
                               by[LD_SEV_LOW], by[LD_SEV_INFO]);
     color_on(st, o, ANSI_BOLD);
-    put_block(o, line, 2, st->width);
+    fputs("  ", o);
+    put_wrapped_at(o, line, 2, 4, st->width);
     color_off(st, o, ANSI_BOLD);
     free(line);
     if (excepted) {
@@ -909,22 +907,25 @@ static void print_vuln_total(const table_state *st, FILE *o, const vuln_row *v, 
  * the fix, the CVSS score, and the exception that covers it. */
 static void print_vuln_line(const table_state *st, FILE *o, const vuln_row *v, size_t idw)
 {
-    const char *sc = v->exception ? ANSI_DIM : severity_color(v->unknown ? LD_SEV_INFO
-                                                                         : v->severity);
+    const char *sc =
+        v->exception ? ANSI_DIM : severity_color(v->unknown ? LD_SEV_INFO : v->severity);
     put_spaces(o, 6);
     color_on(st, o, sc);
     fprintf(o, "%-9s", vuln_label(v));
     color_off(st, o, sc);
     size_t col = 15;
-    size_t room = st->width > col + TAIL_MIN ? st->width - col - TAIL_MIN : 0;
-    size_t pad = min_sz(idw, room);
-    col += put_padded(o, v->id, pad) + 2;
-    fputs("  ", o);
     char *cvss = v->cvss > 0 ? ld_xasprintf(", CVSS %.1f", v->cvss) : ld_xstrdup("");
     char *status =
         v->status != LD_STATUS_FAIL ? ld_xasprintf(" (%s)", ld_status_name(v->status)) : NULL;
     char *tail = ld_xasprintf("%s%s%s", v->fix, cvss, status ? status : "");
-    put_wrapped_at(o, tail, col, 8, st->width);
+    if (col + idw + 2 + TAIL_MIN <= st->width) {
+        put_padded(o, v->id, idw);
+        fputs("  ", o);
+        put_wrapped_at(o, tail, col + idw + 2, col + idw + 2, st->width);
+    } else { /* narrow: the id, then the fix under it */
+        put_wrapped_at(o, v->id, col, 8, st->width);
+        put_block(o, tail, 8, st->width);
+    }
     if (v->exception) {
         char *line = ld_xasprintf("excepted: %s", v->exception);
         put_block(o, line, 8, st->width);
@@ -943,9 +944,9 @@ static void print_vulnerabilities(table_state *st, FILE *o)
     color_on(st, o, ANSI_BOLD);
     fputs("VULNERABILITIES", o);
     color_off(st, o, ANSI_BOLD);
-    char *head = ld_xasprintf("%zu in %zu target%s (check: %s)", st->n_vulns,
-                              st->vuln_targets.n, st->vuln_targets.n == 1 ? "" : "s",
-                              st->vuln_check ? st->vuln_check : "-");
+    char *head =
+        ld_xasprintf("%zu in %zu target%s (check: %s)", st->n_vulns, st->vuln_targets.n,
+                     st->vuln_targets.n == 1 ? "" : "s", st->vuln_check ? st->vuln_check : "-");
     fputs(" \xE2\x80\x94 ", o);
     put_wrapped_at(o, head, 18, 2, st->width);
     free(head);
@@ -963,11 +964,11 @@ static void print_vulnerabilities(table_state *st, FILE *o)
         while (i < end) {
             const vuln_row *p = &st->vulns[i];
             char *pkg = ld_xasprintf("%s %s%s%s%s%s%s", p->package, p->version,
-                                     p->origin[0] ? " (" : "", p->origin,
-                                     p->origin[0] ? ")" : "", p->where ? " in " : "",
-                                     p->where ? p->where : "");
+                                     p->origin[0] ? " (" : "", p->origin, p->origin[0] ? ")" : "",
+                                     p->where ? " in " : "", p->where ? p->where : "");
             color_on(st, o, ANSI_BOLD);
-            put_block(o, pkg, 4, st->width);
+            fputs("    ", o); /* wrapped under itself, deeper than the vulnerabilities */
+            put_wrapped_at(o, pkg, 4, 10, st->width);
             color_off(st, o, ANSI_BOLD);
             free(pkg);
             size_t j = i;
@@ -1051,10 +1052,11 @@ static void print_compliance_table(const ld_report *r, FILE *o)
             bool in_force = (ld_level)l == r->level;
             ld_strlist parts = {0};
             for (size_t i = 0; i < n; i++)
-                ld_strlist_push_owned(&parts, ld_xasprintf("%s %zu", rows[i].label[0] == ' '
-                                                                         ? "owed by this run"
-                                                                         : rows[i].label,
-                                                           rows[i].v[l]));
+                ld_strlist_push_owned(
+                    &parts,
+                    ld_xasprintf("%s %zu",
+                                 rows[i].label[0] == ' ' ? "owed by this run" : rows[i].label,
+                                 rows[i].v[l]));
             char *body = ld_strlist_join(&parts, ", ");
             char *line = ld_xasprintf("%s%s: %s", ld_level_name((ld_level)l),
                                       in_force ? " (in force)" : "", body);
@@ -1106,18 +1108,22 @@ static const char *reason_body(const ld_control *c, const char *reason)
 static void print_control_line(const table_state *st, FILE *o, const ld_control *c, size_t indent,
                                size_t idw, const char *color)
 {
-    put_spaces(o, indent);
-    color_on(st, o, color);
-    put_padded(o, c->id, idw);
-    color_off(st, o, color);
     size_t col = indent + idw + 16;
     char *title = term_clean(c->title, false, TEXT_KEEP_MAX);
     if (col + TAIL_MIN <= st->width) {
+        put_spaces(o, indent);
+        color_on(st, o, color);
+        put_padded(o, c->id, idw);
+        color_off(st, o, color);
         fprintf(o, "  %-12s  ", ld_tier_name(c->tier));
         put_wrapped_at(o, title, col, col, st->width);
-    } else {
-        fprintf(o, "  %s\n", ld_tier_name(c->tier));
+    } else { /* narrow: "ID  tier", then the title under it */
+        char *head = ld_xasprintf("%s  %s", c->id, ld_tier_name(c->tier));
+        color_on(st, o, color);
+        put_block(o, head, indent, st->width);
+        color_off(st, o, color);
         put_block(o, title, indent + 4, st->width);
+        free(head);
     }
     free(title);
 }

@@ -9,6 +9,10 @@
 # one without Docker owes nothing). A policy with hostile text (quotes,
 # markup, tabs, newlines, non-ASCII) in its path, exception reason and
 # attestation feeds notes and suppressions, which must not break any format.
+# An image scan of a small root file system with vulnerabilities and a secret
+# (tests/e2e/fixtures/report_rootfs.sh) and a Dockerfile lint check SARIF rules
+# (one per advisory id and per check id), each result's own security-severity
+# (the CVSS score, else its severity's) and file locations with lines.
 # Runs with or without a Docker engine (assess notes a missing engine).
 set -uo pipefail
 source "$LOCKDOWN_SOURCE_DIR/tests/e2e/lib.sh"
@@ -49,11 +53,15 @@ assert_json_file "$sarif" \
 assert_json_file "$sarif" 'all(.runs[0].results[]; .kind == "fail" or .level == "none")' \
     'only failing results carry a level'
 
-# rules: exactly the catalog (every control is required at high)
-run_ld controls --format json --level high
-catalog_size=$(jq '.controls | length' <<<"$out")
-rules=$(jq '.runs[0].tool.driver.rules | length' "$sarif")
-assert_eq "$catalog_size" "$rules" "one SARIF rule per catalog control"
+# rules: one per check id the results came from (no vulnerabilities here), each once
+assert_json_file "$sarif" \
+    '([.runs[0].results[].ruleId] | unique) == ([.runs[0].tool.driver.rules[].id] | sort)' \
+    "one SARIF rule per check id of the results, and no other"
+assert_json_file "$sarif" 'all(.runs[0].results[]; .ruleId == .properties.check)' \
+    "a finding's rule is its check"
+assert_json_file "$sarif" \
+    'all(.runs[0].results[]; .properties["security-severity"] == ({"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0", "info": "0.0"}[.properties.severity]))' \
+    "each result's security-severity is its own severity's score"
 
 # ---- JSON ----------------------------------------------------------------------
 run_ld assess --format json --output "$json" --quiet
@@ -168,6 +176,66 @@ assert_json_file "$json" \
     '(.gate.incomplete | not) and .coverage.controls.owed_not_assessed == 0 and .compliance[.level].not_applicable > 0' \
     "Docker controls are not applicable, and the run is complete"
 sarif_vs_json "$sarif" "$json" "no Docker: SARIF run properties agree with JSON"
+
+# ---- vulnerabilities, secrets, Dockerfiles: rules, scores, locations ----------
+source "$LD_REPO/tests/e2e/fixtures/report_rootfs.sh"
+vroot=$LD_TMP/vuln-rootfs
+vdb=$LD_TMP/vuln.db
+make_report_rootfs "$vroot"
+make_report_db "$vdb"
+run_ld image scan "dir:$vroot" --db "$vdb" --format sarif --output "$sarif" --quiet
+assert_ran "image scan --format sarif (vulnerabilities, a secret)"
+assert_valid_sarif "$sarif"
+run_ld image scan "dir:$vroot" --db "$vdb" --format json --output "$json" --quiet
+assert_json_schema "$report_schema" "$json"
+assert_json_file "$sarif" '[.runs[0].results[] | select(.properties.vulnerability)] | length >= 8' \
+    "the fixture's vulnerabilities are results"
+# one rule per vulnerability id and per check id, each once
+want_rules=$(jq -c '[.findings[] | (.vulnerability.id // .check_id)] | unique' "$json")
+assert_json_file "$sarif" "[.runs[0].tool.driver.rules[].id] | sort == $want_rules" \
+    "one rule per vulnerability id and per check id (from the JSON report)"
+assert_json_file "$sarif" \
+    'all(.runs[0].results[] | select(.properties.vulnerability); .ruleId == .properties.vulnerability.id)' \
+    "a vulnerability's rule is its advisory id"
+assert_json_file "$sarif" \
+    '.runs[0].tool.driver.rules as $r | all(.runs[0].results[]; $r[.ruleIndex].id == .ruleId)' \
+    "every result's ruleIndex points at its rule"
+# each result its own security-severity: the CVSS score when there is one
+assert_json_file "$sarif" \
+    'all(.runs[0].results[] | select(.properties.vulnerability.cvss_score != null);
+         .properties["security-severity"] == (.properties.vulnerability.cvss_score * 10 | round / 10 | tostring | if test("\\.") then . else . + ".0" end))' \
+    "a vulnerability with a CVSS score: that score"
+assert_json_file "$sarif" \
+    '[.runs[0].results[] | select(.properties.vulnerability.cvss_score != null)] | length > 0' \
+    "some vulnerabilities of the fixture have a CVSS score"
+assert_json_file "$sarif" \
+    'all(.runs[0].results[] | select(.properties.vulnerability.cvss_score == null);
+         .properties["security-severity"] == ({"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0", "info": "0.0"}[.properties.severity]))' \
+    "the others: their own severity's score"
+assert_json_file "$sarif" \
+    '.runs[0].results as $res | all(.runs[0].tool.driver.rules[] | select(.properties.tags | index("vulnerability")); . as $rule
+       | ([$res[] | select(.ruleId == $rule.id) | .properties["security-severity"] | tonumber] | max) == ($rule.properties["security-severity"] | tonumber))' \
+    "a vulnerability rule's security-severity is the highest of its results"
+# help names the packages, fixed versions and references
+assert_json_file "$sarif" \
+    '.runs[0].results as $res | all(.runs[0].tool.driver.rules[] | select(.properties.tags | index("vulnerability")); . as $rule
+       | all($res[] | select(.ruleId == $rule.id) | .properties.vulnerability;
+             . as $v | ($rule.help.text | contains($v.package)) and all($v.fixed_versions[]; . as $f | $rule.help.text | contains($f))
+             and all($v.references[]; . as $u | $rule.help.text | contains($u))))' \
+    "each vulnerability rule's help names its packages, fixed versions and references"
+# files: the secret at its line, under the scanned directory
+secret_path=$(jq -r '.findings[] | select(.check_id == "image.secrets" and .status == "fail") | .target.path' "$json")
+assert_json_file "$sarif" \
+    "any(.runs[0].results[]; .ruleId == \"image.secrets\" and .locations[0].physicalLocation.artifactLocation.uri == \"file://$vroot$secret_path\" and .locations[0].physicalLocation.region.startLine == 3)" \
+    "the secret points at its file and line"
+# a Dockerfile given by a relative path: its path and each finding's line
+(cd "$LD_REPO" && run_ld dockerfile lint tests/e2e/fixtures/dockerfiles/bad.Dockerfile --format sarif --output "$sarif" --quiet)
+assert_ran "dockerfile lint --format sarif"
+assert_valid_sarif "$sarif"
+(cd "$LD_REPO" && run_ld dockerfile lint tests/e2e/fixtures/dockerfiles/bad.Dockerfile --format json --output "$json" --quiet)
+assert_json_file "$sarif" \
+    "[.runs[0].results[] | select(.properties.target.kind == \"file\" and .locations[0].physicalLocation.region != null) | [.locations[0].physicalLocation.artifactLocation.uri, .locations[0].physicalLocation.region.startLine]] | sort == ($(jq -c '[.findings[] | select(.target.line != null) | [.target.path, .target.line]] | sort' "$json"))" \
+    "every Dockerfile finding points at tests/e2e/fixtures/dockerfiles/bad.Dockerfile and its line"
 
 # ---- hostile policy text -------------------------------------------------------
 hostile_dir=$LD_TMP/'di"r <&> é'

@@ -127,6 +127,8 @@ static int setup(void **state)
     x->policy.exceptions = x->exceptions;
     x->policy.attestations = x->attestations;
     x->fs = ld_findings_new(x->cat, NOW);
+    /* the table's width comes from $COLUMNS: fixed here, whatever the shell says */
+    setenv("COLUMNS", "100", 1);
     *state = x;
     return 0;
 }
@@ -540,29 +542,59 @@ static void test_sarif_report(void **state)
     json_t *driver = json_object_get(json_object_get(run, "tool"), "driver");
     assert_string_equal(jstr(driver, "name"), "lockdown");
     assert_string_equal(jstr(driver, "semanticVersion"), LOCKDOWN_VERSION);
+    /* one rule per check id the findings came from, in order of appearance */
     json_t *rules = json_object_get(driver, "rules");
-    assert_int_equal(json_array_size(rules), N_CONTROLS);
-    json_t *r2 = json_array_get(rules, 2);
-    assert_string_equal(jstr(r2, "id"), "CIS-5.4");
-    assert_string_equal(jstr(r2, "name"), "PrivilegedContainersAreNotUsed");
-    assert_string_equal(jstr(json_object_get(r2, "defaultConfiguration"), "level"), "error");
-    json_t *props = json_object_get(r2, "properties");
+    const char *checks[16];
+    size_t n_checks = 0;
+    for (size_t i = 0; i < x->fs->n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n_checks && !seen; k++)
+            seen = strcmp(checks[k], x->fs->v[i]->check_id) == 0;
+        if (!seen)
+            checks[n_checks++] = x->fs->v[i]->check_id;
+    }
+    assert_int_equal(json_array_size(rules), n_checks);
+    for (size_t k = 0; k < n_checks; k++)
+        assert_string_equal(jstr(json_array_get(rules, k), "id"), checks[k]);
+    json_t *r1 = json_array_get(rules, 1);
+    assert_string_equal(jstr(r1, "id"), "container.privileged");
+    assert_string_equal(jstr(r1, "name"), "ContainerPrivileged");
+    assert_string_equal(jstr(json_object_get(r1, "shortDescription"), "text"),
+                        "Privileged containers are not used");
+    assert_string_equal(jstr(json_object_get(r1, "defaultConfiguration"), "level"), "error");
+    json_t *props = json_object_get(r1, "properties");
     assert_string_equal(jstr(props, "security-severity"), "9.5");
     assert_string_equal(json_string_value(json_array_get(json_object_get(props, "tags"), 1)),
                         "container");
-    assert_string_equal(jstr(json_object_get(r2, "help"), "text"), "Do not use --privileged.");
+    char joined0[256];
+    assert_string_equal(jjoin(json_object_get(props, "controls"), joined0, sizeof(joined0)),
+                        "CIS-5.4");
+    /* help names the control, its title and its remediation */
+    const char *help = jstr(json_object_get(r1, "help"), "text");
+    assert_non_null(strstr(help, "CIS-5.4"));
+    assert_non_null(strstr(help, "Privileged containers are not used"));
+    assert_non_null(strstr(help, "Do not use --privileged."));
+    assert_non_null(
+        strstr(jstr(json_object_get(r1, "help"), "markdown"), "Do not use --privileged."));
 
     json_t *results = json_object_get(run, "results");
     assert_int_equal(json_array_size(results), 7);
     for (size_t i = 0; i < json_array_size(results); i++) {
         json_t *res = json_array_get(results, i);
         json_int_t idx = jint(res, "ruleIndex");
-        assert_true(idx >= 0 && idx < N_CONTROLS);
+        assert_true(idx >= 0 && (size_t)idx < n_checks);
         assert_string_equal(jstr(json_array_get(rules, (size_t)idx), "id"), jstr(res, "ruleId"));
+        assert_string_equal(jstr(res, "ruleId"), x->fs->v[i]->check_id);
         const char *fp = jstr(json_object_get(res, "partialFingerprints"), "lockdownFinding/v1");
         assert_int_equal(strlen(fp), 64);
         if (strcmp(jstr(res, "kind"), "fail") != 0)
             assert_string_equal(jstr(res, "level"), "none");
+        /* each result its own security-severity: its severity's score, not
+         * its control's (CIS-5.4 is critical, NIST-HOST-01 low) */
+        static const char *const scores[LD_SEV_COUNT] = {"0.0", "2.0", "5.5", "8.0", "9.5"};
+        json_t *rp = json_object_get(res, "properties");
+        assert_string_equal(jstr(rp, "security-severity"), scores[x->fs->v[i]->severity]);
+        assert_string_equal(jstr(rp, "control"), x->fs->v[i]->control->id);
     }
     json_t *res0 = json_array_get(results, 0);
     assert_string_equal(jstr(res0, "kind"), "fail");
@@ -571,7 +603,9 @@ static void test_sarif_report(void **state)
                         "A user for the container has been created: " HOSTILE_EVIDENCE);
     json_t *phys =
         json_object_get(json_array_get(json_object_get(res0, "locations"), 0), "physicalLocation");
-    assert_string_equal(jstr(json_object_get(phys, "artifactLocation"), "uri"), "etc/pass%20wd");
+    /* a file inside an image: under the image's name, percent-encoded */
+    assert_string_equal(jstr(json_object_get(phys, "artifactLocation"), "uri"),
+                        "evil%22%3Cimg%3E%26/etc/pass%20wd");
     assert_int_equal(jint(json_object_get(phys, "region"), "startLine"), 3);
     json_t *res1 = json_array_get(results, 1);
     assert_string_equal(jstr(res1, "kind"), "pass");
@@ -882,15 +916,15 @@ static void test_table_groups_shared_reasons(void **state)
                          "created\n"
                          "      image.user: sha256:abc: cannot read /etc/passwd\n"
                          "  2 controls: no Docker engine answered at unix:///run/none.sock:"
-                         " start it, or point\n"
-                         "      --docker-host at it\n"
+                         " start it, or point --docker-host\n"
+                         "      at it\n"
                          "    CIS-5.4       container     Privileged containers are not used\n"
                          "    NIST-CTR-03   container     Container runtime configuration is "
                          "hardened\n");
     /* said once there, not once per control */
-    const char *first = strstr(out, "--docker-host at it\n");
+    const char *first = strstr(out, "--docker-host\n      at it\n");
     assert_non_null(first);
-    assert_null(strstr(first + 1, "--docker-host at it\n    NIST"));
+    assert_null(strstr(first + 1, "--docker-host\n      at it\n"));
     assert_lines_within(out, 100);
 }
 
@@ -906,7 +940,42 @@ static void test_table_color_and_notes(void **state)
     assert_non_null(strstr(x->buf, "gate: passed")); /* CIS-4.1 is not required at low */
 }
 
-static void test_table_long_title_truncated(void **state)
+/* s with every newline and the indentation after it removed: text the
+ * table wrapped, joined again (a word wrapped at a space loses that space;
+ * a token broken inside comes back whole). */
+static char *squash(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *p = out;
+    assert_non_null(out);
+    while (*s) {
+        if (*s == '\n') {
+            s++;
+            while (*s == ' ')
+                s++;
+            continue;
+        }
+        *p++ = *s++;
+    }
+    *p = '\0';
+    return out;
+}
+
+/* s without any space or newline. */
+static char *despace(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *p = out;
+    assert_non_null(out);
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n')
+            *p++ = *s;
+    *p = '\0';
+    return out;
+}
+
+/* A title and evidence far longer than a line wrap instead of being cut:
+ * every character is there, no line is wider than the table, nothing
+ * ends in "…". */
+static void test_table_long_text_wraps(void **state)
 {
     fixture *x = *state;
     ld_finding *f = new_finding(x, "CIS-4.1", LD_STATUS_FAIL);
@@ -922,34 +991,44 @@ static void test_table_long_title_truncated(void **state)
     add(x, f);
     render(x, LD_FORMAT_TABLE, LD_LEVEL_MEDIUM, false);
     assert_lines_within(x->buf, 100);
-    /* one target: shown once under the heading, the title takes the line */
+    /* one target: shown once under the heading */
     assert_non_null(
         strstr(x->buf, "\n  target: registry.example.com/team/app:1.2.3 (sha256:abc)\n"));
-    assert_non_null(strstr(x->buf, "TTT\xE2\x80\xA6\n"));
-    assert_non_null(strstr(x->buf, "eee\xE2\x80\xA6\n")); /* evidence capped at four lines */
+    assert_null(strstr(x->buf, "\xE2\x80\xA6"));
+    char *all = squash(x->buf);
+    assert_non_null(strstr(all, title));
+    assert_non_null(strstr(all, evidence));
+    free(all);
 }
 
-static void test_table_target_column(void **state)
+/* Rows of different targets each name theirs, in full. */
+static void test_table_targets_in_full(void **state)
 {
     fixture *x = *state;
     const char *names[] = {"registry.example.com/team/frontend-with-a-long-name:1.2.3",
                            "registry.example.com/team/backend:4.5.6"};
+    const char *title = "A title long enough that it cannot share a line with a target "
+                        "description and must wrap";
     for (int i = 0; i < 2; i++) {
         ld_finding *f = new_finding(x, "CIS-4.1", LD_STATUS_FAIL);
-        ld_finding_set_title(f, "A title long enough that it cannot share a line with a target "
-                                "description and must be cut");
+        ld_finding_set_title(f, title);
         ld_finding_set_target(f, LD_TARGET_IMAGE, "sha256:0123456789abcdef", names[i]);
         add(x, f);
     }
     render(x, LD_FORMAT_TABLE, LD_LEVEL_MEDIUM, false);
     assert_lines_within(x->buf, 100);
-    assert_null(strstr(x->buf, "  target: "));
-    /* title and target share the line; a target too long shows its name
-     * with the middle cut out, so that targets stay apart */
-    assert_non_null(strstr(x->buf, "cannot share\xE2\x80\xA6 "));
-    assert_non_null(strstr(x->buf, "  registr\xE2\x80\xA6-long-name:1.2.3\n"));
-    assert_non_null(strstr(x->buf, "  registr\xE2\x80\xA6"
-                                   "am/backend:4.5.6\n"));
+    assert_null(strstr(x->buf, "\n  target: "));
+    assert_null(strstr(x->buf, "\xE2\x80\xA6"));
+    for (int i = 0; i < 2; i++) {
+        char line[256];
+        snprintf(line, sizeof(line), "target: %s (sha256:0123456789abcdef)\n", names[i]);
+        assert_contains(x->buf, line);
+    }
+    /* the whole title, whichever spaces it wrapped at */
+    char *all = despace(x->buf), *want = despace(title);
+    assert_non_null(strstr(all, want));
+    free(want);
+    free(all);
 }
 
 static void test_table_many_passes_counted(void **state)
@@ -964,7 +1043,9 @@ static void test_table_many_passes_counted(void **state)
     render(x, LD_FORMAT_TABLE, LD_LEVEL_LOW, false);
     assert_null(strstr(x->buf, "PASS "));
     assert_non_null(strstr(x->buf, "CONTAINER \xE2\x80\x94 25 pass\n"));
-    assert_non_null(strstr(x->buf, "  25 passed checks not listed"));
+    /* the passes are not rows, but their check ids are still said */
+    assert_non_null(strstr(x->buf, "\n  25 passed (rows not listed, see --format json): "
+                                   "container.privileged (25)\n"));
     assert_non_null(strstr(x->buf, "  FAIL   medium   CIS-4.1"));
 }
 
@@ -1102,8 +1183,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_groups_shared_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_color_and_notes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_long_title_truncated, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_target_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_long_text_wraps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_targets_in_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_many_passes_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_few_passes_listed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compliance_states, setup, teardown),
