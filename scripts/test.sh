@@ -36,6 +36,8 @@ export LOCKDOWN_CACHE=${LOCKDOWN_CACHE:-/var/cache/lockdown-test}
 export LOCKDOWN_TOOLS=$repo/tests/.tools
 export LOCKDOWN_DEBIAN_ROOTFS=$LOCKDOWN_CACHE/bookworm-rootfs
 unset LOCKDOWN_TEST_ENGINE LOCKDOWN_TEST_IMAGES
+# The table report follows $COLUMNS; the tests set it where they mean to.
+unset COLUMNS
 if ((in_ci)); then export LOCKDOWN_TEST_REQUIRE_ALL=1; fi
 jobs=${LOCKDOWN_CTEST_JOBS:-$(nproc)}
 read -r -a ctest_extra <<<"${CTEST_ARGS:-}"

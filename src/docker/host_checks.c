@@ -169,10 +169,15 @@ static int audit_checks(const ld_emitter *host_em, const ld_host_check_options *
                          "changes (a)",
                          path, txt);
         } else {
-            rc = ld_emit(&em, t->id, LD_STATUS_FAIL, NULL,
-                         "no audit rule covers %s (read %s: %zu file rule%s%s)", path, source,
-                         rules.n, rules.n == 1 ? "" : "s",
-                         rules.bad_lines ? ", some lines unreadable" : "");
+            rc = rules.n ? ld_emit(&em, t->id, LD_STATUS_FAIL, NULL,
+                                   "no audit rule covers %s; the %zu file rule%s loaded (from "
+                                   "%s)%s leave it out",
+                                   path, rules.n, rules.n == 1 ? "" : "s", source,
+                                   rules.bad_lines ? ", some lines unreadable," : "")
+                         : ld_emit(&em, t->id, LD_STATUS_FAIL, NULL,
+                                   "no audit rule covers %s: no file audit rules are loaded "
+                                   "(read %s)",
+                                   path, source);
         }
     }
     ld_audit_rules_clear(&rules);

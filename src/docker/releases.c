@@ -274,12 +274,16 @@ void ld_docker_version_judge(const ld_docker_releases *r, const char *version, t
     time_t end = l->end[0] ? parse_date(l->end) : -1;
     if (!l->maintained) {
         verdict(out, LD_STATUS_FAIL, "docker engine release line is no longer maintained",
-                l->end[0] ? ld_xasprintf("release line %s is unmaintained since %s (release data "
-                                         "of %s)",
+                l->end[0] ? ld_xasprintf("release line %s is no longer maintained: maintenance "
+                                         "ended on %s (release data of %s)",
                                          name, l->end, r->written)
-                          : ld_xasprintf("release line %s is unmaintained (as of %s; release "
-                                         "data of %s)",
-                                         name, l->as_of, r->written));
+                          : strcmp(l->as_of, r->written) == 0
+                              ? ld_xasprintf("release line %s is no longer maintained (release "
+                                             "data of %s)",
+                                             name, r->written)
+                              : ld_xasprintf("release line %s is no longer maintained (status "
+                                             "as of %s, release data of %s)",
+                                             name, l->as_of, r->written));
         return;
     }
     if (end >= 0 && now >= end + DAY_SECONDS) {

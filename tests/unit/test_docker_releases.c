@@ -111,10 +111,10 @@ static void test_judge(void **state)
     expect("29.0.0-rc.1", "2026-06-01", LD_STATUS_WARN, "latest known release is 29.4.2");
     /* an exact MAJOR.MINOR line wins over a MAJOR one */
     expect("28.5.9", "2026-06-01", LD_STATUS_PASS, "maintained line 28.5");
-    expect("28.4.0", "2026-06-01", LD_STATUS_FAIL, "release line 28 is unmaintained");
+    expect("28.4.0", "2026-06-01", LD_STATUS_FAIL, "release line 28 is no longer maintained");
     /* unmaintained lines fail, with the end date when known */
-    expect("24.0.9", "2026-06-01", LD_STATUS_FAIL, "unmaintained since 2024-06-08");
-    expect("20.10.24+dfsg1", "2026-06-01", LD_STATUS_FAIL, "release line 20.10 is unmaintained");
+    expect("24.0.9", "2026-06-01", LD_STATUS_FAIL, "maintenance ended on 2024-06-08");
+    expect("20.10.24+dfsg1", "2026-06-01", LD_STATUS_FAIL, "release line 20.10 is no longer maintained");
     /* older than every line the data lists */
     expect("19.03.15", "2026-06-01", LD_STATUS_FAIL, "older than 23.0 are unmaintained");
     expect("1.13.1", "2026-06-01", LD_STATUS_FAIL, "older than 23.0");
@@ -137,7 +137,7 @@ static void test_stale_data(void **state)
     expect("29.4.2", "2026-11-18", LD_STATUS_PASS, "status as of 2026-05-20");
     expect("29.4.2", "2026-11-20", LD_STATUS_WARN, "maintained as of 2026-05-20, more than 183");
     expect("28.5.9", "2027-01-01", LD_STATUS_WARN, "as of 2026-06-01");
-    expect("20.10.24", "2030-01-01", LD_STATUS_FAIL, "unmaintained");
+    expect("20.10.24", "2030-01-01", LD_STATUS_FAIL, "no longer maintained");
 }
 
 static void test_malformed(void **state)
