@@ -2,9 +2,8 @@
  * of them keeps only its format: the JSON pieces both JSON and SARIF write
  * (string lists, a finding's target and evidence, compliance counts, the
  * gate, the ld_json writer state), timestamps, the final flush, the tier a
- * finding is grouped under, and a UTF-8 walk that replaces invalid bytes
- * (JUnit escaping, terminal cleaning). Every function writes exactly the
- * bytes the writers wrote before it moved here. Not for the report logic
+ * finding is grouped under. (The UTF-8 walk that replaces invalid bytes is
+ * util/utf8.h, shared with the JSON writer.) Not for the report logic
  * itself (policy, control states, gate: evaluate.c) and not a public API for
  * callers outside src/core/report_*.c. */
 #ifndef LD_CORE_REPORT_COMMON_H
@@ -18,6 +17,7 @@
 
 #include "core/report.h"
 #include "util/json_out.h"
+#include "util/utf8.h"
 
 /* ---- JSON and SARIF ---- */
 
@@ -77,15 +77,7 @@ ld_tier ld_report_tier(const ld_finding *f);
  * the file they were found in, OS packages by name only. */
 bool ld_report_os_ecosystem(const char *ecosystem);
 
-/* ---- text ---- */
-
-#define LD_UTF8_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
-
-/* Steps over the character at s[*i] (n bytes in all, *i < n): returns its
- * code point, points *bytes and *len at its UTF-8 encoding and advances *i
- * past it. A byte that does not start a valid, shortest-form, non-surrogate
- * sequence yields U+FFFD (with *bytes at LD_UTF8_REPLACEMENT) and *i moves
- * on by that one byte. NUL is a character like any other here. */
-uint32_t ld_report_utf8_next(const char *s, size_t n, size_t *i, const char **bytes, size_t *len);
+/* Text: the UTF-8 walk is util/utf8.h (ld_utf8_next), shared with the JSON
+ * writer. */
 
 #endif

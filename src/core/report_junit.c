@@ -61,7 +61,7 @@ static void xml_put(FILE *o, const char *s, bool attr)
     while (i < n) {
         const char *bytes;
         size_t len;
-        uint32_t cp = ld_report_utf8_next(s, n, &i, &bytes, &len);
+        uint32_t cp = ld_utf8_next(s, n, &i, &bytes, &len);
         const char *ref = xml_ref(cp, attr);
         if (ref)
             fputs(ref, o);

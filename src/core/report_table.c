@@ -155,7 +155,7 @@ static char *term_clean(const char *s, bool keep_newlines, size_t max)
         const char *bytes;
         size_t clen;
         size_t at = i;
-        uint32_t cp = ld_report_utf8_next(s, len, &i, &bytes, &clen);
+        uint32_t cp = ld_utf8_next(s, len, &i, &bytes, &clen);
         if (i > n) { /* the character straddles the cut: leave it out */
             i = at;
             break;

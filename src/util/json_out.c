@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 void ld_json_init(ld_json *j, FILE *f, bool pretty)
 {
     memset(j, 0, sizeof(*j));
@@ -62,39 +64,6 @@ void ld_json_object_end(ld_json *j) { close(j, '}'); }
 void ld_json_array_begin(ld_json *j) { open(j, '['); }
 void ld_json_array_end(ld_json *j) { close(j, ']'); }
 
-/* Length of a valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* Bytes that go out as they are: printable ASCII other than '"' and '\\'. */
 static bool plain_byte(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
@@ -126,7 +95,8 @@ void ld_json_escape(FILE *f, const char *str, size_t n)
             i++;
             continue;
         }
-        size_t len = utf8_len(s + i, n - i);
+        uint32_t cp;
+        size_t len = ld_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
             fputs("\\ufffd", f);
             i++;
