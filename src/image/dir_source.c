@@ -9,13 +9,17 @@
  * and FIFOs are listed, never opened. Metadata of the entries nobody read
  * is filled in on first use (dir_pending.h). Directories are read by up to
  * opt->threads workers (at most WALK_THREADS_MAX) sharing a stack of
- * directories to list. Not for image archives (the layer readers). */
+ * directories to list. The entry list and the paths live in a few large
+ * blocks that ask for transparent huge pages: on virtual machines the first
+ * touch of each 4 KiB page is a costly fault, and a root file system has
+ * thousands of entries. Not for image archives (the layer readers). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,11 +32,33 @@
 #define MAX_NOTES 1000
 #define WALK_THREADS_MAX 4
 #define DENTS_BYTES 32768
+/* Entries a worker holds before adding them to the shared list. */
+#define BATCH_MAX 512
+/* Size and alignment of the big blocks: one transparent huge page. */
+#define BIG_BLOCK ((size_t)2 << 20)
+/* First capacity of the shared list: one big block. */
+#define FILES_FIRST_CAP (BIG_BLOCK / sizeof(ld_file_entry))
+/* Path memory a worker takes from the shared block at a time. */
+#define PATH_LEASE ((size_t)64 << 10)
 
-/* What completing the metadata needs: the root, kept open. */
-struct ld_dir_pending {
-    int root_fd;
+struct ld_dir_state {
+    int root_fd;      /* kept open while metadata is pending; -1 after */
+    size_t n_pending; /* entries whose metadata is pending */
+    char **blocks;    /* the paths, packed (BIG_BLOCK each) */
+    size_t n_blocks, cap_blocks;
+    size_t block_used; /* bytes of the last block handed out */
 };
+
+/* size bytes (a multiple of BIG_BLOCK) aligned to BIG_BLOCK, advised to be
+ * backed by huge pages; untouched pages cost nothing. Freed with free(). */
+static void *alloc_big(size_t size)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, BIG_BLOCK, size) != 0)
+        return ld_xmalloc(size);
+    (void)madvise(p, size, MADV_HUGEPAGE); /* advice: without it, ordinary pages */
+    return p;
+}
 
 /* An open directory whose subdirectories may still wait on the stack;
  * closed when the last of them has been opened. */
@@ -45,6 +71,7 @@ typedef struct {
 typedef struct {
     dir_handle *parent; /* NULL for the root */
     const char *path;   /* image path ("/" for the root), borrowed from its entry */
+    size_t prefix;      /* length of path as its children's prefix (0 for the root) */
     int depth;
 } dir_job;
 
@@ -61,16 +88,24 @@ typedef struct {
     bool stop;          /* a worker failed (read with __atomic loads) */
     uint64_t n_entries; /* __atomic */
     size_t n_notes;     /* __atomic */
+    /* every entry, a worker's batch at a time (under lock): written once,
+     * never copied into a merged list */
+    ld_file_entry *files;
+    size_t n_files, cap_files;
+    ld_dir_state *st; /* the path blocks (under lock), the pending count */
 } walker;
 
 typedef struct {
     walker *w;
-    ld_file_entry *files;
-    size_t n, cap;
+    ld_file_entry *batch; /* this worker's entries not yet in w->files */
+    size_t n_batch;
+    char *lease; /* path memory taken from w->st, lease_left bytes free */
+    size_t lease_left;
     ld_strlist notes;
     uint8_t *buf; /* file content, reused */
     size_t buf_cap;
     bool *want;
+    ld_file_reader_cache cache; /* of the file being looked at */
     char *dents;
     ld_error err;
     int rc;
@@ -176,6 +211,23 @@ static bool choose_analyzers(worker *k, const char *path, uint64_t size)
     return any;
 }
 
+/* Lets the chosen analyzers that can tell from a few bytes read at chosen
+ * offsets (an ELF file's section tables) that a file holds nothing for them
+ * decline it before it is read whole. False when none is left. */
+static bool content_needed(worker *k, int fd, const ld_file_entry *e)
+{
+    const walker *w = k->w;
+    ld_file_reader r = ld_file_reader_fd_cached(fd, e->size, &k->cache);
+    bool any = false;
+    for (size_t i = 0; i < w->n_an; i++) {
+        const ld_analyzer *an = &w->an[i];
+        if (k->want[i] && an->needs_content && !an->needs_content(e->path, &r, an->ctx))
+            k->want[i] = false;
+        any |= k->want[i];
+    }
+    return any;
+}
+
 /* The regular file name in dfd (entry e) that an analyzer may want: opens
  * it, takes its metadata from the open fd, and feeds its content to the
  * analyzers that want it. Returns < 0 only when an analyzer fails. */
@@ -207,12 +259,14 @@ static int analyze(worker *k, int dfd, const char *name, ld_file_entry *e)
         return 0;
     }
     uint64_t size = e->size;
-    if (!choose_analyzers(k, e->path, size))
+    if (!choose_analyzers(k, e->path, size) || !content_needed(k, fd, e))
         return 0;
     if (size + 1 > k->buf_cap) {
-        free(k->buf);
-        k->buf_cap = size + 1;
-        k->buf = ld_xmalloc(k->buf_cap);
+        /* grown, not replaced: a big buffer is its own mapping, which
+         * realloc extends (mremap) without touching its pages again */
+        size_t cap = k->buf_cap * 2 > size + 1 ? k->buf_cap * 2 : size + 1;
+        k->buf = ld_xrealloc(k->buf, cap);
+        k->buf_cap = cap;
     }
     size_t got = 0;
     while (got < size) {
@@ -268,14 +322,63 @@ static const char *base_of(const char *path)
     return strrchr(path, '/') + 1;
 }
 
-/* One directory entry: appends it to k->files, reads it if an analyzer may
+/* Moves the worker's batch to the shared list. */
+static void flush_batch(worker *k)
+{
+    walker *w = k->w;
+    if (!k->n_batch)
+        return;
+    size_t pending = 0;
+    for (size_t i = 0; i < k->n_batch; i++)
+        pending += k->batch[i].mode == LD_DIR_MODE_PENDING;
+    pthread_mutex_lock(&w->lock);
+    if (w->n_files + k->n_batch > w->cap_files) {
+        size_t cap = w->cap_files * 2;
+        while (cap < w->n_files + k->n_batch)
+            cap *= 2;
+        /* realloc, not ld_xgrow: a list this big is its own mapping, which
+         * grows without copying (mremap) */
+        w->files = ld_xrealloc(w->files, cap * sizeof(*w->files));
+        w->cap_files = cap;
+    }
+    memcpy(w->files + w->n_files, k->batch, k->n_batch * sizeof(*k->batch));
+    w->n_files += k->n_batch;
+    w->st->n_pending += pending;
+    pthread_mutex_unlock(&w->lock);
+    k->n_batch = 0;
+}
+
+/* Memory for a path of len bytes (with its NUL), packed into the state's
+ * blocks: a worker leases PATH_LEASE bytes at a time under the lock. */
+static char *path_memory(worker *k, size_t len)
+{
+    if (len > k->lease_left) {
+        ld_dir_state *st = k->w->st;
+        pthread_mutex_lock(&k->w->lock);
+        if (!st->n_blocks || st->block_used + PATH_LEASE > BIG_BLOCK) {
+            ld_xgrow(&st->blocks, &st->cap_blocks, st->n_blocks + 1, sizeof(*st->blocks));
+            st->blocks[st->n_blocks++] = alloc_big(BIG_BLOCK);
+            st->block_used = 0;
+        }
+        k->lease = st->blocks[st->n_blocks - 1] + st->block_used;
+        k->lease_left = PATH_LEASE;
+        st->block_used += PATH_LEASE;
+        pthread_mutex_unlock(&k->w->lock);
+    }
+    char *p = k->lease;
+    k->lease += len;
+    k->lease_left -= len;
+    return p;
+}
+
+/* One directory entry: appends it to k->batch, reads it if an analyzer may
  * want it, queues it if it is a directory. Returns < 0 on a fatal error
  * (k->err set). */
 static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char *name,
                      unsigned char d_type)
 {
     walker *w = k->w;
-    size_t plen = strcmp(job->path, "/") == 0 ? 0 : strlen(job->path);
+    size_t plen = job->prefix;
     size_t nlen = strlen(name);
     if (plen + 1 + nlen > LD_IMG_MAX_PATH) {
         ld_autofree char *full = ld_xasprintf("%.*s/%s", (int)plen, job->path, name);
@@ -285,13 +388,14 @@ static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char 
     if (__atomic_fetch_add(&w->n_entries, 1, __ATOMIC_RELAXED) >= w->opt->max_entries)
         return ld_error_set(&k->err, LD_ERR_LIMIT, "more than %llu files",
                             (unsigned long long)w->opt->max_entries);
-    char *path = ld_xmalloc(plen + nlen + 2);
+    char *path = path_memory(k, plen + nlen + 2); /* LD_IMG_MAX_PATH < PATH_LEASE */
     memcpy(path, job->path, plen);
     path[plen] = '/';
     memcpy(path + plen + 1, name, nlen + 1);
 
-    ld_xgrow(&k->files, &k->cap, k->n + 1, sizeof(*k->files));
-    ld_file_entry *e = &k->files[k->n];
+    if (k->n_batch == BATCH_MAX)
+        flush_batch(k);
+    ld_file_entry *e = &k->batch[k->n_batch];
     memset(e, 0, sizeof(*e));
     e->path = path;
     e->layer = -1;
@@ -301,14 +405,13 @@ static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char 
         struct stat st;
         if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
             note(k, ld_xasprintf("%s: %s", path, strerror(errno)));
-            free(path);
-            return 0;
+            return 0; /* its path memory stays unused */
         }
         set_metadata(e, &st);
         if (e->type == LD_FILE_SYMLINK)
             read_link(e, dir->fd, name);
     }
-    k->n++;
+    k->n_batch++;
     if (e->type == LD_FILE_REGULAR && w->n_an && anyone_may_want(w, path))
         return analyze(k, dir->fd, name, e);
     if (e->type == LD_FILE_DIR) {
@@ -317,8 +420,8 @@ static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char 
                                  MAX_DEPTH));
             return 0;
         }
-        /* path stays valid: k->files may move, the string does not */
-        push_job(w, (dir_job){dir, path, job->depth + 1});
+        /* path stays valid: the entry moves to w->files, the string does not */
+        push_job(w, (dir_job){dir, path, plen + 1 + nlen, job->depth + 1});
     }
     return 0;
 }
@@ -352,7 +455,11 @@ static int list_dir(worker *k, const dir_job *job)
         if (got == 0)
             break;
         for (ssize_t off = 0; off < got && rc == 0;) {
-            const struct dirent64 *de = (const struct dirent64 *)(k->dents + off);
+            /* the buffer comes from malloc and the kernel pads every record to
+             * 8 bytes, so each record is aligned */
+            const struct dirent64 *de = (const struct dirent64 *)(const void *)(k->dents + off);
+            if (de->d_reclen == 0)
+                break;
             off += de->d_reclen;
             const char *name = de->d_name;
             if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
@@ -362,6 +469,7 @@ static int list_dir(worker *k, const dir_job *job)
         if (rc < 0 || __atomic_load_n(&w->stop, __ATOMIC_RELAXED))
             break;
     }
+    flush_batch(k);
     release(w, h);
     return rc;
 }
@@ -395,13 +503,17 @@ static void *work(void *arg)
     }
 }
 
+/* The links of v[0..n); the paths belong to the state's blocks. */
+static void free_links(ld_file_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].link);
+}
+
 static void worker_clear(worker *k)
 {
-    for (size_t i = 0; i < k->n; i++) {
-        free(k->files[i].path);
-        free(k->files[i].link);
-    }
-    free(k->files);
+    free_links(k->batch, k->n_batch);
+    free(k->batch);
     ld_strlist_clear(&k->notes);
     free(k->buf);
     free(k->want);
@@ -427,10 +539,14 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
                            "cannot open directory %s", path);
         return NULL;
     }
-    walker w = {.opt = opt, .an = an, .n_an = n_an, .root_fd = root_fd};
+    ld_dir_state *st = ld_xcalloc(1, sizeof(*st));
+    st->root_fd = root_fd;
+    walker w = {.opt = opt, .an = an, .n_an = n_an, .root_fd = root_fd, .st = st};
+    w.files = alloc_big(BIG_BLOCK);
+    w.cap_files = FILES_FIRST_CAP;
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.wake, NULL);
-    push_job(&w, (dir_job){NULL, "/", 0});
+    push_job(&w, (dir_job){NULL, "/", 0, 0});
 
     size_t nt = opt->threads > 1 ? (size_t)opt->threads : 1;
     if (nt > WALK_THREADS_MAX)
@@ -440,6 +556,7 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
         ks[t].w = &w;
         ks[t].want = ld_xcalloc(n_an + 1, sizeof(bool));
         ks[t].dents = ld_xmalloc(DENTS_BYTES);
+        ks[t].batch = ld_xmalloc(BATCH_MAX * sizeof(*ks[t].batch));
         ks[t].err = (ld_error)LD_ERROR_INIT;
     }
     pthread_t *tids = ld_xcalloc(nt, sizeof(*tids));
@@ -462,13 +579,12 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
     pthread_mutex_destroy(&w.lock);
 
     int rc = 0;
-    size_t total = 0, n_notes = 0;
+    size_t n_notes = 0;
     for (size_t t = 0; t < nt; t++) {
         if (ks[t].rc < 0 && rc == 0) {
             rc = ks[t].rc;
             *err = ks[t].err;
         }
-        total += ks[t].n;
         n_notes += ks[t].notes.n;
     }
     if (rc < 0) {
@@ -476,22 +592,18 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
         for (size_t t = 0; t < nt; t++)
             worker_clear(&ks[t]);
         free(ks);
-        close(root_fd);
+        free_links(w.files, w.n_files);
+        free(w.files);
+        ld_img_dir_state_free(st, NULL, 0);
         return NULL;
     }
-    ld_file_entry *files = ld_xcalloc(total ? total : 1, sizeof(*files));
+    ld_file_entry *files = w.files;
+    size_t n = w.n_files;
     ld_strlist notes = {0};
     notes.v = ld_xcalloc(n_notes ? n_notes : 1, sizeof(*notes.v));
     notes.cap = n_notes ? n_notes : 1;
-    size_t n = 0, pending = 0;
     for (size_t t = 0; t < nt; t++) {
         worker *k = &ks[t];
-        for (size_t i = 0; i < k->n; i++)
-            pending += k->files[i].mode == LD_DIR_MODE_PENDING;
-        if (k->n)
-            memcpy(files + n, k->files, k->n * sizeof(*files));
-        n += k->n;
-        k->n = 0; /* moved */
         for (size_t i = 0; i < k->notes.n; i++)
             notes.v[notes.n++] = k->notes.v[i];
         k->notes.n = 0;
@@ -504,24 +616,33 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
         qsort(notes.v, notes.n, sizeof(*notes.v), cmp_note);
     ld_image *img = ld_img_new_dir(path, files, n, &notes);
     ld_strlist_clear(&notes);
-    if (pending) {
-        ld_dir_pending *p = ld_xmalloc(sizeof(*p));
-        p->root_fd = root_fd;
-        ld_img_dir_attach_pending(img, p);
-    } else {
-        close(root_fd);
+    if (!st->n_pending) {
+        close(st->root_fd);
+        st->root_fd = -1;
     }
+    ld_img_dir_attach(img, st);
     return img;
 }
 
-/* ---- metadata on first use ------------------------------------------------ */
+/* ---- the state a dir: image keeps ----------------------------------------- */
 
-void ld_img_dir_pending_free(ld_dir_pending *p)
+bool ld_img_dir_pending(const ld_dir_state *d)
 {
-    if (!p)
+    return d->n_pending > 0;
+}
+
+void ld_img_dir_state_free(ld_dir_state *d, ld_file_entry *files, size_t n)
+{
+    if (!d)
         return;
-    close(p->root_fd);
-    free(p);
+    for (size_t i = 0; i < n; i++)
+        files[i].path = NULL;
+    for (size_t i = 0; i < d->n_blocks; i++)
+        free(d->blocks[i]);
+    free(d->blocks);
+    if (d->root_fd >= 0)
+        close(d->root_fd);
+    free(d);
 }
 
 /* Open directories along one path: level i is the directory whose image
@@ -567,11 +688,11 @@ static int open_parent(dir_stack *s, const char *parent, size_t plen)
     return s->v[s->n - 1].fd;
 }
 
-size_t ld_img_dir_complete(ld_dir_pending *p, ld_file_entry *files, size_t n, ld_strlist *notes)
+size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_strlist *notes)
 {
     dir_stack *s = ld_xcalloc(1, sizeof(*s));
     ld_xgrow(&s->v, &s->cap, 1, sizeof(*s->v));
-    s->v[0].fd = p->root_fd;
+    s->v[0].fd = d->root_fd;
     s->v[0].len = 0;
     s->n = 1;
     size_t kept = 0;
@@ -584,8 +705,7 @@ size_t ld_img_dir_complete(ld_dir_pending *p, ld_file_entry *files, size_t n, ld
             if (dfd < 0 || fstatat(dfd, base + 1, &st, AT_SYMLINK_NOFOLLOW) < 0) {
                 if (notes->n < MAX_NOTES)
                     ld_strlist_push_owned(notes, ld_xasprintf("%s: %s", e.path, strerror(errno)));
-                free(e.path);
-                free(e.link);
+                free(e.link); /* the path stays in d's blocks */
                 continue;
             }
             set_metadata(&e, &st);
@@ -598,6 +718,8 @@ size_t ld_img_dir_complete(ld_dir_pending *p, ld_file_entry *files, size_t n, ld
         close(s->v[--s->n].fd);
     free(s->v);
     free(s);
-    ld_img_dir_pending_free(p);
+    close(d->root_fd);
+    d->root_fd = -1;
+    d->n_pending = 0;
     return kept;
 }

@@ -19,18 +19,20 @@ struct ld_image {
     size_t n_layers;
     ld_fs_index idx;
     ld_strlist notes;
-    /* dir: entries whose metadata is read on first use (dir_pending.h);
-     * NULL once read, and always for layered images */
-    ld_dir_pending *pending;
+    /* dir: images: the paths' memory, and entries whose metadata is read
+     * on first use while pending (dir_pending.h); NULL for layered images */
+    ld_dir_state *dir;
+    bool pending; /* __atomic */
     pthread_mutex_t pending_lock;
     bool pending_lock_ready;
 };
 
-void ld_img_dir_attach_pending(ld_image *img, ld_dir_pending *p)
+void ld_img_dir_attach(ld_image *img, ld_dir_state *d)
 {
+    img->dir = d;
     pthread_mutex_init(&img->pending_lock, NULL);
     img->pending_lock_ready = true;
-    __atomic_store_n(&img->pending, p, __ATOMIC_RELEASE);
+    __atomic_store_n(&img->pending, ld_img_dir_pending(d), __ATOMIC_RELEASE);
 }
 
 /* Fills in the dir: metadata not read yet, once, before any caller sees a
@@ -44,8 +46,8 @@ static void complete_metadata(const ld_image *cimg)
     pthread_mutex_lock(&img->pending_lock);
     if (img->pending) {
         img->idx.n_files =
-            ld_img_dir_complete(img->pending, img->idx.files, img->idx.n_files, &img->notes);
-        __atomic_store_n(&img->pending, NULL, __ATOMIC_RELEASE);
+            ld_img_dir_complete(img->dir, img->idx.files, img->idx.n_files, &img->notes);
+        __atomic_store_n(&img->pending, false, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&img->pending_lock);
 }
@@ -327,7 +329,8 @@ void ld_image_free(ld_image *img)
         free(l->created);
     }
     free(img->layers);
-    ld_img_dir_pending_free(img->pending);
+    if (img->dir)
+        ld_img_dir_state_free(img->dir, img->idx.files, img->idx.n_files);
     if (img->pending_lock_ready)
         pthread_mutex_destroy(&img->pending_lock);
     ld_fs_index_clear(&img->idx);

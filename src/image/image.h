@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "util/file_reader.h"
 #include "util/strlist.h"
 
 typedef enum {
@@ -68,7 +69,9 @@ typedef struct ld_image ld_image;
  * layer (also versions later deleted or overwritten), with its full content
  * (up to max_bytes; larger files are skipped and noted). May run on several
  * threads at once for different layers: it must only touch its own state
- * through ctx with its own locking. Return < 0 with err set to abort the read. */
+ * through ctx with its own locking. Return < 0 with err set to abort the read.
+ * A dir: source may ask wants() with a size of 1 before it stats a file:
+ * refusing a 1-byte file must mean refusing it at every size. */
 typedef struct {
     const char *name;
     bool (*wants)(const char *path, uint64_t size, void *ctx);
@@ -76,6 +79,10 @@ typedef struct {
                 ld_error *err);
     void *ctx;
     uint64_t max_bytes;
+    /* Optional: asked by sources that can read a file at any offset (dir:),
+     * for a file wants() took, before reading it whole; false: the file is
+     * not read and file() is not called for it. NULL: always read. */
+    bool (*needs_content)(const char *path, const ld_file_reader *r, void *ctx);
 } ld_analyzer;
 
 typedef struct {

@@ -251,6 +251,12 @@ static int parse_auditable(const char *path, const ld_elf_view *e, ld_package_li
     return 0;
 }
 
+static bool is_lock_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return strcmp(base ? base + 1 : path, "Cargo.lock") == 0;
+}
+
 static int cargo_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
                        ld_error *err)
 {
@@ -260,6 +266,8 @@ static int cargo_parse(const char *path, const uint8_t *data, size_t len, ld_pac
         return parse_auditable(path, &e, out, err);
     if (len >= 4 && memcmp(data, "\177ELF", 4) == 0)
         return 0; /* an ELF file too short or odd to view */
+    if (!is_lock_name(path))
+        return 0; /* a script or other text among the binaries: not a lock file */
     return parse_lock(path, (const char *)data, len, out, err);
 }
 
@@ -271,19 +279,18 @@ static bool cargo_wants(const char *path)
     base = base ? base + 1 : path;
     if (strcmp(base, "Cargo.lock") == 0)
         return true;
-    static const char *const dirs[] = {"/bin/", "/sbin/", "/libexec/"};
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
-        if (strstr(path, dirs[i]))
-            return true;
+    if (ld_cataloger_in_exec_dir(path))
+        return true;
     return base == path + 1 && *base && !strchr(base, '.');
 }
 
 /* cargo_parse reports nothing for an ELF file of 64 bytes or more without
- * a usable .dep-v0 section, nor for a shorter or odd one; everything else
- * (a Cargo.lock, any other text) is parsed as a lock file and needs reading. */
+ * a usable .dep-v0 section, nor for a shorter or odd one, nor for a file
+ * that is neither ELF nor called Cargo.lock. */
 static bool cargo_needs_content(const char *path, const ld_file_reader *r)
 {
-    (void)path;
+    if (is_lock_name(path))
+        return true;
     ld_elf_probe p;
     int elf = ld_elf_probe_open(&p, r);
     bool need;
@@ -293,7 +300,7 @@ static bool cargo_needs_content(const char *path, const ld_file_reader *r)
         int dep = ld_elf_probe_section(&p, ".dep-v0");
         need = dep == LD_ELF_SECTION_FOUND || dep == LD_ELF_PROBE_UNKNOWN;
     } else
-        need = !p.magic;
+        need = false;
     ld_elf_probe_clear(&p);
     return need;
 }

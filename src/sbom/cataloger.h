@@ -38,4 +38,9 @@ typedef struct {
 /* NULL-terminated list of every cataloger in this build. */
 const ld_cataloger *const *ld_catalogers(void);
 
+/* Is path inside a directory called bin, sbin or libexec (at any depth)?
+ * The binary catalogers' rule for where executables live; one pass over
+ * path, as it runs for every file of an image. */
+bool ld_cataloger_in_exec_dir(const char *path);
+
 #endif

@@ -3,6 +3,7 @@
 #include "sbom/catalogers_list.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define LD_CATALOGER_ENTRY(n) &ld_cataloger_##n,
 static const ld_cataloger *const all_catalogers[] = {
@@ -13,4 +14,16 @@ static const ld_cataloger *const all_catalogers[] = {
 const ld_cataloger *const *ld_catalogers(void)
 {
     return all_catalogers;
+}
+
+bool ld_cataloger_in_exec_dir(const char *path)
+{
+    for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/')) {
+        const char *c = p + 1;
+        if ((c[0] == 'b' && strncmp(c, "bin/", 4) == 0) ||
+            (c[0] == 's' && strncmp(c, "sbin/", 5) == 0) ||
+            (c[0] == 'l' && strncmp(c, "libexec/", 8) == 0))
+            return true;
+    }
+    return false;
 }

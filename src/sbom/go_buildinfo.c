@@ -276,10 +276,8 @@ static int go_parse(const char *path, const uint8_t *data, size_t len, ld_packag
  * binary there); parse() drops non-ELF files after reading 4 bytes. */
 static bool go_wants(const char *path)
 {
-    static const char *const dirs[] = {"/bin/", "/sbin/", "/libexec/"};
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
-        if (strstr(path, dirs[i]))
-            return true;
+    if (ld_cataloger_in_exec_dir(path))
+        return true;
     const char *slash = strrchr(path, '/');
     return slash == path && path[1] && !strchr(path + 1, '.');
 }

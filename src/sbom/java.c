@@ -44,8 +44,16 @@ static bool has_suffix(const char *s, const char *suffix)
 
 static bool java_wants(const char *path)
 {
-    return has_suffix(path, ".jar") || has_suffix(path, ".war") || has_suffix(path, ".ear") ||
-           has_suffix(path, ".jpi") || has_suffix(path, ".hpi");
+    /* one length and one look at the last four bytes: this runs for every
+     * file of an image */
+    size_t n = strlen(path);
+    if (n < 4 || path[n - 4] != '.')
+        return false;
+    static const char *const exts[] = {"jar", "war", "ear", "jpi", "hpi"};
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (strcasecmp(path + n - 3, exts[i]) == 0)
+            return true;
+    return false;
 }
 
 /* Read the current entry's data, at most cap bytes and within the budget.

@@ -85,6 +85,23 @@ static bool sbom_wants(const char *path, uint64_t size, void *vctx)
     return false;
 }
 
+/* Read a file whole only when a cataloger that wants it needs its content
+ * (binary catalogers tell from an ELF file's section tables that it holds
+ * nothing for them), or to note that it is over a cataloger's limit. */
+static bool sbom_needs_content(const char *path, const ld_file_reader *r, void *vctx)
+{
+    collect_ctx *c = vctx;
+    if (os_file_index(path) >= 0)
+        return true;
+    for (const ld_cataloger *const *cp = c->cats; *cp; cp++) {
+        const ld_cataloger *cat = *cp;
+        if (cat->wants(path) &&
+            (!cat->needs_content || r->size > cat->max_bytes || cat->needs_content(path, r)))
+            return true;
+    }
+    return false;
+}
+
 static int sbom_file(const char *path, int layer, const uint8_t *data, size_t len, void *vctx,
                      ld_error *err)
 {
@@ -366,6 +383,7 @@ int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
         .file = sbom_file,
         .ctx = &c,
         .max_bytes = max,
+        .needs_content = sbom_needs_content,
     };
 
     ld_analyzer *all = ld_xcalloc(n_extra + 1, sizeof(*all));

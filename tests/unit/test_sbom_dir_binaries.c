@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "sbom/cataloger.h"
 #include "sbom/sbom.h"
 #include "util/mem.h"
 #include "test_skip.h"
@@ -246,9 +247,47 @@ static void test_binaries_in_a_dir(void **state)
         LD_SKIP_IF_MISSING("/usr/bin/containerd missing (install-deps.sh --test installs it)");
 }
 
+/* The one-pass directory rule equals "contains /bin/, /sbin/ or /libexec/". */
+static void test_exec_dir_rule(void **state)
+{
+    static const char *const paths[] = {
+        "/bin/ls",
+        "/usr/bin/x",
+        "/usr/local/sbin/x",
+        "/usr/libexec/a/b",
+        "/bin",
+        "/usr/bin",
+        "/xbin/a",
+        "/usr/sbinx/a",
+        "/a/bbin/c",
+        "/libexecs/x",
+        "/opt/app/bin/",
+        "/sbin/",
+        "/usr/lib/bin.so",
+        "/home/u/.bin/x",
+        "/s/bin/x",
+        "/sb/in/x",
+        "/lib/exec/x",
+        "/x/libexec",
+        "/",
+        "",
+        "/bin/bin/bin",
+        "/usr/share/sbin",
+        "/usr/share/sbin/",
+        "/ bin/x",
+    };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        const char *p = paths[i];
+        bool want = strstr(p, "/bin/") || strstr(p, "/sbin/") || strstr(p, "/libexec/");
+        if (ld_cataloger_in_exec_dir(p) != want)
+            fail_msg("\"%s\": %d, want %d", p, !want, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exec_dir_rule),
         cmocka_unit_test(test_binaries_in_a_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -178,8 +178,8 @@ static void test_real_binaries(void **state)
     assert_true(t.go_skipped * 10 >= t.elf * 9);
     assert_true(t.cargo_skipped * 10 >= t.elf * 9);
 
-    /* a plain C binary is skipped by both; a script only by Go (a lock
-     * file may be any text) */
+    /* a plain C binary and a script are skipped by both; a lock file is
+     * read, and text among the binaries is not taken for one */
     size_t len;
     uint8_t *ls = slurp("/usr/bin/ls", &len, 16 << 20);
     assert_non_null(ls);
@@ -190,7 +190,20 @@ static void test_real_binaries(void **state)
     static const char script[] = "#!/bin/sh\necho hi\n";
     r = ld_file_reader_mem((const uint8_t *)script, sizeof script - 1);
     assert_false(ld_cataloger_go_buildinfo.needs_content("/usr/bin/s", &r));
-    assert_true(ld_cataloger_cargo.needs_content("/usr/bin/s", &r));
+    assert_false(ld_cataloger_cargo.needs_content("/usr/bin/s", &r));
+    static const char lock[] = "[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n";
+    r = ld_file_reader_mem((const uint8_t *)lock, sizeof lock - 1);
+    assert_true(ld_cataloger_cargo.needs_content("/src/Cargo.lock", &r));
+    assert_false(ld_cataloger_cargo.needs_content("/usr/bin/lock-lookalike", &r));
+    tally t2 = {0};
+    check_sample("/usr/bin/lock-lookalike", (const uint8_t *)lock, sizeof lock - 1, -1, &t2);
+    ld_package_list l = {0};
+    ld_error err = LD_ERROR_INIT;
+    assert_int_equal(ld_cataloger_cargo.parse("/src/Cargo.lock", (const uint8_t *)lock,
+                                              sizeof lock - 1, &l, &err),
+                     0);
+    assert_int_equal(l.n, 1);
+    ld_package_list_clear(&l);
 }
 
 static void test_go_binary_is_read(void **state)
