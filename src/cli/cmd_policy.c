@@ -2,7 +2,9 @@
  * a policy file (every problem with its line, attestations checked against
  * the built-in catalog) or print the effective policy. Parsing and rules live
  * in core/policy.c; this file only prints. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +12,24 @@
 #include "core/catalog.h"
 #include "core/level.h"
 #include "core/policy.h"
+#include "util/mem.h"
+#include "util/term_text.h"
+
+/* One line on f, made terminal-safe: policy text (ids, targets, reasons,
+ * names) is outside text. */
+static void put_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put_line(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = ld_xvasprintf(fmt, ap);
+    va_end(ap);
+    char *clean = ld_term_clean(line);
+    fputs(clean, f);
+    fputc('\n', f);
+    free(clean);
+    free(line);
+}
 
 static void usage_policy(FILE *f)
 {
@@ -94,7 +114,7 @@ static ld_policy *load_or_report(const char *path)
     ld_policy *p = ld_policy_load(path, &diags, &err);
     if (!p) {
         for (size_t i = 0; i < diags.n; i++)
-            fprintf(stderr, "%s\n", diags.v[i]);
+            put_line(stderr, "%s", diags.v[i]);
         if (diags.n == 0)
             cli_error(&err);
     }
@@ -117,25 +137,25 @@ static bool check_one(const char *path, const ld_catalog *cat, time_t now)
     for (size_t i = 0; i < p->n_attestations; i++) {
         const ld_attestation *a = &p->attestations[i];
         if (!ld_catalog_find(cat, a->control)) {
-            fprintf(stderr,
-                    "%s:%d: attestation names unknown control \"%s\"; see 'lockdown controls'\n",
-                    path, a->line, a->control);
+            put_line(stderr,
+                     "%s:%d: attestation names unknown control \"%s\"; see 'lockdown controls'",
+                     path, a->line, a->control);
             errors++;
         } else if (a->expires && ld_date_expired(a->expires, now)) {
-            fprintf(stderr, "%s:%d: warning: attestation of %s expired on %s\n", path, a->line,
-                    a->control, a->expires);
+            put_line(stderr, "%s:%d: warning: attestation of %s expired on %s", path, a->line,
+                     a->control, a->expires);
         }
     }
     for (size_t i = 0; i < p->n_exceptions; i++) {
         const ld_exception *e = &p->exceptions[i];
         if (!ld_catalog_find(cat, e->id) && !ld_catalog_find_by_check(cat, e->id))
-            fprintf(stderr,
-                    "%s:%d: warning: exception id \"%s\" is neither a control nor a check of the "
-                    "catalog; it only matches findings with that id\n",
-                    path, e->line, e->id);
+            put_line(stderr,
+                     "%s:%d: warning: exception id \"%s\" is neither a control nor a check of the "
+                     "catalog; it only matches findings with that id",
+                     path, e->line, e->id);
         if (e->expires && ld_date_expired(e->expires, now))
-            fprintf(stderr, "%s:%d: warning: exception for %s expired on %s\n", path, e->line,
-                    e->id, e->expires);
+            put_line(stderr, "%s:%d: warning: exception for %s expired on %s", path, e->line,
+                     e->id, e->expires);
     }
     if (errors == 0) {
         printf("%s: ok (%zu %s, %zu %s, %zu %s, %zu %s)\n", path, p->n_exceptions,

@@ -1,11 +1,13 @@
 /* lockdown entry point: global options and subcommand dispatch, nothing else. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/suggest.h"
+#include "util/term_text.h"
 
 typedef struct {
     const char *name;
@@ -83,10 +85,12 @@ int main(int argc, char **argv)
     for (const command *c = commands; c->name; c++)
         names[n++] = c->name;
     const char *near = ld_suggest(name, names, (long)n);
+    char *shown = ld_term_clean(name); /* what the user typed can hold escapes */
     if (near)
-        fprintf(stderr, "lockdown: unknown command \"%s\"; did you mean \"%s\"?\n", name, near);
+        fprintf(stderr, "lockdown: unknown command \"%s\"; did you mean \"%s\"?\n", shown, near);
     else
-        fprintf(stderr, "lockdown: unknown command \"%s\"\n", name);
+        fprintf(stderr, "lockdown: unknown command \"%s\"\n", shown);
+    free(shown);
     fputs("Run 'lockdown --help' for the list.\n", stderr);
     return LD_EXIT_USAGE;
 }

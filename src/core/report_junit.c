@@ -4,8 +4,12 @@
  * Each finding is rendered into its tier's in-memory buffer as it arrives
  * (the XML text is the minimal copy); the document is assembled at the end
  * when the counts are known. Every piece of data is XML-escaped; characters
- * XML 1.0 forbids are dropped and invalid UTF-8 becomes U+FFFD. */
+ * XML 1.0 forbids are dropped, invalid UTF-8 becomes U+FFFD, and the
+ * characters a terminal must not receive raw (DEL, C1 controls, bidi
+ * overrides: ld_term_unsafe_cp) are written as character references, so the
+ * document reads the same to a parser and `cat report.xml` is safe. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +17,7 @@
 #include "core/report.h"
 #include "core/report_common.h"
 #include "util/mem.h"
+#include "util/term_text.h"
 
 typedef struct {
     FILE *f; /* open_memstream over buf; NULL until the tier's first finding */
@@ -65,7 +70,11 @@ static void xml_put(FILE *o, const char *s, bool attr)
         const char *ref = xml_ref(cp, attr);
         if (ref)
             fputs(ref, o);
-        else if (xml_char(cp)) /* U+FFFD for invalid bytes is one */
+        else if (!xml_char(cp))
+            continue;
+        else if (cp >= 0x7F && ld_term_unsafe_cp(cp)) /* XML allows it, a terminal must not */
+            fprintf(o, "&#x%" PRIX32 ";", cp);
+        else /* U+FFFD for invalid bytes included */
             fwrite(bytes, 1, len, o);
     }
 }

@@ -26,6 +26,7 @@
 #include "core/report.h"
 #include "core/report_common.h"
 #include "util/mem.h"
+#include "util/term_text.h"
 
 #define TABLE_WIDTH_DEFAULT 100 /* files and pipes without $COLUMNS */
 #define TABLE_WIDTH_MIN 40      /* the narrowest layout this writer keeps readable */
@@ -112,69 +113,21 @@ typedef struct {
 
 /* ---- text: terminal-safe copies ---- */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static void buf_add(buf *b, const void *s, size_t n)
-{
-    ld_xgrow(&b->p, &b->cap, b->n + n + 1, 1);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void buf_adds(buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-/* Code points a terminal must not receive from data: C0/C1 controls, DEL
- * (escape sequences) and bidirectional overrides (text that reads
- * differently from what it is). */
-static bool unsafe_cp(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/* A terminal-safe copy of at most the first max bytes of s (cut at a
- * character boundary; a cut is said with " … (N more bytes in --format
- * json)"): invalid UTF-8 and unsafe code points become U+FFFD, a tab a
- * space; a newline is kept when keep_newlines, else shown as " ⏎ ". NULL
- * in, NULL out; caller frees. */
+/* A terminal-safe copy (ld_term_clean_opts, the one escaping rule for
+ * terminals) of at most the first max bytes of s; a cut is said with
+ * " … (N more bytes in --format json)". keep_newlines: '\n' kept (text
+ * shown on lines of its own), else escaped like every control. NULL in,
+ * NULL out; caller frees. */
 static char *term_clean(const char *s, bool keep_newlines, size_t max)
 {
-    if (!s)
-        return NULL;
-    buf b = {0};
-    buf_add(&b, "", 0);
-    size_t len = strlen(s), n = len < max ? len : max, i = 0;
-    while (i < n) {
-        const char *bytes;
-        size_t clen;
-        size_t at = i;
-        uint32_t cp = ld_utf8_next(s, len, &i, &bytes, &clen);
-        if (i > n) { /* the character straddles the cut: leave it out */
-            i = at;
-            break;
-        }
-        if (cp == '\n')
-            buf_adds(&b, keep_newlines ? "\n" : " \xE2\x8F\x8E ");
-        else if (cp == '\t')
-            buf_adds(&b, " ");
-        else if (unsafe_cp(cp))
-            buf_adds(&b, LD_UTF8_REPLACEMENT);
-        else
-            buf_add(&b, bytes, clen); /* U+FFFD for invalid bytes included */
-    }
-    if (i < len) {
-        char *more = ld_xasprintf(" \xE2\x80\xA6 (%zu more bytes in --format json)", len - i);
-        buf_adds(&b, more);
-        free(more);
-    }
-    return b.p;
+    ld_term_opts o = {.multiline = keep_newlines, .max = max};
+    char *clean = ld_term_clean_opts(s, &o);
+    if (!clean || !o.left_out)
+        return clean;
+    char *cut =
+        ld_xasprintf("%s \xE2\x80\xA6 (%zu more bytes in --format json)", clean, o.left_out);
+    free(clean);
+    return cut;
 }
 
 /* Display width of clean UTF-8 text, counted in code points. */

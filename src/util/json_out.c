@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/term_text.h"
 #include "util/utf8.h"
 
 void ld_json_init(ld_json *j, FILE *f, bool pretty)
@@ -100,6 +101,11 @@ void ld_json_escape(FILE *f, const char *str, size_t n)
         if (len == 0) {
             fputs("\\ufffd", f);
             i++;
+            continue;
+        }
+        if (ld_term_unsafe_cp(cp)) { /* C1, bidi overrides: the same string, never raw */
+            fprintf(f, "\\u%04x", (unsigned)cp);
+            i += len;
             continue;
         }
         fwrite(s + i, 1, len, f);
