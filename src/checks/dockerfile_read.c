@@ -12,6 +12,7 @@
 #include "checks/dockerfile_parse.h"
 #include "checks/dockerfile_text.h"
 #include "util/cleanup.h"
+#include "util/input_file.h"
 
 ld_dockerfile *ld_dockerfile_read_fd(int fd, const char *name, ld_error *err)
 {
@@ -43,16 +44,9 @@ ld_dockerfile *ld_dockerfile_read_fd(int fd, const char *name, ld_error *err)
 
 ld_dockerfile *ld_dockerfile_load(const char *path, ld_error *err)
 {
-    ld_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        ld_error_set_errno(err, errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_GENERIC, errno,
-                           "cannot open Dockerfile \"%s\"", path);
+    /* the one opener of user-named input files: a FIFO or device is refused, never waited on */
+    ld_autoclose int fd = ld_input_open(path, "Dockerfile", NULL, err);
+    if (fd < 0)
         return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        ld_error_set(err, LD_ERR_INVALID, "\"%s\" is a directory; name the Dockerfile in it", path);
-        return NULL;
-    }
     return ld_dockerfile_read_fd(fd, path, err);
 }

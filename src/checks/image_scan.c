@@ -48,6 +48,20 @@ static bool secrets_wants(const char *path, uint64_t size, void *vctx)
     return true;
 }
 
+/* Tallies one rule that stopped early on path (under the result's lock). */
+static void count_stop(ld_image_scan_result *res, const ld_secret_stopped *s, const char *path)
+{
+    for (size_t i = 0; i < res->n_stops; i++)
+        if (strcmp(res->stops[i].rule_id, s->rule_id) == 0 &&
+            strcmp(res->stops[i].reason, s->reason) == 0) {
+            res->stops[i].files++;
+            return;
+        }
+    ld_xgrow(&res->stops, &res->cap_stops, res->n_stops + 1, sizeof(*res->stops));
+    res->stops[res->n_stops++] =
+        (struct ld_image_secret_stop){s->rule_id, s->reason, 1, ld_xstrdup(path)};
+}
+
 static int secrets_file(const char *path, int layer, const uint8_t *data, size_t len, void *vctx,
                         ld_error *err)
 {
@@ -65,11 +79,18 @@ static int secrets_file(const char *path, int layer, const uint8_t *data, size_t
     pthread_mutex_lock(&c->lock);
     res->files_scanned++;
     res->bytes_scanned += len;
-    if (h.incomplete)
+    if (h.n_stopped)
         res->files_incomplete++;
+    for (size_t i = 0; i < h.n_stopped; i++)
+        count_stop(res, &h.stopped[i], path);
     for (size_t i = 0; i < h.n; i++) {
         ld_xgrow(&res->secrets, &res->cap_secrets, res->n_secrets + 1, sizeof(*res->secrets));
         res->secrets[res->n_secrets++] = (ld_image_secret){ld_xstrdup(path), layer, h.v[i]};
+    }
+    for (size_t i = 0; i < h.n_unlisted; i++) {
+        ld_xgrow(&res->capped, &res->cap_capped, res->n_capped + 1, sizeof(*res->capped));
+        res->capped[res->n_capped++] =
+            (struct ld_image_secret_capped){ld_xstrdup(path), layer, h.unlisted[i]};
     }
     pthread_mutex_unlock(&c->lock);
     ld_secret_hits_clear(&h);
@@ -142,6 +163,12 @@ void ld_image_scan_clear(ld_image_scan_result *res)
     for (size_t i = 0; i < res->n_accounts; i++)
         free(res->accounts[i].data);
     free(res->accounts);
+    for (size_t i = 0; i < res->n_stops; i++)
+        free(res->stops[i].example);
+    free(res->stops);
+    for (size_t i = 0; i < res->n_capped; i++)
+        free(res->capped[i].path);
+    free(res->capped);
     memset(res, 0, sizeof(*res));
 }
 
@@ -256,6 +283,56 @@ static int emit_secret(ld_findings *r, const ld_image_facts *f, const ld_image_s
     return ld_findings_add(r, fd, err);
 }
 
+/* A file with more hits than are listed still fails: per rule, one finding
+ * says how many more there are (it carries the rule id, so an exception
+ * for the rule covers it as it covers the listed ones). */
+static int emit_capped(ld_findings *r, const ld_image_facts *f, const ld_image_scan_result *res,
+                       const struct ld_image_secret_capped *cp, ld_error *err)
+{
+    const ld_control *c = ld_catalog_control_for_check(r->catalog, "image.secrets");
+    if (!c)
+        return ld_error_set(err, LD_ERR_GENERIC, "check image.secrets has no control");
+    ld_finding *fd = ld_finding_new(c, "image.secrets", LD_STATUS_FAIL);
+    fd->severity = cp->rule.severity;
+    ld_finding_set_title(fd, cp->rule.description);
+    ld_finding_set_target(fd, LD_TARGET_IMAGE, f->target_id, f->target_name);
+    ld_finding_set_location(fd, cp->path, 0);
+    ld_secret_fields *sf = ld_finding_secret(fd);
+    sf->rule_id = ld_xstrdup(cp->rule.rule_id);
+    sf->layer_digest = ld_xstrdup(layer_digest(res->img, cp->layer));
+    ld_autofree char *ld = ld_image_layer_desc(res->img, cp->layer);
+    size_t n = cp->rule.count;
+    ld_finding_set_evidence(fd,
+                            "%s: %zu more hit%s of rule %s in this file not listed (%d are listed "
+                            "per file) in %s",
+                            cp->path, n, n == 1 ? "" : "s", cp->rule.rule_id,
+                            LD_SECRET_HITS_PER_FILE, ld);
+    return ld_findings_add(r, fd, err);
+}
+
+#define STOPS_NAMED 5 /* rules named in the "not fully searched" finding */
+
+/* "rule a stopped at its match limit in 2 files, e.g. /x; rule b ..." */
+static char *stops_text(const ld_image_scan_result *res)
+{
+    char *out = ld_xstrdup("");
+    for (size_t i = 0; i < res->n_stops && i < STOPS_NAMED; i++) {
+        const struct ld_image_secret_stop *st = &res->stops[i];
+        char *next =
+            ld_xasprintf("%s%srule %s stopped at its %s in %llu file%s, e.g. %s", out,
+                         i ? "; " : "", st->rule_id, st->reason, (unsigned long long)st->files,
+                         st->files == 1 ? "" : "s", st->example);
+        free(out);
+        out = next;
+    }
+    if (res->n_stops > STOPS_NAMED) {
+        char *next = ld_xasprintf("%s; %zu more", out, res->n_stops - STOPS_NAMED);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
 int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan_options *opt,
                          const ld_image_scan_result *res, ld_error *err)
 {
@@ -290,21 +367,26 @@ int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan
     for (size_t i = 0; i < res->n_secrets; i++)
         if (emit_secret(r, &f, res, &res->secrets[i], err) < 0)
             return -1;
+    for (size_t i = 0; i < res->n_capped; i++)
+        if (emit_capped(r, &f, res, &res->capped[i], err) < 0)
+            return -1;
     /* a file the scanner could not read is a file it cannot vouch for */
     if (res->files_oversize &&
         ld_image_emit(r, &f, "image.secrets", LD_STATUS_ERROR, NULL, err,
-                      "%llu file%s over %llu bytes not scanned for secrets (raise "
-                      "--secret-max-bytes or the policy's secrets.max-file-bytes)",
+                      "%llu file%s over %llu bytes not scanned for secrets (to raise the "
+                      "limit: the policy's secrets.max-file-bytes, or --secret-max-bytes)",
                       (unsigned long long)res->files_oversize, res->files_oversize == 1 ? "" : "s",
                       (unsigned long long)res->secret_max_bytes) < 0)
         return -1;
-    if (res->files_incomplete &&
-        ld_image_emit(r, &f, "image.secrets", LD_STATUS_ERROR, NULL, err,
-                      "%llu file%s not fully searched for secrets: a rule's regex hit its match "
-                      "limit",
-                      (unsigned long long)res->files_incomplete,
-                      res->files_incomplete == 1 ? "" : "s") < 0)
-        return -1;
+    if (res->files_incomplete) {
+        /* each named rule was not assessed on those files: never a pass */
+        ld_autofree char *stops = stops_text(res);
+        if (ld_image_emit(r, &f, "image.secrets", LD_STATUS_ERROR, NULL, err,
+                          "%llu file%s not fully searched for secrets (%s)",
+                          (unsigned long long)res->files_incomplete,
+                          res->files_incomplete == 1 ? "" : "s", stops) < 0)
+            return -1;
+    }
     if (res->n_secrets || res->files_oversize || res->files_incomplete)
         return 0;
     return ld_image_emit(r, &f, "image.secrets", LD_STATUS_PASS, NULL, err,

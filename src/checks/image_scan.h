@@ -50,7 +50,24 @@ typedef struct {
     uint64_t secret_max_bytes;
     bool skip_binary;
     uint64_t files_scanned, bytes_scanned, files_binary, files_oversize;
-    uint64_t files_incomplete; /* a rule hit its regex match limit: not fully searched */
+    uint64_t files_incomplete; /* file versions a rule could not finish searching */
+    /* rules that stopped early, per rule and reason: how many file versions,
+     * and the first one's path */
+    struct ld_image_secret_stop {
+        const char *rule_id; /* borrowed from rules */
+        const char *reason;  /* static (ld_secret_stopped) */
+        uint64_t files;
+        char *example;
+    } * stops;
+    size_t n_stops, cap_stops;
+    /* file versions with more than LD_SECRET_HITS_PER_FILE hits: per rule,
+     * the hits not listed */
+    struct ld_image_secret_capped {
+        char *path;
+        int layer;
+        ld_secret_unlisted rule; /* strings borrowed from rules */
+    } * capped;
+    size_t n_capped, cap_capped;
 } ld_image_scan_result;
 
 /* Reads target once. On success res owns the SBOM, the image and the hits

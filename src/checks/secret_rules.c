@@ -1,6 +1,8 @@
 /* Building a secret rule set: rules and allow rules from data/secret-rules.yaml
  * (compiled in), from a YAML text, or one by one (policy custom rules);
- * PCRE2 compilation with JIT; and the case-insensitive Aho-Corasick
+ * PCRE2 compilation with JIT, each rule's match context (match, depth and
+ * heap limits sized from its window; a per-thread JIT stack) and the
+ * refusal of exponential regexes; and the case-insensitive Aho-Corasick
  * automaton over every rule's keywords that the scanner (secrets.c) runs
  * before any regex. Not for scanning. */
 #include "checks/secret_rules.h"
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/regex_risk.h"
 #include "util/yaml_doc.h"
 
 extern const unsigned char ld_data_secret_rules_yaml[];
@@ -31,7 +34,89 @@ static void rule_clear(secret_rule *r)
     ld_strlist_clear(&r->keywords);
     pcre2_code_free(r->re);
     pcre2_code_free(r->path_re);
+    pcre2_match_context_free(r->mctx);
     memset(r, 0, sizeof(*r));
+}
+
+/* ---- limits ---- */
+
+/* One JIT stack per thread (a JIT stack must not serve two matches at
+ * once, and rule sets are scanned from several threads), made on first
+ * use and freed when the thread ends. Without one (no memory) PCRE2 uses
+ * its 32 KiB default and a deep match ends in PCRE2_ERROR_JIT_STACKLIMIT,
+ * which the scanner reports as not searched. */
+static pthread_once_t jit_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t jit_key;
+static bool jit_key_ok;
+
+static void jit_stack_release(void *stack)
+{
+    pcre2_jit_stack_free(stack);
+}
+
+static void jit_key_make(void)
+{
+    jit_key_ok = pthread_key_create(&jit_key, jit_stack_release) == 0;
+}
+
+static pcre2_jit_stack *thread_jit_stack(void *unused)
+{
+    (void)unused;
+    pthread_once(&jit_key_once, jit_key_make);
+    if (!jit_key_ok)
+        return NULL;
+    pcre2_jit_stack *st = pthread_getspecific(jit_key);
+    if (!st) {
+        st = pcre2_jit_stack_create(32 << 10, SECRET_JIT_STACK_MAX, NULL);
+        if (st && pthread_setspecific(jit_key, st) != 0) {
+            pcre2_jit_stack_free(st);
+            st = NULL;
+        }
+    }
+    return st;
+}
+
+/* A match context for a regex given at most window_max bytes at once:
+ * the match limit grows with the window (PCRE2 counts it per start
+ * position, and a real rule is linear there), the depth limit allows a few
+ * frames per byte, the heap limit those frames. NULL: no memory. */
+static pcre2_match_context *limits_for(const pcre2_code *re, size_t window_max)
+{
+    pcre2_match_context *m = pcre2_match_context_create(NULL);
+    if (!m)
+        return NULL;
+    size_t frame = 0;
+    if (!re || pcre2_pattern_info(re, PCRE2_INFO_FRAMESIZE, &frame) != 0 || frame == 0)
+        frame = 256;
+    uint64_t match = (uint64_t)SECRET_MATCH_STEPS_PER_BYTE * window_max;
+    if (match < SECRET_MATCH_LIMIT)
+        match = SECRET_MATCH_LIMIT;
+    uint64_t depth = (uint64_t)SECRET_DEPTH_PER_BYTE * window_max + 1000;
+    uint64_t heap_kib = depth * frame / 1024 + 1024;
+    if (heap_kib > SECRET_HEAP_LIMIT_MAX_KIB)
+        heap_kib = SECRET_HEAP_LIMIT_MAX_KIB;
+    pcre2_set_match_limit(m, (uint32_t)match);
+    pcre2_set_depth_limit(m, (uint32_t)depth);
+    pcre2_set_heap_limit(m, (uint32_t)heap_kib);
+    pcre2_jit_stack_assign(m, thread_jit_stack, NULL);
+    return m;
+}
+
+/* The longest text a rule's regex is given at once (see run_rule). */
+static size_t rule_window_max(unsigned window)
+{
+    return 2 * ((size_t)SECRET_LINE_MAX + window);
+}
+
+/* "regex can take exponential time (nested quantifier at offset 4)" into
+ * msg when re has such a shape; false otherwise. */
+static bool exponential_msg(const char *re, char *msg, size_t msg_size)
+{
+    ld_regex_risk why = {0};
+    if (!ld_regex_exponential(re, &why))
+        return false;
+    snprintf(msg, msg_size, "can take exponential time (%s at offset %zu)", why.what, why.offset);
+    return true;
 }
 
 static void automaton_free(ld_secret_ruleset *rs)
@@ -143,12 +228,25 @@ int ld_secret_rules_add(ld_secret_ruleset *rs, const ld_secret_rule_spec *spec, 
     r.re = compile_re(spec->regex, msg, sizeof(msg));
     if (!r.re)
         return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: regex: %s", spec->id, msg);
+    if (exponential_msg(spec->regex, msg, sizeof(msg))) {
+        pcre2_code_free(r.re);
+        return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: regex %s", spec->id, msg);
+    }
     if (spec->path && spec->path[0]) {
         r.path_re = compile_re(spec->path, msg, sizeof(msg));
         if (!r.path_re) {
             pcre2_code_free(r.re);
             return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: path: %s", spec->id, msg);
         }
+        if (exponential_msg(spec->path, msg, sizeof(msg))) {
+            rule_clear(&r);
+            return ld_error_set(err, LD_ERR_INVALID, "secret rule %s: path %s", spec->id, msg);
+        }
+    }
+    r.mctx = limits_for(r.re, rule_window_max(spec->window));
+    if (!r.mctx) {
+        rule_clear(&r);
+        return ld_error_set(err, LD_ERR_NOMEM, "secret rule %s: out of memory", spec->id);
     }
     uint32_t groups = 0;
     pcre2_pattern_info(r.re, PCRE2_INFO_CAPTURECOUNT, &groups);
@@ -202,6 +300,7 @@ int ld_secret_rules_add_allow(ld_secret_ruleset *rs, const char *rule_id, const 
         pcre2_code_free(a.path_re);
         return ld_error_set(err, LD_ERR_INVALID, "secret allow rule: regex: %s", msg);
     }
+
     a.rule_id = ld_xstrdup(rule_id && rule_id[0] ? rule_id : NULL);
     ld_xgrow(&rs->allow, &rs->cap_allow, rs->n_allow + 1, sizeof(*rs->allow));
     rs->allow[rs->n_allow++] = a;
@@ -541,14 +640,12 @@ int ld_secret_rules_compile(ld_secret_ruleset *rs, ld_error *err)
             rs->out_rules[rs->n_out++] = t.outs[s][i];
     }
     if (!rs->mctx) {
-        rs->mctx = pcre2_match_context_create(NULL);
+        /* path and allow regexes see a path or a secret: a line at most */
+        rs->mctx = limits_for(NULL, rule_window_max(0));
         if (!rs->mctx) {
             rc = ld_error_set(err, LD_ERR_NOMEM, "secret rules: cannot create a match context");
             goto out;
         }
-        pcre2_set_match_limit(rs->mctx, SECRET_MATCH_LIMIT);
-        pcre2_set_depth_limit(rs->mctx, SECRET_DEPTH_LIMIT);
-        pcre2_set_heap_limit(rs->mctx, SECRET_HEAP_LIMIT_KIB);
     }
     rs->compiled = true;
 out:

@@ -15,9 +15,26 @@
 #define SECRET_MAX_KEYWORD 64
 #define SECRET_MAX_WINDOW 65536
 #define SECRET_LINE_MAX 4096 /* bytes searched back/forward for a line end */
-#define SECRET_MATCH_LIMIT 200000
-#define SECRET_DEPTH_LIMIT 5000
-#define SECRET_HEAP_LIMIT_KIB 20480
+/* PCRE2 limits, per rule (secret_rules.c sizes them from the rule's window:
+ * the longest text its regex is given is 2 * (SECRET_LINE_MAX + window)).
+ * PCRE2 counts the match limit per start position: a regex that is linear
+ * there (every real rule) stays far below SECRET_MATCH_STEPS_PER_BYTE steps
+ * per byte of its window; (a+)+$ reaches the limit in well under a
+ * millisecond with JIT. The depth limit (interpreter) and the JIT stack
+ * allow a few backtracking frames per byte of the window, so a group
+ * repeated over a whole long line still finishes. */
+#define SECRET_MATCH_LIMIT 200000               /* the least match limit of any rule */
+#define SECRET_MATCH_STEPS_PER_BYTE 32          /* match limit per byte of the longest window */
+#define SECRET_DEPTH_PER_BYTE 4                 /* depth limit per byte of the longest window */
+#define SECRET_HEAP_LIMIT_MAX_KIB 65536         /* interpreter frames of one match, at most */
+#define SECRET_JIT_STACK_MAX ((size_t)16 << 20) /* per thread, reserved lazily */
+/* Regex time one rule may spend on one file (or text) before it stops
+ * there as "not fully searched": the safety net for patterns that stay
+ * under the match limit at every start position yet cost time quadratic in
+ * a long line (\w+\d over a line of letters). Real rules spend
+ * milliseconds on a 10 MiB file. Wall time of a coarse clock (read at
+ * about 10 ns), so a heavily loaded machine reaches it sooner. */
+#define SECRET_RULE_TIME_BUDGET_MS 1000
 
 typedef struct {
     char *id;
@@ -30,6 +47,7 @@ typedef struct {
     double entropy;
     unsigned window;
     bool validate_jwt; /* header and payload must be base64url JSON objects, header with "alg" */
+    pcre2_match_context *mctx; /* this rule's limits (sized from its window) and JIT stack */
 } secret_rule;
 
 typedef struct {
@@ -56,7 +74,7 @@ struct ld_secret_ruleset {
     uint16_t *out_rules;
     size_t n_states, n_out;
     size_t max_keyword; /* longest keyword in bytes */
-    pcre2_match_context *mctx;
+    pcre2_match_context *mctx; /* path and allow regexes: limits for a line-sized text */
 };
 
 /* A byte range [start, end) of scanned content that a rule matched. */
@@ -71,9 +89,9 @@ typedef struct {
 
 /* The scan behind ld_secret_mask_text: every rule runs whatever its path
  * limit, and neither entropy minimums nor allow rules drop a match; every
- * match (of every rule, overlapping or not) is appended to spans. Windows a
- * regex could not finish count in *incomplete. Returns 0, or < 0 with err
- * set (out of memory). */
+ * match (of every rule, overlapping or not) is appended to spans. Rules
+ * that could not finish (a limit, the time budget) count in *incomplete.
+ * Returns 0, or < 0 with err set (out of memory). */
 int ld_secret_scan_spans(const ld_secret_ruleset *rs, const uint8_t *data, size_t len,
                          secret_spans *spans, size_t *incomplete, ld_error *err);
 

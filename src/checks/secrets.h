@@ -46,7 +46,9 @@ int ld_secret_rules_add_builtin(ld_secret_ruleset *rs, ld_error *err);
 int ld_secret_rules_add_yaml(ld_secret_ruleset *rs, const char *name, const char *buf, size_t len,
                              ld_error *err);
 /* Adds one rule; its regex and path are compiled now (errors name the rule).
- * A rule id already present is replaced (custom rules override built-ins). */
+ * A regex that can backtrack exponentially (ld_regex_exponential: (a+)+$,
+ * (a|a)*$, ...) is refused. A rule id already present is replaced (custom
+ * rules override built-ins). */
 int ld_secret_rules_add(ld_secret_ruleset *rs, const ld_secret_rule_spec *spec, ld_error *err);
 /* Adds an allow rule: a hit is dropped when regex matches the secret or path
  * matches the file; rule_id limits it to one rule (NULL: all). At least one
@@ -57,8 +59,9 @@ int ld_secret_rules_add_allow(ld_secret_ruleset *rs, const char *rule_id, const 
  * scan with) afterwards. */
 int ld_secret_rules_compile(ld_secret_ruleset *rs, ld_error *err);
 size_t ld_secret_rules_count(const ld_secret_ruleset *rs);
-/* Validates a regex the way rules compile them; for the policy parser.
- * Returns false and a message (caller-sized buffer) when it does not compile. */
+/* Validates a regex the way rules compile them (it must compile; no check
+ * of exponential shapes: see ld_regex_exponential). Returns false and a
+ * message (caller-sized buffer) when it does not compile. */
 bool ld_secret_regex_ok(const char *regex, char *msg, size_t msg_size);
 
 typedef struct {
@@ -71,22 +74,57 @@ typedef struct {
     size_t rule_index;               /* position of the rule in the set (lower: more specific) */
 } ld_secret_hit;
 
+#define LD_SECRET_HITS_PER_FILE 1000 /* hits listed per file; more are counted */
+
+/* A rule that stopped before it had searched all of a file: the file was
+ * NOT fully searched for what that rule finds. */
+typedef struct {
+    const char *rule_id; /* borrowed from the rule set */
+    const char *reason;  /* static: "match limit", "depth limit", "heap limit",
+                            "JIT stack limit", "time budget", "out of memory", "error" */
+} ld_secret_stopped;
+
+/* Hits of one rule in one file past LD_SECRET_HITS_PER_FILE: counted only. */
+typedef struct {
+    const char *rule_id;     /* borrowed from the rule set */
+    const char *description; /* borrowed */
+    ld_severity severity;
+    size_t count;
+} ld_secret_unlisted;
+
 typedef struct {
     ld_secret_hit *v;
     size_t n, cap;
-    /* regex windows whose matching stopped on a PCRE2 limit (match, depth,
-     * heap) or error: that part of the content was NOT fully searched, so
-     * "no hit" there is not an observation. A caller reporting a verdict
-     * must treat a non-zero count as "not assessed", never as a pass. */
-    size_t incomplete;
+    /* rules whose regex stopped early (a PCRE2 limit, an error, or
+     * SECRET_RULE_TIME_BUDGET_MS of regex time on one file): each stops for
+     * the rest of that file and is listed once per file in stopped. Their
+     * part of the content was NOT searched, so "no hit" there is not an
+     * observation: a caller reporting a verdict must treat a non-zero
+     * incomplete as "not assessed", never as a pass. */
+    size_t incomplete; /* = n_stopped */
+    ld_secret_stopped *stopped;
+    size_t n_stopped, cap_stopped;
+    /* distinct secret positions matched beyond LD_SECRET_HITS_PER_FILE in
+     * a file: counted, not listed, and not checked against allow rules
+     * (the file has failed already; their regexes per match would make a
+     * file of tokens cost more than its size); summed over the files
+     * scanned into this. unlisted: the same per file and rule (entries of
+     * the last file scanned come last). */
+    size_t more;
+    ld_secret_unlisted *unlisted;
+    size_t n_unlisted, cap_unlisted;
 } ld_secret_hits;
 
 /* Scans one file's content; appends hits (sorted by offset, one per secret
- * position) to out. The caller applies the size and binary limits (see
+ * position, at most LD_SECRET_HITS_PER_FILE: further positions only count
+ * in out->more) to out. The caller applies the size and binary limits (see
  * ld_secret_looks_binary). Files whose path an allow rule without an id
  * covers are skipped. Returns 0, or < 0 with err set (out of memory). A
- * regex that hits a PCRE2 limit ends that window's matching and counts in
- * out->incomplete (the scan goes on with the other windows). */
+ * rule whose regex stops early is recorded in out->stopped and runs no
+ * more on this file; the other rules go on. Time: linear in len for every
+ * rule (one keyword pass, each byte in at most one window per rule,
+ * constant work per hit); a rule's regex time per file is capped by its
+ * limits and SECRET_RULE_TIME_BUDGET_MS. */
 int ld_secret_scan(const ld_secret_ruleset *rs, const char *path, const uint8_t *data, size_t len,
                    ld_secret_hits *out, ld_error *err);
 void ld_secret_hits_clear(ld_secret_hits *h);

@@ -36,6 +36,10 @@ typedef struct {
     size_t n_exclude;
     bool quiet;
     bool help;
+    /* the arguments cli_parse saw: the files they name are this run's
+     * inputs, which -o must never replace (cli_output_open) */
+    int argc;
+    char **argv;
 } cli_common;
 
 /* Per-command extra option handler: return 0 if handled, -1 on a usage
@@ -62,6 +66,42 @@ int cli_error_exit(const ld_error *err);
 /* Warnings on stderr (suppressed by --quiet). */
 void cli_warn(const cli_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Where a report goes: stdout, or -o FILE. FILE is never written in
+ * place: the report goes to a temporary file in FILE's directory (unnamed,
+ * O_TMPFILE, where the file system can) that cli_output_commit() renames
+ * over FILE once the run has produced its report; cli_output_abort() drops
+ * it, so a failed run leaves the previous report as it was. Refused at
+ * open, before any work: a symbolic link at FILE (unless it leads to a
+ * character device or a FIFO, such as /dev/stdout), a directory, a block
+ * device, a file this user may not write, and a file that is one of the
+ * run's inputs (named anywhere on the command line, or read by default:
+ * same device and inode). A character device or a FIFO (/dev/null, a
+ * pipe) is a stream: written in place, opened without blocking (a FIFO
+ * with no reader is an error). */
+typedef struct {
+    FILE *f;          /* stdout, the temporary file, or the stream */
+    const char *path; /* FILE as given; NULL: stdout */
+    const char *cmd;
+    const cli_common *opt; /* the command line, for the input check at commit */
+    bool stream;           /* FILE is a character device or a FIFO */
+    bool unnamed;          /* f is an O_TMPFILE, linked into the directory at commit */
+    char *tmp;             /* the named temporary file, else NULL */
+    char *dir;             /* FILE's directory */
+    int state;             /* 0 open, 1 committed, 2 aborted */
+} cli_output;
+
+/* Opens the output for opt->output ("-" or NULL: stdout) for command cmd;
+ * opt must outlive o. Returns 0, or a negative ld_errcode with err saying
+ * why FILE is refused ("refusing to write the report to FILE: ..."). */
+int cli_output_open(cli_output *o, const char *cmd, const cli_common *opt, ld_error *err);
+/* Flushes the report and, for -o FILE, renames it over FILE (after
+ * checking FILE again). Returns 0, or a negative ld_errcode (the temporary
+ * file is then removed and FILE left as it was). Committing twice is a
+ * no-op. */
+int cli_output_commit(cli_output *o, ld_error *err);
+/* Drops the report: FILE keeps what it held. No-op after a commit. */
+void cli_output_abort(cli_output *o);
+
 /* Everything a reporting command needs, set up from the common options. */
 typedef struct {
     cli_common opt;
@@ -71,12 +111,14 @@ typedef struct {
     const char *level_source;
     ld_strlist level_reasoning;
     ld_format format;
-    FILE *out;
+    cli_output output; /* the report's destination (-o) */
+    FILE *out;         /* output.f */
     bool out_is_file;
-    int exit_code;           /* --exit-code N (image scan); 0: none */
+    bool finished;            /* cli_session_finish ran: it committed or dropped the output */
+    int exit_code;            /* --exit-code N (image scan); 0: none */
     unsigned exit_severities; /* severities --exit-code counts (LD_SEV_BIT set) */
-    bool color;    /* colour on stdout */
-    bool progress; /* progress messages on stderr (a TTY and not --quiet) */
+    bool color;               /* colour on stdout */
+    bool progress;            /* progress messages on stderr (a TTY and not --quiet) */
 } cli_session;
 
 /* Loads catalog and policy, resolves the level (--level > policy level >
@@ -86,11 +128,20 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt);
 /* A new findings set for the session's run (caller frees). */
 ld_findings *cli_session_findings(const cli_session *s);
 /* Evaluates fs against the session's policy and level, renders the report
- * on the session output, prints notes and the gate on stderr, and returns
- * the exit code (0 gate passed, 1 gate failed, 3 on write error). scope is
- * one line naming what was assessed. Frees nothing. */
+ * on the session output and commits it (-o FILE is replaced only now),
+ * prints notes and the gate on stderr, and returns the exit code (0 gate
+ * passed, 1 gate failed, 3 on write error: FILE then keeps what it held).
+ * scope is one line naming what was assessed. Frees nothing. */
 int cli_session_finish(cli_session *s, const ld_findings *fs, const char *command,
                        const char *scope);
+/* For commands that write their own output (controls, level): commits
+ * it (cli_output_commit). Returns LD_EXIT_OK, or LD_EXIT_ERROR after
+ * printing the error. */
+int cli_session_commit(cli_session *s);
+/* Frees the session. An output neither committed nor dropped is dropped,
+ * unless the command wrote to it without cli_session_finish (a command
+ * that writes its own output and does not call cli_session_commit): then
+ * it is committed. */
 void cli_session_close(cli_session *s);
 /* Progress line on stderr when s->progress. */
 void cli_progress(const cli_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

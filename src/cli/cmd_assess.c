@@ -27,15 +27,23 @@ typedef struct {
     const char *host_root;
     const char *docker_host;
     cli_container_selection select; /* --container, --exclude-container */
+    ld_engine_timeouts timeouts;    /* --engine-timeout */
 } assess_args;
 
-enum { OPT_HOST_ROOT = 0x2200, OPT_DOCKER_HOST, OPT_CONTAINER, OPT_EXCLUDE_CONTAINER };
+enum {
+    OPT_HOST_ROOT = 0x2200,
+    OPT_DOCKER_HOST,
+    OPT_CONTAINER,
+    OPT_EXCLUDE_CONTAINER,
+    OPT_ENGINE_TIMEOUT
+};
 
 static const struct option assess_opts[] = {
     {"host-root", required_argument, NULL, OPT_HOST_ROOT},
     {"docker-host", required_argument, NULL, OPT_DOCKER_HOST},
     {"container", required_argument, NULL, OPT_CONTAINER},
     {"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
+    {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -47,6 +55,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_DOCKER_HOST: a->docker_host = arg; return 0;
     case OPT_CONTAINER: return cli_container_option("assess", &a->select, false, arg);
     case OPT_EXCLUDE_CONTAINER: return cli_container_option("assess", &a->select, true, arg);
+    case OPT_ENGINE_TIMEOUT: return cli_engine_timeout_option("assess", &a->timeouts, arg);
     default: return 1;
     }
 }
@@ -70,12 +79,13 @@ static void usage(void)
            "                         (default $DOCKER_HOST, else unix:///var/run/docker.sock;\n"
            "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
            "%s"
+           "%s"
            "\n"
            "%s"
            "\n"
            "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
            "(unreadable policy, an engine that answers but fails, a write error).\n",
-           cli_container_help, cli_common_help);
+           cli_engine_timeout_help, cli_container_help, cli_common_help);
 }
 
 /* What was fetched from the engine, once each. */
@@ -111,7 +121,7 @@ static int fetch_engine(const cli_session *s, const assess_args *a, engine_state
     ld_error err = LD_ERROR_INIT;
     st->endpoint = ld_xstrdup(resolved_host(a->docker_host));
     cli_progress(s, "connecting to the docker engine at %s", st->endpoint);
-    st->engine = ld_engine_connect(a->docker_host, &err);
+    st->engine = ld_engine_connect_with(a->docker_host, &a->timeouts, &err);
     if (!st->engine) {
         if (err.code == LD_ERR_UNREACHABLE) {
             st->unreachable = ld_xstrdup(err.msg);

@@ -185,7 +185,7 @@ int cmd_controls(int argc, char **argv)
         fprintf(s.out, "\n%zu controls: %zu automated, %zu planned, %zu attested\n", shown,
                 automated, planned, attested);
     }
-    rc = fflush(s.out) == 0 ? LD_EXIT_OK : LD_EXIT_ERROR;
+    rc = cli_session_commit(&s); /* -o FILE is replaced only now */
     cli_session_close(&s);
     return rc;
 }

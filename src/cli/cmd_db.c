@@ -3,6 +3,7 @@
  * and swapping the database are library calls (src/vuln/db_update.h,
  * src/vuln/db.h) that report progress to the callbacks here. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "cli/cli.h"
 #include "util/json_out.h"
 #include "util/mem.h"
+#include "util/term_text.h"
 #include "vuln/db.h"
 #include "vuln/db_update.h"
 
@@ -44,6 +46,8 @@ static void update_usage(FILE *f)
 {
     fputs("Usage: lockdown db update [--db PATH] [--source NAME=URL]... [--config FILE]\n"
           "                          [--cacert FILE] [--timeout SECONDS] [--max-size MB]\n"
+          "                          [--connect-timeout SECONDS] [--low-speed-limit BYTES]\n"
+          "                          [--low-speed-time SECONDS]\n"
           "\n"
           "Downloads every configured feed over HTTPS and builds the new database beside\n"
           "the old one, replacing it only when everything succeeded: an interrupted or\n"
@@ -59,6 +63,14 @@ static void update_usage(FILE *f)
           "                          {name: NAME, url: URL} maps\n"
           "      --cacert FILE       CA bundle to verify the servers (private mirrors)\n"
           "      --timeout SECONDS   limit for each download (default 1800)\n"
+          "      --connect-timeout SECONDS\n"
+          "                          limit for connecting to a server (default 30)\n"
+          "      --low-speed-limit BYTES\n"
+          "      --low-speed-time SECONDS\n"
+          "                          give up on a download that receives less than BYTES\n"
+          "                          per second for SECONDS (default 1024 bytes/s for 30 s;\n"
+          "                          a stalled or dripping server); --low-speed-limit 0\n"
+          "                          turns the check off\n"
           "      --max-size MB       largest download accepted (default 2048)\n"
           "  -q, --quiet             no progress on stderr\n"
           "  -h, --help              show this help\n"
@@ -113,6 +125,9 @@ enum {
     OPT_CONFIG,
     OPT_CACERT,
     OPT_TIMEOUT,
+    OPT_CONNECT_TIMEOUT,
+    OPT_LOW_SPEED_LIMIT,
+    OPT_LOW_SPEED_TIME,
     OPT_MAXSIZE,
     OPT_TYPE,
     OPT_NAME,
@@ -126,6 +141,9 @@ typedef struct {
     const char *config;
     const char *cacert;
     long timeout;
+    long connect_timeout;
+    long low_speed_bytes; /* 0: default; -1: --low-speed-limit 0 (off) */
+    long low_speed_time;
     unsigned long long max_bytes;
     const char *type;
     const char *name;
@@ -164,6 +182,21 @@ static int on_opt(int opt, const char *arg, void *ctx)
         if (parse_long(o->cmd, "--timeout", arg, 1, 86400, &v))
             return -1;
         o->timeout = v;
+        return 0;
+    case OPT_CONNECT_TIMEOUT:
+        if (parse_long(o->cmd, "--connect-timeout", arg, 1, 3600, &v))
+            return -1;
+        o->connect_timeout = v;
+        return 0;
+    case OPT_LOW_SPEED_LIMIT:
+        if (parse_long(o->cmd, "--low-speed-limit", arg, 0, 1L << 30, &v))
+            return -1;
+        o->low_speed_bytes = v ? v : -1;
+        return 0;
+    case OPT_LOW_SPEED_TIME:
+        if (parse_long(o->cmd, "--low-speed-time", arg, 1, 86400, &v))
+            return -1;
+        o->low_speed_time = v;
         return 0;
     case OPT_MAXSIZE:
         if (parse_long(o->cmd, "--max-size", arg, 1, 1L << 20, &v))
@@ -222,30 +255,99 @@ static void end_progress_line(progress_printer *pp)
 static void print_progress(const ld_db_event *ev, void *ctx)
 {
     progress_printer *pp = ctx;
+    char *source = ld_term_clean(ev->source); /* a path or a source name: outside text */
     switch (ev->kind) {
     case LD_DB_EVENT_DOWNLOAD:
         if (ev->total)
-            fprintf(stderr, "\r%s: %.1f / %.1f MB", ev->source, (double)ev->bytes / 1e6,
+            fprintf(stderr, "\r%s: %.1f / %.1f MB", source, (double)ev->bytes / 1e6,
                     (double)ev->total / 1e6);
         else
-            fprintf(stderr, "\r%s: %.1f MB", ev->source, (double)ev->bytes / 1e6);
+            fprintf(stderr, "\r%s: %.1f MB", source, (double)ev->bytes / 1e6);
         pp->line_open = true;
-        return;
+        break;
     case LD_DB_EVENT_UNCHANGED:
         end_progress_line(pp);
         if (!pp->quiet)
-            printf("%s: unchanged (HTTP 304)\n", ev->source);
-        return;
+            printf("%s: unchanged (HTTP 304)\n", source);
+        break;
     case LD_DB_EVENT_IMPORTED:
         end_progress_line(pp);
         if (pp->quiet)
-            return;
+            break;
         if (ev->url)
-            printf("%s: %lld records (%llu bytes)\n", ev->source, ev->records, ev->bytes);
+            printf("%s: %lld records (%llu bytes)\n", source, ev->records, ev->bytes);
         else
-            printf("%s: %lld records\n", ev->source, ev->records);
-        return;
+            printf("%s: %lld records\n", source, ev->records);
+        break;
+    case LD_DB_EVENT_NOTE:
+        end_progress_line(pp);
+        if (!pp->quiet)
+            cli_warn(NULL, "%s", ev->note);
+        break;
     }
+    free(source);
+}
+
+/* ---- SIGINT, SIGTERM, SIGHUP during update and import ----
+ * The handler only records the signal; the library polls the flag at its
+ * check points (each download's progress callback, SQLite's progress
+ * handler, between feeds) and fails there, which removes the temporary
+ * database and download directory through the ordinary error path. Then
+ * the process dies of the same signal, as a shell expects. A second signal
+ * kills at once (SA_RESETHAND): what it leaves, the next update or import
+ * removes (ldb_remove_stale). The flag is main's: the library keeps no
+ * global state. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup, a background job) stays ignored */
+        if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(stop_signals[i], &sa, NULL);
+    }
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT    ? "SIGINT"
+           : sig == SIGTERM ? "SIGTERM"
+           : sig == SIGHUP  ? "SIGHUP"
+                            : "a signal";
+}
+
+/* After a run during which a signal came: says so when the run failed
+ * (one line, instead of the library's "interrupted" chain) and dies of
+ * that signal, also when the signal came too late to stop the swap.
+ * Returns only if the signal cannot be raised. */
+static int die_of_stop_signal(bool failed, const char *dest)
+{
+    int sig = stop_signal;
+    if (failed) {
+        ld_error err = LD_ERROR_INIT;
+        ld_error_set(&err, LD_ERR_GENERIC,
+                     "interrupted by %s: database %s left unchanged, temporary files removed",
+                     signal_name(sig), dest);
+        cli_error(&err);
+    }
+    fflush(stdout);
+    fflush(stderr);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;
 }
 
 static int status(int argc, char **argv)
@@ -317,15 +419,27 @@ static int status(int argc, char **argv)
     } else {
         fmt_time(built, tb, sizeof(tb));
         fmt_age(age, ab, sizeof(ab));
-        printf("database:  %s\nschema:    %d\nbuilt:     %s (%s ago)\nrecords:   %lld\n",
-               ld_vulndb_path(db), LD_VULNDB_SCHEMA_VERSION, tb, ab, total);
+        /* every text column comes from the database file, which feeds and
+         * servers filled: printed through the terminal escaping (the URL
+         * was stored without credentials, see vuln/db.h) */
+        char *db_shown = ld_term_clean(ld_vulndb_path(db));
+        printf("database:  %s\nschema:    %d\nbuilt:     %s (%s ago)\nrecords:   %lld\n", db_shown,
+               LD_VULNDB_SCHEMA_VERSION, tb, ab, total);
+        free(db_shown);
         printf("\n%-24s %-7s %9s  %-20s  %-20s  %s\n", "SOURCE", "KIND", "RECORDS", "FETCHED",
                "ETAG", "URL");
         for (size_t i = 0; i < n; i++) {
             fmt_time(src[i].fetched_at, tb, sizeof(tb));
-            printf("%-24s %-7s %9lld  %-20s  %-20s  %s\n", src[i].name,
-                   src[i].kind ? src[i].kind : "-", src[i].records, tb,
-                   src[i].etag ? src[i].etag : "-", src[i].url ? src[i].url : "-");
+            char *name = ld_term_clean(src[i].name);
+            char *kind = ld_term_clean(src[i].kind ? src[i].kind : "-");
+            char *etag = ld_term_clean(src[i].etag ? src[i].etag : "-");
+            char *url = ld_term_clean(src[i].url ? src[i].url : "-");
+            printf("%-24s %-7s %9lld  %-20s  %-20s  %s\n", name, kind, src[i].records, tb, etag,
+                   url);
+            free(name);
+            free(kind);
+            free(etag);
+            free(url);
         }
     }
     ld_vulndb_sources_free(src, n);
@@ -370,11 +484,19 @@ static int import(int argc, char **argv)
                                .name = o.name,
                                .replace = o.replace,
                                .progress = print_progress,
-                               .progress_ctx = &pp};
-    if (ld_db_import(&io, &err) < 0)
-        rc = cli_error_exit(&err);
-    else if (!c.quiet)
+                               .progress_ctx = &pp,
+                               .cancel = &stop_signal};
+    catch_stop_signals();
+    int failed = ld_db_import(&io, &err) < 0;
+    if (!failed && !c.quiet)
         printf("database %s updated\n", dest);
+    if (stop_signal) {
+        rc = die_of_stop_signal(failed, dest);
+        free(dest);
+        return rc;
+    }
+    if (failed)
+        rc = cli_error_exit(&err);
     free(dest);
     return rc ? rc : LD_EXIT_OK;
 }
@@ -386,6 +508,12 @@ static int update(int argc, char **argv)
                                           {"config", required_argument, NULL, OPT_CONFIG},
                                           {"cacert", required_argument, NULL, OPT_CACERT},
                                           {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                                          {"connect-timeout", required_argument, NULL,
+                                           OPT_CONNECT_TIMEOUT},
+                                          {"low-speed-limit", required_argument, NULL,
+                                           OPT_LOW_SPEED_LIMIT},
+                                          {"low-speed-time", required_argument, NULL,
+                                           OPT_LOW_SPEED_TIME},
                                           {"max-size", required_argument, NULL, OPT_MAXSIZE},
                                           {0}};
     db_opts o = {.cmd = "db update"};
@@ -417,15 +545,27 @@ static int update(int argc, char **argv)
                                    .sources = &sources,
                                    .cacert = o.cacert,
                                    .timeout_s = o.timeout,
+                                   .connect_timeout_s = o.connect_timeout,
+                                   .low_speed_bytes = o.low_speed_bytes,
+                                   .low_speed_s = o.low_speed_time,
                                    .max_bytes = o.max_bytes,
                                    .download_progress = !c.quiet && isatty(STDERR_FILENO),
                                    .progress = print_progress,
-                                   .progress_ctx = &pp};
+                                   .progress_ctx = &pp,
+                                   .cancel = &stop_signal};
+        catch_stop_signals();
         rc = ld_db_update(&uo, &err);
     }
     end_progress_line(&pp);
     ld_strlist_clear(&sources);
     ld_strlist_clear(&o.sources);
+    if (stop_signal) {
+        if (rc == 0 && !c.quiet) /* the signal came after the swap: it is done */
+            printf("database %s updated\n", dest);
+        rc = die_of_stop_signal(rc < 0, dest ? dest : "");
+        free(dest);
+        return rc;
+    }
     if (rc < 0) {
         free(dest);
         return cli_error_exit(&err);

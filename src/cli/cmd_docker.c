@@ -25,6 +25,7 @@ typedef struct {
     bool all;
     bool images;
     cli_container_selection select; /* --container, --exclude-container */
+    ld_engine_timeouts timeouts;    /* --engine-timeout */
 } docker_args;
 
 enum {
@@ -33,7 +34,8 @@ enum {
     OPT_ALL,
     OPT_IMAGES,
     OPT_CONTAINER,
-    OPT_EXCLUDE_CONTAINER
+    OPT_EXCLUDE_CONTAINER,
+    OPT_ENGINE_TIMEOUT
 };
 
 static const struct option docker_opts[] = {
@@ -43,6 +45,7 @@ static const struct option docker_opts[] = {
     {"images", no_argument, NULL, OPT_IMAGES},
     {"container", required_argument, NULL, OPT_CONTAINER},
     {"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
+    {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -56,6 +59,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_IMAGES: a->images = true; return 0;
     case OPT_CONTAINER: return cli_container_option("docker audit", &a->select, false, arg);
     case OPT_EXCLUDE_CONTAINER: return cli_container_option("docker audit", &a->select, true, arg);
+    case OPT_ENGINE_TIMEOUT: return cli_engine_timeout_option("docker audit", &a->timeouts, arg);
     default: return 1;
     }
 }
@@ -78,7 +82,8 @@ static void usage_audit(void)
 {
     printf("Usage: lockdown docker audit [--all] [--images] [--container PATTERN]\n"
            "                             [--exclude-container PATTERN] [--docker-host URL]\n"
-           "                             [--host-root DIR] [options]\n"
+           "                             [--engine-timeout SECONDS] [--host-root DIR]\n"
+           "                             [options]\n"
            "\n"
            "Audits a live Docker engine against the CIS Docker Benchmark (v1.6 ids) and NIST\n"
            "SP 800-190: the daemon as /info and /version report it, its effective configuration\n"
@@ -98,6 +103,7 @@ static void usage_audit(void)
            "                         (default $DOCKER_HOST, else /var/run/docker.sock, then the\n"
            "                         rootless $XDG_RUNTIME_DIR/docker.sock and Podman's socket;\n"
            "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
+           "%s"
            "      --host-root DIR    the engine host's root filesystem (default /): files,\n"
            "                         audit rules and DIR/proc are read there\n"
            "\n"
@@ -109,7 +115,7 @@ static void usage_audit(void)
            "\n"
            "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
            "(no engine answered, unreadable policy, a write error).\n",
-           cli_container_help, cli_common_help);
+           cli_container_help, cli_engine_timeout_help, cli_common_help);
 }
 
 static void on_progress(void *ctx, const char *msg)
@@ -128,7 +134,7 @@ static int run_audit(cli_session *s, const docker_args *a)
     ld_autofree char *selection = NULL;
     int rc = 0;
     cli_progress(s, "connecting to the docker engine");
-    ld_engine *e = ld_engine_connect(a->docker_host, &err);
+    ld_engine *e = ld_engine_connect_with(a->docker_host, &a->timeouts, &err);
     if (!e) {
         if (a->docker_host && err.code == LD_ERR_INVALID)
             return cli_usage_error("docker audit", "--docker-host: %s", err.msg);

@@ -6,6 +6,7 @@
  * read of the image, through the report. Argument handling and output
  * only; all analysis is in the library. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "cli/cli.h"
 #include "image/image.h"
 #include "util/mem.h"
+#include "util/term_text.h"
 #include "vuln/db.h"
 #include "vuln/match.h"
 #include "sbom/sbom.h"
@@ -134,14 +136,13 @@ static void usage_sbom(void)
 
 typedef enum { FMT_TABLE, FMT_JSON, FMT_CYCLONEDX, FMT_SPDX } sbom_format;
 
-/* Writes s for a terminal: control bytes (escape sequences from a hostile
- * image) become '?'. Returns the number of bytes written. */
+/* Writes s for a terminal through the one escaping rule (util/term_text.h):
+ * control characters, C1, bidi overrides and invalid UTF-8 from a hostile
+ * image never reach it raw. Returns the columns written, for padding. */
 static int put_clean(FILE *out, const char *s)
 {
-    int n = 0;
-    for (; s && *s; s++, n++)
-        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-    return n;
+    size_t w = ld_term_put(out, s);
+    return w > INT_MAX ? INT_MAX : (int)w;
 }
 
 static void put_cell(FILE *out, const char *s, int width)
@@ -348,23 +349,19 @@ static int sbom_run(int argc, char **argv, sbom_args *a)
     const char *target = argv[first];
 
     ld_error err = LD_ERROR_INIT;
-    FILE *out = stdout;
-    if (common.output && strcmp(common.output, "-") != 0) {
-        out = fopen(common.output, "we");
-        if (!out) {
-            ld_error_set_errno(&err, LD_ERR_INVALID, errno, "cannot write to \"%s\"",
-                               common.output);
-            return cli_error_exit(&err);
-        }
-    }
+    /* -o FILE: a temporary file beside it, renamed over it only when the
+     * SBOM is complete (cli.h) */
+    cli_output output;
+    if (cli_output_open(&output, "image sbom", &common, &err) < 0)
+        return cli_error_exit(&err);
+    FILE *out = output.f;
 
     ld_image_options opt = {.platform = a->platform};
     skip_apply(&a->skip, &opt);
     ld_sbom s;
     ld_image *img = NULL;
     if (ld_sbom_collect(target, &opt, &s, &img, &err) < 0) {
-        if (out != stdout)
-            fclose(out);
+        cli_output_abort(&output);
         return cli_error_exit(&err);
     }
 
@@ -375,12 +372,10 @@ static int sbom_run(int argc, char **argv, sbom_args *a)
     case FMT_CYCLONEDX: rc = ld_sbom_write_cyclonedx(out, &s, img, &err); break;
     case FMT_SPDX: rc = ld_sbom_write_spdx(out, &s, img, &err); break;
     }
-    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
-        rc = ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot write the SBOM to \"%s\"",
-                                common.output ? common.output : "stdout");
-    if (out != stdout && fclose(out) != 0 && rc == 0)
-        rc = ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot write the SBOM to \"%s\"",
-                                common.output);
+    if (rc == 0)
+        rc = cli_output_commit(&output, &err);
+    else
+        cli_output_abort(&output);
     if (rc == 0)
         for (size_t i = 0; i < s.notes.n; i++)
             cli_warn(&common, "%s", s.notes.v[i]);

@@ -154,6 +154,7 @@ int cmd_level(int argc, char **argv)
             fprintf(s.out, "  - %s\n", why.v[i]);
     }
     ld_strlist_clear(&why);
+    rc = cli_session_commit(&s);
     cli_session_close(&s);
-    return LD_EXIT_OK;
+    return rc;
 }

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "util/mem.h"
 #include "util/suggest.h"
+#include "util/term_text.h"
 
 const char cli_common_help[] =
     "Common options:\n"
@@ -39,20 +40,44 @@ static const struct option common_opts[] = {
 };
 #define N_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
 
+/* Every message line on stderr goes out through here: messages quote
+ * outside text (file names, image tags, feed ids, VEX justifications, policy
+ * text), so the whole line is made terminal-safe (util/term_text.h) and
+ * stays one line. Takes ownership of line. */
+static void put_message_line(char *line)
+{
+    char *clean = ld_term_clean(line);
+    fputs(clean, stderr);
+    fputc('\n', stderr);
+    free(clean);
+    free(line);
+}
+
+/* "HEAD" followed by the formatted message, as one clean line. */
+static void put_message_v(const char *head, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void put_message_v(const char *head, const char *fmt, va_list ap)
+{
+    char *msg = ld_xvasprintf(fmt, ap);
+    put_message_line(ld_xasprintf("%s%s", head, msg));
+    free(msg);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "lockdown %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    char *head = ld_xasprintf("lockdown %s: ", cmd);
+    put_message_v(head, fmt, ap);
+    free(head);
     va_end(ap);
-    fprintf(stderr, "\nRun 'lockdown %s --help' for usage.\n", cmd);
+    fprintf(stderr, "Run 'lockdown %s --help' for usage.\n", cmd);
     return LD_EXIT_USAGE;
 }
 
 void cli_error(const ld_error *err)
 {
-    fprintf(stderr, "lockdown: %s\n", err->msg[0] ? err->msg : "unknown error");
+    put_message_line(ld_xasprintf("lockdown: %s", err->msg[0] ? err->msg : "unknown error"));
 }
 
 int cli_error_exit(const ld_error *err)
@@ -67,9 +92,7 @@ void cli_warn(const cli_common *c, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("lockdown: warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    put_message_v("lockdown: warning: ", fmt, ap);
     va_end(ap);
 }
 
@@ -82,10 +105,11 @@ int cli_unknown_subcommand(const char *cmd, const char *word, const char *const 
     char *list = ld_strlist_join(&l, ", ");
     ld_strlist_clear(&l);
     if (near)
-        fprintf(stderr, "lockdown %s: unknown subcommand \"%s\"; did you mean \"%s\"?\n", cmd,
-                word, near);
+        put_message_line(ld_xasprintf(
+            "lockdown %s: unknown subcommand \"%s\"; did you mean \"%s\"?", cmd, word, near));
     else
-        fprintf(stderr, "lockdown %s: unknown subcommand \"%s\" (one of: %s)\n", cmd, word, list);
+        put_message_line(
+            ld_xasprintf("lockdown %s: unknown subcommand \"%s\" (one of: %s)", cmd, word, list));
     fprintf(stderr, "Run 'lockdown %s --help' for usage.\n", cmd);
     free(list);
     return LD_EXIT_USAGE;
@@ -172,6 +196,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
         }
     }
     *first_arg = optind;
+    common->argc = argc;
+    common->argv = argv;
 out:
     free(all);
     free(shortopts);
@@ -264,8 +290,9 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
         if (!s->policy) {
             ld_error_wrap(&err, "policy");
             if (problems > 1)
-                fprintf(stderr, "lockdown: %s; run 'lockdown policy check %s' to see them all\n",
-                        err.msg, opt->policy);
+                put_message_line(
+                    ld_xasprintf("lockdown: %s; run 'lockdown policy check %s' to see them all",
+                                 err.msg, opt->policy));
             else
                 cli_error(&err);
             return LD_EXIT_ERROR;
@@ -281,16 +308,12 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     rc = check_patterns(s, cmd);
     if (rc)
         return rc;
-    if (opt->output && strcmp(opt->output, "-") != 0) {
-        s->out = fopen(opt->output, "we");
-        if (!s->out) {
-            s->out = stdout;
-            ld_error_set_errno(&err, LD_ERR_INVALID, errno, "cannot write report to \"%s\"",
-                               opt->output);
-            return cli_error_exit(&err);
-        }
-        s->out_is_file = true;
-    }
+    /* opened before the work so that a refused FILE costs nothing; written
+     * to a temporary file that replaces FILE only in cli_session_finish */
+    if (cli_output_open(&s->output, cmd, &s->opt, &err) < 0)
+        return cli_error_exit(&err);
+    s->out = s->output.f;
+    s->out_is_file = s->output.path != NULL;
     s->color = want_color(s->out, s->out_is_file);
     s->progress = !opt->quiet && isatty(STDERR_FILENO);
     return 0;
@@ -376,13 +399,13 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
         .level_source = s->level_source,
     };
     int rc = LD_EXIT_OK;
+    s->finished = true;
     if (ld_report_render(&ro, fs, ev, &err) < 0) {
+        cli_output_abort(&s->output); /* FILE keeps the previous report */
         rc = cli_error_exit(&err);
         goto out;
     }
-    if (fflush(s->out) != 0 || ferror(s->out)) {
-        ld_error_set_errno(&err, LD_ERR_GENERIC, errno, "cannot write report to \"%s\"",
-                           s->opt.output ? s->opt.output : "stdout");
+    if (cli_output_commit(&s->output, &err) < 0) {
         rc = cli_error_exit(&err);
         goto out;
     }
@@ -393,7 +416,7 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
     if (ev->gate_failed) {
         if (!s->opt.quiet)
             for (size_t i = 0; i < ev->gate_reasons.n; i++)
-                fprintf(stderr, "lockdown: gate failed: %s\n", ev->gate_reasons.v[i]);
+                put_message_line(ld_xasprintf("lockdown: gate failed: %s", ev->gate_reasons.v[i]));
         rc = LD_EXIT_GATE;
     }
     else if (s->exit_code)
@@ -403,10 +426,23 @@ out:
     return rc;
 }
 
+int cli_session_commit(cli_session *s)
+{
+    ld_error err = LD_ERROR_INIT;
+    s->finished = true;
+    if (cli_output_commit(&s->output, &err) < 0)
+        return cli_error_exit(&err);
+    return LD_EXIT_OK;
+}
+
 void cli_session_close(cli_session *s)
 {
-    if (s->out_is_file && s->out)
-        fclose(s->out);
+    /* a command that wrote its own output and did not commit it: what it
+     * wrote is its report; a command that stopped before writing anything
+     * (an error before cli_session_finish) leaves FILE as it was */
+    if (!s->finished && s->output.state == 0 && s->output.f && ftell(s->output.f) > 0)
+        cli_session_commit(s);
+    cli_output_abort(&s->output);
     s->out = NULL;
     ld_catalog_free(s->catalog);
     ld_policy_free(s->policy);
@@ -421,8 +457,6 @@ void cli_progress(const cli_session *s, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("lockdown: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    put_message_v("lockdown: ", fmt, ap);
     va_end(ap);
 }

@@ -1,8 +1,14 @@
-/* --container / --exclude-container parsing and help. See container_opts.h. */
+/* --container / --exclude-container and --engine-timeout parsing and help.
+ * See container_opts.h. */
 #include "cli/container_opts.h"
+
+#include <errno.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "docker/container_select.h"
+
+#define ENGINE_TIMEOUT_MAX_S 3600L
 
 const char cli_container_help[] =
     "      --container PATTERN\n"
@@ -41,4 +47,25 @@ void cli_container_selection_clear(cli_container_selection *sel)
 {
     ld_strlist_clear(&sel->include);
     ld_strlist_clear(&sel->exclude);
+}
+
+const char cli_engine_timeout_help[] =
+    "      --engine-timeout SECONDS\n"
+    "                         the most one Engine API request may take (default 60);\n"
+    "                         an engine that sends less than 1 KiB/s for 20 s (or for\n"
+    "                         SECONDS, if fewer) is given up on too, and once one\n"
+    "                         request timed out no other is sent\n";
+
+int cli_engine_timeout_option(const char *cmd, ld_engine_timeouts *t, const char *arg)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1 || v > ENGINE_TIMEOUT_MAX_S) {
+        cli_usage_error(cmd, "--engine-timeout: expected seconds from 1 to %ld, got \"%s\"",
+                        ENGINE_TIMEOUT_MAX_S, arg);
+        return -1;
+    }
+    t->request_ms = v * 1000;
+    return 0;
 }

@@ -26,6 +26,8 @@
 
 #include "core/policy_internal.h"
 #include "util/cleanup.h"
+#include "util/date.h"
+#include "util/input_file.h"
 #include "util/mem.h"
 #include "util/yaml_doc.h"
 
@@ -451,46 +453,10 @@ ld_policy *ld_policy_parse(const char *name, const char *buf, size_t len, ld_str
 }
 
 /* Reads at most POLICY_MAX_BYTES of a regular file into *out (NUL-terminated).
- * Returns the length, or a negative code with err set. */
+ * Returns 0, or a negative code with err set. */
 static int read_policy_file(const char *path, char **out, size_t *len, ld_error *err)
 {
-    /* O_NONBLOCK: opening a FIFO must not hang before fstat refuses it */
-    ld_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return ld_error_set_errno(err, errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_INVALID, errno,
-                                  "%s: cannot open policy", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "%s: cannot stat policy", path);
-    if (!S_ISREG(st.st_mode))
-        return ld_error_set(err, LD_ERR_INVALID, "%s: policy is not a regular file", path);
-    if ((unsigned long long)st.st_size > POLICY_MAX_BYTES)
-        return ld_error_set(err, LD_ERR_LIMIT,
-                            "%s: policy is larger than 1 MiB (%lld bytes); is this the right "
-                            "file?",
-                            path, (long long)st.st_size);
-    /* the file may grow after fstat: read one byte past the cap to notice */
-    ld_autofree char *buf = ld_xmalloc(POLICY_MAX_BYTES + 2);
-    size_t total = 0;
-    while (total < POLICY_MAX_BYTES + 1) {
-        ssize_t n = read(fd, buf + total, POLICY_MAX_BYTES + 1 - total);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "%s: cannot read policy", path);
-        if (n == 0)
-            break;
-        total += (size_t)n;
-    }
-    if (total > POLICY_MAX_BYTES)
-        return ld_error_set(err, LD_ERR_LIMIT,
-                            "%s: policy is larger than 1 MiB; is this the "
-                            "right file?",
-                            path);
-    buf[total] = '\0';
-    *out = ld_steal_ptr(&buf);
-    *len = total;
-    return 0;
+    return ld_input_read(path, "policy", POLICY_MAX_BYTES, out, len, err);
 }
 
 ld_policy *ld_policy_load(const char *path, ld_strlist *diags, ld_error *err)
@@ -583,7 +549,7 @@ bool ld_date_expired(const char *date, time_t now)
     if (!date)
         return false; /* no expiry date: never expires */
     int y, m, d;
-    if (pol_parse_date(date, &y, &m, &d) != DATE_OK)
+    if (ld_date_parse(date, strlen(date), &y, &m, &d) != LD_DATE_OK)
         return true;
     struct tm tm;
     if (!localtime_r(&now, &tm))

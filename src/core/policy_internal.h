@@ -42,14 +42,10 @@ typedef struct {
 
 #define POL_SHOW(sb, s) pol_shown((sb).b, sizeof((sb).b), (s))
 
-typedef enum { DATE_OK, DATE_FORMAT, DATE_RANGE } date_result;
-
 /* Records one problem: "NAME:LINE: message" (or "NAME: message" for line 0). */
 void pol_problem(pol_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *pol_shown(char *buf, size_t size, const char *s);
 bool pol_is_null(const ld_yaml_node *n);
-int pol_days_in_month(int y, int m);
-date_result pol_parse_date(const char *s, int *y, int *m, int *d);
 bool pol_has_space(const char *s);
 bool pol_has_control(const char *s, bool allow_newlines);
 char *pol_or_list(const char *const *names);

@@ -10,6 +10,7 @@
 
 #include "core/policy_internal.h"
 #include "util/cleanup.h"
+#include "util/date.h"
 #include "util/mem.h"
 #include "util/suggest.h"
 
@@ -85,32 +86,6 @@ bool pol_is_null(const ld_yaml_node *n)
     const char *v = n->value;
     return !v[0] || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
            strcmp(v, "NULL") == 0;
-}
-
-int pol_days_in_month(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* Parses exactly "YYYY-MM-DD" (year 1900..9999, a day that exists). */
-date_result pol_parse_date(const char *s, int *y, int *m, int *d)
-{
-    static const char shape[] = "dddd-dd-dd";
-    if (!s || strlen(s) != sizeof(shape) - 1)
-        return DATE_FORMAT;
-    for (size_t i = 0; i < sizeof(shape) - 1; i++) {
-        bool digit = s[i] >= '0' && s[i] <= '9';
-        if (shape[i] == 'd' ? !digit : s[i] != '-')
-            return DATE_FORMAT;
-    }
-    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    *m = (s[5] - '0') * 10 + (s[6] - '0');
-    *d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (*y < 1900 || *m < 1 || *m > 12 || *d < 1 || *d > pol_days_in_month(*y, *m))
-        return DATE_RANGE;
-    return DATE_OK;
 }
 
 bool pol_has_space(const char *s)
@@ -254,15 +229,15 @@ bool pol_want_date(pol_ctx *c, const ld_yaml_node *v, const char *key, char **ou
         return false;
     int y, m, d;
     pol_shown_buf sb;
-    switch (pol_parse_date(s, &y, &m, &d)) {
-    case DATE_OK: *out = ld_xstrdup(s); return true;
-    case DATE_FORMAT:
+    switch (ld_date_parse(s, strlen(s), &y, &m, &d)) {
+    case LD_DATE_OK: *out = ld_xstrdup(s); return true;
+    case LD_DATE_FORMAT:
         pol_problem(c, v->line, "\"%s\" must be a date YYYY-MM-DD, not \"%s\"", key, POL_SHOW(sb, s));
         return false;
-    case DATE_RANGE:
+    case LD_DATE_RANGE:
         if (y >= 1900 && m >= 1 && m <= 12)
             pol_problem(c, v->line, "\"%s\": %s is not a real date (%04d-%02d has %d days)", key, s, y,
-                    m, pol_days_in_month(y, m));
+                    m, ld_date_days_in_month(y, m));
         else
             pol_problem(c, v->line, "\"%s\": %s is not a real date", key, s);
         return false;

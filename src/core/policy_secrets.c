@@ -1,6 +1,8 @@
 /* The policy's `secrets` section: custom secret rules (PCRE2 patterns
- * compiled once here to refuse bad ones early), allow rules, the file size
- * limit and binary skipping. Not for running the rules (checks/secrets.c). */
+ * compiled once here to refuse bad ones early, and refused when their shape
+ * can backtrack exponentially: util/regex_risk.h), allow rules, the file
+ * size limit and binary skipping. Not for running the rules
+ * (checks/secrets.c). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 #include "core/policy_internal.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
+#include "util/regex_risk.h"
 
 #define POLICY_MAX_SECRET_RULES 500
 #define POLICY_MAX_KEYWORDS 32
@@ -43,6 +46,18 @@ static bool want_regex(pol_ctx *c, const ld_yaml_node *v, const char *key, char 
     pcre2_code_free(code);
     *out = ld_xstrdup(s);
     return true;
+}
+
+/* A problem when regex (already compiled by want_regex) can take
+ * exponential time; whose: "regex of rule acme" and the like. */
+static void refuse_exponential(pol_ctx *c, const ld_yaml_node *v, const char *whose,
+                               const char *regex)
+{
+    ld_regex_risk why = {0};
+    if (!regex || !ld_regex_exponential(regex, &why))
+        return;
+    pol_problem(c, v ? v->line : 0, "%s can take exponential time (%s at offset %zu)", whose,
+                why.what, why.offset);
 }
 
 static bool secret_id_ok(const char *s)
@@ -106,6 +121,12 @@ static void parse_secret_rule(pol_ctx *c, const ld_yaml_node *v, ld_policy_secre
         default: break;
         }
     }
+    if (r->regex) {
+        pol_shown_buf sb;
+        ld_autofree char *whose =
+            ld_xasprintf("regex of rule %s", r->id ? POL_SHOW(sb, r->id) : "without an id");
+        refuse_exponential(c, ld_yaml_get(v, "regex"), whose, r->regex);
+    }
     if (!ld_yaml_get(v, "id"))
         pol_problem(c, v->line, "secret rule needs an \"id\"");
     if (!ld_yaml_get(v, "regex"))
@@ -134,6 +155,8 @@ static void parse_secret_allow(pol_ctx *c, const ld_yaml_node *v, ld_policy_secr
     }
     if (!ld_yaml_get(v, "path") && !ld_yaml_get(v, "regex"))
         pol_problem(c, v->line, "secret allow rule needs a \"path\" or a \"regex\" (or both)");
+    refuse_exponential(c, ld_yaml_get(v, "path"), "\"path\" of this allow rule", a->path);
+    refuse_exponential(c, ld_yaml_get(v, "regex"), "\"regex\" of this allow rule", a->regex);
 }
 
 void pol_parse_secrets(pol_ctx *c, const ld_yaml_node *key, const ld_yaml_node *v, ld_policy *p)

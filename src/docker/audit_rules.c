@@ -19,6 +19,7 @@
 #include "host/host_files.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
+#include "util/path_lex.h"
 #include "util/strlist.h"
 
 #define MAX_TOKENS 256
@@ -289,13 +290,12 @@ int ld_audit_rules_parse(const char *text, size_t len, const char *source, ld_au
     return 0;
 }
 
-/* Whether dir is path or a directory above it, by whole components. */
+/* Whether dir is path or a directory above it, by whole components, both
+ * in lexical canonical form ("-w //var/lib/docker/" watches
+ * /var/lib/docker: util/path_lex.h). */
 static bool at_or_above(const char *dir, const char *path)
 {
-    size_t n = strlen(dir);
-    if (strcmp(dir, "/") == 0)
-        return path[0] == '/';
-    return strncmp(dir, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+    return ld_path_lex_within(dir, path);
 }
 
 const ld_audit_rule *ld_audit_rules_covers(const ld_audit_rules *rules, const char *path,
@@ -307,7 +307,7 @@ const ld_audit_rule *ld_audit_rules_covers(const ld_audit_rules *rules, const ch
     for (size_t i = 0; i < rules->n; i++) {
         const ld_audit_rule *r = &rules->v[i];
         bool names =
-            r->kind == LD_AUDIT_EXIT_PATH ? strcmp(r->path, path) == 0 : at_or_above(r->path, path);
+            r->kind == LD_AUDIT_EXIT_PATH ? ld_path_lex_equal(r->path, path) : at_or_above(r->path, path);
         if (!names)
             continue;
         if ((r->perms & need) == need)

@@ -11,6 +11,7 @@
 #include "docker/evidence.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
+#include "util/path_lex.h"
 #include "util/strlist.h"
 
 /* Published-port bindings listed in one finding before "and N more". */
@@ -426,18 +427,25 @@ static int check_selinux(ctx *c)
 
 /* ---- mounts ---------------------------------------------------------------- */
 
-static bool at_or_below(const char *dir, const char *path)
+/* Mount sources are compared in lexical canonical form (util/path_lex.h):
+ * "//etc", "/./etc" and "/etc/" mount /etc, and so does "/x/../etc" unless
+ * x is a link on the engine's host, which this check cannot look at (the
+ * engine's own parser cleans paths the same way). */
+
+/* Whether src mounts the sensitive host directory dir, or something inside
+ * it. "/" is sensitive only as itself: every path is below it. */
+static bool at_or_below(const char *dir, const char *src)
 {
     if (strcmp(dir, "/") == 0)
-        return strcmp(path, "/") == 0;
-    size_t n = strlen(dir);
-    return strncmp(dir, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+        return ld_path_lex_equal(src, "/");
+    return ld_path_lex_within(dir, src);
 }
 
 static bool is_docker_sock(const char *src)
 {
-    size_t n = strlen(src);
-    return n >= 12 && strcmp(src + n - 12, "/docker.sock") == 0;
+    ld_autofree char *clean = ld_path_lex_clean(src);
+    size_t n = strlen(clean);
+    return n >= 12 && strcmp(clean + n - 12, "/docker.sock") == 0;
 }
 
 static char *mount_desc(const json_t *m)

@@ -15,6 +15,7 @@
 #include "host/host_files.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
+#include "util/path_lex.h"
 
 typedef enum { K_BOOL, K_STRING, K_LIST, K_ULIMITS } kind;
 
@@ -379,9 +380,10 @@ static long parse_pid(const char *s)
     return v;
 }
 
+/* Socket paths compare in lexical canonical form (util/path_lex.h). */
 static bool is_default_socket(const char *p)
 {
-    return strcmp(p, "/var/run/docker.sock") == 0 || strcmp(p, "/run/docker.sock") == 0;
+    return ld_path_lex_equal(p, "/var/run/docker.sock") || ld_path_lex_equal(p, "/run/docker.sock");
 }
 
 /* Whether dockerd `pid`'s command line names unix://socket_path as a host
@@ -403,7 +405,7 @@ static bool serves_socket(const char *root, long pid, const char *socket_path)
             match = is_default_socket(socket_path);
         for (size_t i = 0; !match && i < h->l.n; i++)
             match =
-                strncmp(h->l.v[i], "unix://", 7) == 0 && strcmp(h->l.v[i] + 7, socket_path) == 0;
+                strncmp(h->l.v[i], "unix://", 7) == 0 && ld_path_lex_equal(h->l.v[i] + 7, socket_path);
     }
     ld_daemon_config_clear(&c);
     return match;

@@ -17,11 +17,8 @@
 #include "util/cleanup.h"
 #include "util/mem.h"
 
-#define PING_CONNECT_MS 2000L
+/* /_ping answers at once; the request limit applies if it is smaller. */
 #define PING_TOTAL_MS 10000L
-#define GET_CONNECT_MS 2000L
-/* Listing thousands of containers on a busy engine can take a while. */
-#define GET_TOTAL_MS 120000L
 #define PING_MAX_BYTES 4096
 #define PATH_MAX_LEN 2048
 #define API_MAX_LEN 15
@@ -40,6 +37,8 @@ struct ld_engine {
     char api[API_MAX_LEN + 1];
     char hdr_api[API_MAX_LEN + 1]; /* Api-Version seen by the last request */
     char errbuf[CURL_ERROR_SIZE];
+    ld_engine_timeouts t; /* every field set (defaults filled in) */
+    char *stalled;        /* the request that timed out; later ones are not sent */
 };
 
 typedef struct {
@@ -255,9 +254,10 @@ static int parse_host(ld_engine *e, const char *host, ld_error *err)
 }
 
 /* Sets the options every request shares on handle c (the engine's own or
- * one of a batch's); the handle keeps its connection. */
-static void setup_handle(ld_engine *e, CURL *c, const char *url, long connect_ms, long total_ms,
-                         body_buf *b, size_t max, char *errbuf)
+ * one of a batch's); the handle keeps its connection. total_ms bounds the
+ * request; the connect timeout and the low-speed limit are e's. */
+static void setup_handle(ld_engine *e, CURL *c, const char *url, long total_ms, body_buf *b,
+                         size_t max, char *errbuf)
 {
     curl_easy_reset(c);
     errbuf[0] = '\0';
@@ -270,8 +270,12 @@ static void setup_handle(ld_engine *e, CURL *c, const char *url, long connect_ms
     curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->t.connect_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, total_ms);
+    /* a stalled or dripping engine: below low_speed_bytes/s for
+     * low_speed_s (curl checks this while waiting for the answer too) */
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, e->t.low_speed_bytes);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, e->t.low_speed_s);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "lockdown/" LOCKDOWN_VERSION);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -289,10 +293,9 @@ static void setup_handle(ld_engine *e, CURL *c, const char *url, long connect_ms
     }
 }
 
-static void prepare(ld_engine *e, const char *url, long connect_ms, long total_ms, body_buf *b,
-                    size_t max)
+static void prepare(ld_engine *e, const char *url, long total_ms, body_buf *b, size_t max)
 {
-    setup_handle(e, e->curl, url, connect_ms, total_ms, b, max, e->errbuf);
+    setup_handle(e, e->curl, url, total_ms, b, max, e->errbuf);
     e->hdr_api[0] = '\0';
     curl_easy_setopt(e->curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e->curl, CURLOPT_HEADERDATA, e);
@@ -314,15 +317,54 @@ static void describe_curl_error(ld_engine *e, CURLcode rc, char *out, size_t out
     }
 }
 
+/* What the timed-out request on handle c ran into, for messages: "could
+ * not connect within 2 s", "no complete answer within 3 s" or "less than
+ * 1024 bytes/s for 3 s". */
+static void describe_timeout(const ld_engine *e, CURL *c, long total_ms, char *out, size_t outlen)
+{
+    double elapsed_s = 0, connected_s = 0;
+    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &elapsed_s);
+    curl_easy_getinfo(c, e->tls ? CURLINFO_APPCONNECT_TIME : CURLINFO_CONNECT_TIME, &connected_s);
+    if (connected_s <= 0 && !e->socket_path)
+        snprintf(out, outlen, "could not connect within %.0f s", (double)e->t.connect_ms / 1000.0);
+    else if (elapsed_s * 1000.0 + 250.0 >= (double)total_ms)
+        snprintf(out, outlen, "no complete answer within %.0f s", (double)total_ms / 1000.0);
+    else
+        snprintf(out, outlen, "less than %ld bytes/s for %ld s", e->t.low_speed_bytes,
+                 e->t.low_speed_s);
+}
+
+/* Records that the engine stopped answering: what timed out, and why. */
+static void mark_stalled(ld_engine *e, const char *what, const char *why)
+{
+    if (!e->stalled)
+        e->stalled = ld_xasprintf("%s: %s", what, why);
+}
+
+/* The error of a request not sent because an earlier one timed out. */
+static char *stalled_message(const ld_engine *e, const char *what)
+{
+    return ld_xasprintf("docker engine at %s: %s: not sent: the engine stopped answering (%s)",
+                        e->endpoint, what, e->stalled);
+}
+
 /* Performs the prepared request. Returns 0 and the HTTP status, or an error:
  * LD_ERR_LIMIT when the body passed max, LD_ERR_UNREACHABLE otherwise. */
-static int perform(ld_engine *e, const char *what, const body_buf *b, long *status, ld_error *err)
+static int perform(ld_engine *e, const char *what, const body_buf *b, long total_ms, long *status,
+                   ld_error *err)
 {
     CURLcode rc = curl_easy_perform(e->curl);
     if (b->over || rc == CURLE_FILESIZE_EXCEEDED)
         return ld_error_set(err, LD_ERR_LIMIT,
                             "docker engine at %s: %s: response larger than %zu bytes", e->endpoint,
                             what, b->max);
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        char why[128];
+        describe_timeout(e, e->curl, total_ms, why, sizeof(why));
+        mark_stalled(e, what, why);
+        return ld_error_set(err, LD_ERR_UNREACHABLE, "docker engine at %s: %s: %s; gave up",
+                            e->endpoint, what, why);
+    }
     if (rc != CURLE_OK) {
         char why[CURL_ERROR_SIZE + 128];
         describe_curl_error(e, rc, why, sizeof(why));
@@ -337,12 +379,17 @@ static int ping(ld_engine *e, ld_error *err)
 {
     ld_autofree char *url = ld_xasprintf("%s/_ping", e->base_url);
     body_buf b = {.max = PING_MAX_BYTES};
-    prepare(e, url, PING_CONNECT_MS, PING_TOTAL_MS, &b, b.max);
+    long total_ms = e->t.request_ms < PING_TOTAL_MS ? e->t.request_ms : PING_TOTAL_MS;
+    prepare(e, url, total_ms, &b, b.max);
     CURLcode rc = curl_easy_perform(e->curl);
     free(b.data);
     if (rc != CURLE_OK && !b.over && rc != CURLE_FILESIZE_EXCEEDED) {
         char why[CURL_ERROR_SIZE + 128];
-        describe_curl_error(e, rc, why, sizeof(why));
+        if (rc == CURLE_OPERATION_TIMEDOUT) {
+            describe_timeout(e, e->curl, total_ms, why, sizeof(why));
+        } else {
+            describe_curl_error(e, rc, why, sizeof(why));
+        }
         return ld_error_set(err, LD_ERR_UNREACHABLE,
                             "docker engine at %s did not answer: %s; start dockerd or set "
                             "DOCKER_HOST",
@@ -376,9 +423,30 @@ static int ping(ld_engine *e, ld_error *err)
     return 0;
 }
 
-static ld_engine *connect_one(const char *host, ld_error *err)
+/* t with every zero field replaced by its default. */
+static ld_engine_timeouts timeouts_or_defaults(const ld_engine_timeouts *t)
+{
+    ld_engine_timeouts r = t ? *t : (ld_engine_timeouts){0};
+    if (r.connect_ms <= 0)
+        r.connect_ms = LD_ENGINE_CONNECT_MS;
+    if (r.request_ms <= 0)
+        r.request_ms = LD_ENGINE_REQUEST_MS;
+    if (r.low_speed_bytes <= 0)
+        r.low_speed_bytes = LD_ENGINE_LOW_SPEED_BYTES;
+    if (r.low_speed_s <= 0)
+        r.low_speed_s = LD_ENGINE_LOW_SPEED_S;
+    long request_s = (r.request_ms + 999) / 1000;
+    if (r.low_speed_s > request_s)
+        r.low_speed_s = request_s;
+    if (r.connect_ms > r.request_ms)
+        r.connect_ms = r.request_ms;
+    return r;
+}
+
+static ld_engine *connect_one(const char *host, const ld_engine_timeouts *t, ld_error *err)
 {
     ld_engine *e = ld_xcalloc(1, sizeof(*e));
+    e->t = timeouts_or_defaults(t);
     /* Reference-counted; paired with curl_global_cleanup in ld_engine_free. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         free(e);
@@ -421,10 +489,15 @@ void ld_engine_candidates(ld_strlist *out)
 
 ld_engine *ld_engine_connect(const char *host, ld_error *err)
 {
+    return ld_engine_connect_with(host, NULL, err);
+}
+
+ld_engine *ld_engine_connect_with(const char *host, const ld_engine_timeouts *t, ld_error *err)
+{
     if (!host || !host[0])
         host = getenv("DOCKER_HOST");
     if (host && host[0])
-        return connect_one(host, err);
+        return connect_one(host, t, err);
     /* No endpoint named: the rootful socket, the rootless one under
      * $XDG_RUNTIME_DIR, then Podman's Docker-compatible sockets. The first
      * that exists and answers wins; the default's error is reported when
@@ -441,7 +514,7 @@ ld_engine *ld_engine_connect(const char *host, ld_error *err)
         if (strlen(path) > UNIX_PATH_MAX_LEN)
             continue;
         ld_error e2 = LD_ERROR_INIT;
-        e = connect_one(cands.v[i], &e2);
+        e = connect_one(cands.v[i], t, &e2);
         if (!e && !have_first) {
             first = e2;
             have_first = true;
@@ -493,12 +566,17 @@ json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_
         return NULL;
     }
     ld_autofree char *what = ld_xasprintf("GET /v%s%s", e->api, path);
+    if (e->stalled) {
+        ld_autofree char *msg = stalled_message(e, what);
+        ld_error_set(err, LD_ERR_UNREACHABLE, "%s", msg);
+        return NULL;
+    }
     ld_autofree char *url = ld_xasprintf("%s/v%s%s", e->base_url, e->api, path);
     body_buf b = {.max = max_bytes ? max_bytes : LD_ENGINE_DEFAULT_MAX_BYTES};
-    prepare(e, url, GET_CONNECT_MS, GET_TOTAL_MS, &b, b.max);
+    prepare(e, url, e->t.request_ms, &b, b.max);
     long status = 0;
     json_t *doc = NULL;
-    if (perform(e, what, &b, &status, err) < 0)
+    if (perform(e, what, &b, e->t.request_ms, &status, err) < 0)
         goto out;
     if (status < 200 || status > 299) {
         char msg[ENGINE_MSG_MAX + 1];
@@ -539,6 +617,14 @@ static void batch_finish(ld_engine *e, batch_slot *s, CURLcode rc, const char *p
                                e->endpoint, path, s->b.max);
         return;
     }
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        char why[128];
+        describe_timeout(e, s->h, e->t.request_ms, why, sizeof(why));
+        ld_autofree char *what = ld_xasprintf("GET %s", path);
+        mark_stalled(e, what, why);
+        errs[i] = ld_xasprintf("docker engine at %s: GET %s: %s; gave up", e->endpoint, path, why);
+        return;
+    }
     if (rc != CURLE_OK) {
         errs[i] = ld_xasprintf("docker engine at %s: GET %s: %s", e->endpoint, path,
                                s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
@@ -576,6 +662,13 @@ int ld_engine_get_json_batch(ld_engine *e, const char *const *paths, size_t n, s
                                 paths[i]);
     if (n == 0)
         return 0;
+    if (e->stalled) { /* asked nothing more: every path gets the earlier timeout */
+        for (size_t i = 0; i < n; i++) {
+            ld_autofree char *what = ld_xasprintf("GET %s", paths[i]);
+            errs[i] = stalled_message(e, what);
+        }
+        return 0;
+    }
     size_t max = max_bytes ? max_bytes : LD_ENGINE_DEFAULT_MAX_BYTES;
     size_t k = n < LD_ENGINE_PARALLEL ? n : LD_ENGINE_PARALLEL;
     CURLM *m = curl_multi_init();
@@ -597,7 +690,7 @@ int ld_engine_get_json_batch(ld_engine *e, const char *const *paths, size_t n, s
         ld_autofree char *url_ = ld_xasprintf("%s/v%s%s", e->base_url, e->api, paths[next]);       \
         free((s)->b.data);                                                                         \
         (s)->b = (body_buf){.max = max};                                                           \
-        setup_handle(e, (s)->h, url_, GET_CONNECT_MS, GET_TOTAL_MS, &(s)->b, max, (s)->errbuf);    \
+        setup_handle(e, (s)->h, url_, e->t.request_ms, &(s)->b, max, (s)->errbuf);                 \
         curl_easy_setopt((s)->h, CURLOPT_PRIVATE, (void *)(s));                                    \
         curl_easy_setopt((s)->h, CURLOPT_FRESH_CONNECT, (long)!(s)->used);                         \
         (s)->used = true;                                                                          \
@@ -627,6 +720,11 @@ int ld_engine_get_json_batch(ld_engine *e, const char *const *paths, size_t n, s
             s->busy = false;
             batch_finish(e, s, res, paths[s->idx], docs, errs);
             done++;
+            /* an engine that timed out is not asked the rest */
+            for (; e->stalled && next < n; next++, done++) {
+                ld_autofree char *what = ld_xasprintf("GET %s", paths[next]);
+                errs[next] = stalled_message(e, what);
+            }
             if (next < n)
                 START(s);
         }
@@ -697,5 +795,6 @@ void ld_engine_free(ld_engine *e)
     free(e->ca_file);
     free(e->cert_file);
     free(e->key_file);
+    free(e->stalled);
     free(e);
 }

@@ -40,9 +40,29 @@
 
 typedef struct ld_engine ld_engine;
 
+/* How long lockdown waits for the engine. A stalled or dripping engine must
+ * not hold an audit for minutes per request: every request has a connect
+ * timeout, a total timeout, and a low-speed limit (less than
+ * low_speed_bytes per second for low_speed_s seconds ends it); once one
+ * request timed out, the engine is not asked again in this run (later
+ * requests fail at once, naming the one that timed out). Zero fields take
+ * the defaults below. */
+typedef struct {
+    long connect_ms;      /* default LD_ENGINE_CONNECT_MS */
+    long request_ms;      /* one request in all; default LD_ENGINE_REQUEST_MS */
+    long low_speed_bytes; /* default LD_ENGINE_LOW_SPEED_BYTES */
+    long low_speed_s;     /* default LD_ENGINE_LOW_SPEED_S, never more than request_ms */
+} ld_engine_timeouts;
+
+#define LD_ENGINE_CONNECT_MS 2000L
+#define LD_ENGINE_REQUEST_MS 60000L /* `--engine-timeout SECONDS` sets this */
+#define LD_ENGINE_LOW_SPEED_BYTES 1024L
+#define LD_ENGINE_LOW_SPEED_S 20L
+
 /* Resolves the endpoint (host, else $DOCKER_HOST, else the default socket),
  * pings /_ping (2 s to connect, 10 s in all) and takes the API version from
- * its Api-Version header. Caller frees with ld_engine_free.
+ * its Api-Version header. Caller frees with ld_engine_free. Default
+ * timeouts (ld_engine_connect_with for others).
  * Fails with NULL and err set:
  *   LD_ERR_UNREACHABLE  nothing answered, or the answer was not an engine's
  *                       ("docker engine at URL did not answer: ...; start
@@ -52,6 +72,10 @@ typedef struct ld_engine ld_engine;
  *                       key.pem) cannot be read
  *   LD_ERR_UNSUPPORTED  a scheme lockdown cannot speak, an API older than 1.24 */
 ld_engine *ld_engine_connect(const char *host, ld_error *err);
+/* The same with timeouts t (NULL: the defaults); /_ping takes at most the
+ * smaller of 10 s and t->request_ms. A timeout is LD_ERR_UNREACHABLE
+ * ("...: no answer within N s" / "...: less than N bytes/s for N s"). */
+ld_engine *ld_engine_connect_with(const char *host, const ld_engine_timeouts *t, ld_error *err);
 
 /* GET /v<api><path> (path starts with '/', query included, already
  * URL-escaped) and parses the JSON body. max_bytes caps the body (0: the

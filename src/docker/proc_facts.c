@@ -17,6 +17,11 @@
 #include "util/mem.h"
 
 #define SELF_FILE_MAX (256 * 1024)
+/* PROC/PID/cgroup and cpuset of a container's init: a few lines each. One
+ * larger than this is read cut short, and a cut that hides the container's
+ * id leaves its facts unobserved, never wrong. Kept small: it is read once
+ * per container, and an audit may have thousands. */
+#define CGROUP_FILE_MAX (64 * 1024)
 
 /* Reads up to cap-1 bytes of a small /proc file into buf. Returns the length or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t cap)
@@ -110,6 +115,7 @@ int ld_proc_scan(const char *proc_dir, ld_proc_table *t)
         t->v[t->n++] = e;
     }
     closedir(d);
+    ld_proc_table_index(t);
     return 0;
 }
 
@@ -117,15 +123,69 @@ void ld_proc_table_clear(ld_proc_table *t)
 {
     free(t->v);
     free(t->proc_dir);
+    free(t->by_pid);
+    free(t->by_ppid);
     memset(t, 0, sizeof(*t));
+}
+
+/* Positions sorted by (key, position): stable, so of two entries with one
+ * pid (a fake /proc can hold "1" and "01") the first in v comes first. */
+static void sort_positions(const ld_proc_table *t, size_t *pos, bool by_parent)
+{
+    /* counting would need the pid range; a merge sort keeps it O(n log n) */
+    size_t n = t->n;
+    size_t *tmp = ld_xmalloc((n ? n : 1) * sizeof(*tmp));
+    for (size_t i = 0; i < n; i++)
+        pos[i] = i;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi) {
+                pid_t ka = by_parent ? t->v[pos[a]].ppid : t->v[pos[a]].pid;
+                pid_t kb = by_parent ? t->v[pos[b]].ppid : t->v[pos[b]].pid;
+                tmp[k++] = kb < ka ? pos[b++] : pos[a++];
+            }
+            while (a < mid)
+                tmp[k++] = pos[a++];
+            while (b < hi)
+                tmp[k++] = pos[b++];
+        }
+        memcpy(pos, tmp, n * sizeof(*pos));
+    }
+    free(tmp);
+}
+
+void ld_proc_table_index(ld_proc_table *t)
+{
+    free(t->by_pid);
+    free(t->by_ppid);
+    t->by_pid = ld_xmalloc((t->n ? t->n : 1) * sizeof(*t->by_pid));
+    t->by_ppid = ld_xmalloc((t->n ? t->n : 1) * sizeof(*t->by_ppid));
+    sort_positions(t, t->by_pid, false);
+    sort_positions(t, t->by_ppid, true);
+}
+
+/* First position in order (by pid or ppid) whose key is not below key. */
+static size_t lower_bound(const ld_proc_table *t, const size_t *order, bool by_parent, pid_t key)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        pid_t k = by_parent ? t->v[order[mid]].ppid : t->v[order[mid]].pid;
+        if (k < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static const ld_proc_entry *find(const ld_proc_table *t, pid_t pid)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].pid == pid)
-            return &t->v[i];
-    return NULL;
+    size_t i = lower_bound(t, t->by_pid, false, pid);
+    return i < t->n && t->v[t->by_pid[i]].pid == pid ? &t->v[t->by_pid[i]] : NULL;
 }
 
 static void note(ld_container_procs *out, const ld_proc_entry *e)
@@ -137,17 +197,45 @@ static void note(ld_container_procs *out, const ld_proc_entry *e)
     }
 }
 
-/* Whether e descends from root_pid (bounded walk up the ppid chain). */
-static bool descends(const ld_proc_table *t, const ld_proc_entry *e, pid_t root_pid)
+/* Deepest descendant counted below a container's init: as far as a walk
+ * up the parent chain would look. */
+#define DESCENT_MAX_DEPTH 255
+
+/* Marks in `in` (one flag per entry of t->v) root_pid and its descendants
+ * down to DESCENT_MAX_DEPTH generations, walking parent -> children
+ * through t->by_ppid: O(descendants), not O(n) walks up the chain per
+ * process. Children of PID 0 and 1 are not followed (everything descends
+ * from init). Each entry is marked once, so a cycle in a fake /proc ends. */
+static void mark_descendants(const ld_proc_table *t, pid_t root_pid, unsigned char *in)
 {
-    for (int depth = 0; e && depth < 256; depth++) {
-        if (e->pid == root_pid)
-            return true;
-        if (e->ppid <= 1)
-            return false;
-        e = find(t, e->ppid);
+    size_t *queue = ld_xmalloc((t->n ? t->n : 1) * sizeof(*queue));
+    int *depth = ld_xmalloc((t->n ? t->n : 1) * sizeof(*depth));
+    size_t head = 0, tail = 0;
+    for (size_t i = lower_bound(t, t->by_pid, false, root_pid);
+         i < t->n && t->v[t->by_pid[i]].pid == root_pid; i++) {
+        size_t at = t->by_pid[i];
+        in[at] = 1;
+        queue[tail] = at;
+        depth[tail++] = 0;
     }
-    return false;
+    while (head < tail) {
+        size_t at = queue[head];
+        int d = depth[head++];
+        pid_t pid = t->v[at].pid;
+        if (pid <= 1 || d >= DESCENT_MAX_DEPTH)
+            continue;
+        for (size_t i = lower_bound(t, t->by_ppid, true, pid);
+             i < t->n && t->v[t->by_ppid[i]].ppid == pid; i++) {
+            size_t child = t->by_ppid[i];
+            if (in[child])
+                continue;
+            in[child] = 1;
+            queue[tail] = child;
+            depth[tail++] = d + 1;
+        }
+    }
+    free(queue);
+    free(depth);
 }
 
 void ld_container_procs_unobserved(ld_container_procs *out, const char *fmt, ...)
@@ -167,10 +255,10 @@ static bool pid_is_container(const char *proc_dir, long pid, const char *contain
 {
     static const char *const files[] = {"cgroup", "cpuset"};
     char path[256];
-    ld_autofree char *buf = ld_xmalloc(SELF_FILE_MAX);
+    ld_autofree char *buf = ld_xmalloc(CGROUP_FILE_MAX);
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%ld/%s", proc_dir, pid, files[i]);
-        if (read_small(path, buf, SELF_FILE_MAX) > 0 && strstr(buf, container_id))
+        if (read_small(path, buf, CGROUP_FILE_MAX) > 0 && strstr(buf, container_id))
             return true;
     }
     return false;
@@ -190,6 +278,15 @@ void ld_container_procs_get(const ld_proc_table *t, long pid, const char *contai
         ld_container_procs_unobserved(out, "cannot read %s", proc_dir);
         return;
     }
+    if (t->n && (!t->by_pid || !t->by_ppid)) { /* filled by hand: index a shallow copy */
+        ld_proc_table indexed = *t;
+        indexed.by_pid = indexed.by_ppid = NULL;
+        ld_proc_table_index(&indexed);
+        ld_container_procs_get(&indexed, pid, container_id, out);
+        free(indexed.by_pid);
+        free(indexed.by_ppid);
+        return;
+    }
     const ld_proc_entry *init = find(t, (pid_t)pid);
     if (!init || !init->pidns) {
         ld_container_procs_unobserved(out, "State.Pid %ld: no readable %s/%ld", pid, proc_dir, pid);
@@ -205,11 +302,17 @@ void ld_container_procs_get(const ld_proc_table *t, long pid, const char *contai
     }
     out->state = LD_PROCS_KNOWN;
     bool shared = init->pidns == t->host_pidns;
-    for (size_t i = 0; i < t->n; i++) {
+    unsigned char *in = NULL;
+    if (shared) {
+        in = ld_xcalloc(t->n, 1);
+        mark_descendants(t, (pid_t)pid, in);
+    }
+    for (size_t i = 0; i < t->n; i++) { /* in table order: the first sshd is reported */
         const ld_proc_entry *e = &t->v[i];
-        if (shared ? descends(t, e, (pid_t)pid) : e->pidns == init->pidns)
+        if (shared ? in[i] : e->pidns == init->pidns)
             note(out, e);
     }
+    free(in);
     char path[256], buf[4096];
     snprintf(path, sizeof(path), "%s/%ld/status", proc_dir, pid);
     if (read_small(path, buf, sizeof(buf)) > 0) {

@@ -27,12 +27,20 @@ typedef struct {
     ld_proc_entry *v;
     size_t n, cap;
     bool unreadable; /* proc_dir could not be listed */
+    /* Lookup indexes over v, built once per scan (ld_proc_table_index):
+     * positions in v ordered by pid, and by parent pid (a process's
+     * children are one run of by_ppid). NULL until built. */
+    size_t *by_pid, *by_ppid;
 } ld_proc_table;
 
-/* Scans proc_dir (e.g. "/proc") once. Returns 0, or -1 when proc_dir cannot
- * be read (t is then empty and t->unreadable set; every running
- * container's process facts are unobserved). */
+/* Scans proc_dir (e.g. "/proc") once and indexes it. Returns 0, or -1 when
+ * proc_dir cannot be read (t is then empty and t->unreadable set; every
+ * running container's process facts are unobserved). */
 int ld_proc_scan(const char *proc_dir, ld_proc_table *t);
+/* (Re)builds t's indexes after t->v was filled or changed by hand;
+ * ld_proc_scan does it. Lookups then cost O(log n) and a container's
+ * processes O(its process count), not O(n^2) per container. */
+void ld_proc_table_index(ld_proc_table *t);
 void ld_proc_table_clear(ld_proc_table *t);
 
 typedef enum {

@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "util/mem.h"
+#include "util/text_bom.h"
 
 typedef struct {
     yaml_parser_t parser;
@@ -41,6 +42,44 @@ static int next_event(loader *ld, yaml_event_t *ev)
 }
 
 static ld_yaml_node *load_node(loader *ld, yaml_event_t *ev, int depth);
+
+/* The explicit tag of a node event ("!!python/object", "!foo", "!"), or
+ * NULL. Tags ask a YAML library to build typed objects; this loader keeps
+ * every scalar a string, so a tag would be silently ignored — and a file
+ * written for a loader that honours them does not mean what it says here.
+ * Refused, like aliases. */
+static const char *event_tag(const yaml_event_t *ev)
+{
+    const yaml_char_t *tag = NULL;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: tag = ev->data.scalar.tag; break;
+    case YAML_SEQUENCE_START_EVENT: tag = ev->data.sequence_start.tag; break;
+    case YAML_MAPPING_START_EVENT: tag = ev->data.mapping_start.tag; break;
+    default: break;
+    }
+    return (const char *)tag;
+}
+
+/* Bytes of a tag shown in a message, as written ("!!str", not libyaml's
+ * resolved "tag:yaml.org,2002:str"): printable ASCII only, capped. */
+static void show_tag(const char *tag, char *out, size_t outlen)
+{
+    static const char core[] = "tag:yaml.org,2002:";
+    size_t n = 0;
+    if (strncmp(tag, core, sizeof(core) - 1) == 0 && outlen > 3) {
+        memcpy(out, "!!", 2);
+        n = 2;
+        tag += sizeof(core) - 1;
+    }
+    const char *p = tag;
+    for (; *p && n + 4 < outlen && n < 64; p++)
+        out[n++] = (*p > 0x20 && *p < 0x7f) ? *p : '?';
+    if (*p && n + 4 <= outlen) { /* cut short */
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+}
 
 static void append(ld_yaml_node *parent, size_t *cap, ld_yaml_node *key, ld_yaml_node *item)
 {
@@ -133,8 +172,18 @@ static ld_yaml_node *load_node(loader *ld, yaml_event_t *ev, int depth)
 {
     ld_yaml_node *n = NULL;
     if (depth > ld->lim.max_depth) {
-        ld_error_set(ld->err, LD_ERR_LIMIT, "%s: line %zu: nesting deeper than %d levels",
-                     ld->name, ev->start_mark.line + 1, ld->lim.max_depth);
+        ld_error_set(ld->err, LD_ERR_LIMIT, "%s: line %zu: nesting deeper than %d levels", ld->name,
+                     ev->start_mark.line + 1, ld->lim.max_depth);
+        yaml_event_delete(ev);
+        return NULL;
+    }
+    const char *tag = event_tag(ev);
+    if (tag) {
+        char shown[80];
+        show_tag(tag, shown, sizeof(shown));
+        ld_error_set(ld->err, LD_ERR_UNSUPPORTED,
+                     "%s: line %zu: YAML tags (%s) are not accepted; remove the tag", ld->name,
+                     ev->start_mark.line + 1, shown);
         yaml_event_delete(ev);
         return NULL;
     }
@@ -173,6 +222,32 @@ static ld_yaml_node *load_node(loader *ld, yaml_event_t *ev, int depth)
     }
 }
 
+/* After the first document's root: its end, then the end of the stream.
+ * A second document ("---" after the first) is refused rather than
+ * ignored: whatever it says would otherwise be silently dropped. */
+static int rest_of_stream(loader *ld)
+{
+    for (;;) {
+        yaml_event_t ev;
+        if (next_event(ld, &ev) < 0)
+            return LD_ERR_CORRUPT;
+        yaml_event_type_t t = ev.type;
+        size_t line = ev.start_mark.line + 1;
+        yaml_event_delete(&ev);
+        if (t == YAML_DOCUMENT_END_EVENT)
+            continue;
+        if (t == YAML_STREAM_END_EVENT)
+            return 0;
+        if (t == YAML_DOCUMENT_START_EVENT)
+            return ld_error_set(ld->err, LD_ERR_UNSUPPORTED,
+                                "%s: line %zu: a second YAML document (\"---\") is not accepted; "
+                                "one file holds one document",
+                                ld->name, line);
+        return ld_error_set(ld->err, LD_ERR_CORRUPT, "%s: line %zu: unexpected YAML event",
+                            ld->name, line);
+    }
+}
+
 ld_yaml_node *ld_yaml_parse(const char *name, const char *buf, size_t len,
                             const ld_yaml_limits *limits, ld_error *err)
 {
@@ -188,6 +263,7 @@ ld_yaml_node *ld_yaml_parse(const char *name, const char *buf, size_t len,
         ld_error_set(err, LD_ERR_NOMEM, "%s: cannot initialise YAML parser", ld.name);
         return NULL;
     }
+    ld_skip_utf8_bom(&buf, &len); /* libyaml would take it too; one rule for every file */
     yaml_parser_set_input_string(&ld.parser, (const unsigned char *)buf, len);
     ld_yaml_node *root = NULL;
     yaml_event_t ev;
@@ -209,6 +285,11 @@ ld_yaml_node *ld_yaml_parse(const char *name, const char *buf, size_t len,
     }
     if (!root && err && err->code != LD_OK)
         goto out;
+    if (root && rest_of_stream(&ld) < 0) {
+        ld_yaml_free(root);
+        root = NULL;
+        goto out;
+    }
     if (!root) {
         yaml_mark_t m = {0, 0, 0};
         root = node_new(&ld, LD_YAML_MAP, &m);

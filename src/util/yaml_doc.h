@@ -3,8 +3,11 @@
  *
  * Built on libyaml's event parser with hard limits: input size, nesting
  * depth and node count are capped, and aliases are refused (no "billion
- * laughs"). Only the first document of a stream is loaded. Not a general
- * YAML library: tags are ignored, every scalar stays a string. */
+ * laughs"). One document per input: a second one ("---" after the first)
+ * is an error, not silently dropped. Explicit tags ("!!python/object",
+ * "!foo") are refused too: every scalar stays a string here, so a tag could
+ * only be ignored. A leading UTF-8 BOM is skipped (util/text_bom.h). Not a
+ * general YAML library. */
 #ifndef LD_UTIL_YAML_DOC_H
 #define LD_UTIL_YAML_DOC_H
 

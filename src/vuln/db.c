@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/input_file.h"
 #include "util/mem.h"
+#include "util/url_redact.h"
 #include "vuln/db_internal.h"
 
 /* Strings copied out of result rows live in blocks of this size (longer
@@ -203,18 +205,18 @@ ld_vulndb *ld_vulndb_open(const char *path, ld_error *err)
 
 static ld_vulndb *open_at(const char *path, ld_error *err)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        if (errno == ENOENT) {
+    /* SQLite opens the file without O_NONBLOCK: a FIFO or a device there
+     * must be refused first, or the open blocks (util/input_file.h) */
+    int fd = ld_input_open(path, "vulnerability database", NULL, err);
+    if (fd < 0) {
+        if (fd == LD_ERR_NOT_FOUND)
             ld_error_set(err, LD_ERR_NOT_FOUND,
                          "no vulnerability database at %s: run 'lockdown db update' (or "
                          "'lockdown db import FILES' offline)",
                          path);
-            return NULL;
-        }
-        ld_error_set_errno(err, LD_ERR_GENERIC, errno, "vulnerability database %s", path);
         return NULL;
     }
+    close(fd);
     ld_vulndb *db = ld_xcalloc(1, sizeof(*db));
     db->path = ld_xstrdup(path);
     if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
@@ -644,7 +646,8 @@ int ld_vulndb_sources(ld_vulndb *db, ld_vulndb_source **out, size_t *n, ld_error
         ld_vulndb_source *s = &(*out)[(*n)++];
         s->name = ld_xstrdup((const char *)sqlite3_column_text(st, 0));
         s->kind = ld_xstrdup((const char *)sqlite3_column_text(st, 1));
-        s->url = ld_xstrdup((const char *)sqlite3_column_text(st, 2));
+        /* a database written by an older version may hold credentials */
+        s->url = ld_url_redact((const char *)sqlite3_column_text(st, 2));
         s->etag = ld_xstrdup((const char *)sqlite3_column_text(st, 3));
         s->last_modified = ld_xstrdup((const char *)sqlite3_column_text(st, 4));
         s->fetched_at = (time_t)sqlite3_column_int64(st, 5);

@@ -5,7 +5,9 @@
  *
  *   meta(key PRIMARY KEY, value)            schema_version, built_at (unix s)
  *   sources(name PRIMARY KEY, kind, url, etag, last_modified, fetched_at,
- *           records)                        one row per feed
+ *           records)                        one row per feed; url without
+ *                                           credentials, validators only
+ *                                           valid HTTP header values
  *   advisories(id INTEGER PK, source, advisory_id, summary, details,
  *           severity, cvss3_vector, cvss3_score, cvss4_vector, cvss4_score,
  *           published, modified, withdrawn)
@@ -201,7 +203,7 @@ int ld_vulndb_details(ld_vulndb *db, const ld_vuln_affected *a, ld_vuln_details 
 typedef struct {
     char *name;          /* "osv-npm", "debian-tracker", ... */
     char *kind;          /* "osv", "debian", "alpine" */
-    char *url;           /* URL or local path it came from; may be NULL */
+    char *url;           /* URL (without credentials) or local path it came from; may be NULL */
     char *etag;          /* may be NULL */
     char *last_modified; /* HTTP Last-Modified as received; may be NULL */
     time_t fetched_at;   /* 0 if unknown */
@@ -278,6 +280,13 @@ int ld_vulndb_builder_touch_source(ld_vulndb_builder *b, const char *name, time_
  * Returns 0, or LD_ERR_NOT_FOUND. */
 int ld_vulndb_builder_source_info(ld_vulndb_builder *b, const char *name, char **etag,
                                   char **last_modified, ld_error *err);
+
+/* The same, only when the source was recorded for url (both compared
+ * without credentials, ld_url_redact): validators belong to the URL that
+ * sent them, so a source whose URL changed gets none (LD_ERR_NOT_FOUND) and
+ * its next request is unconditional. */
+int ld_vulndb_builder_source_validators(ld_vulndb_builder *b, const char *name, const char *url,
+                                        char **etag, char **last_modified, ld_error *err);
 
 /* Sets meta.built_at, syncs the file and rename()s it over dest_path.
  * Frees the builder whatever the result; on failure the old database is

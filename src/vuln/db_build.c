@@ -5,24 +5,31 @@
  * row-level helpers the importers use (db_internal.h) and feed detection.
  * Not the importers' parsing (import_*.c) and not the download (fetch.c). */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/input_file.h"
 #include "util/mem.h"
+#include "util/text_bom.h"
+#include "util/url_redact.h"
 #include "vuln/cvss.h"
 #include "vuln/db.h"
 #include "vuln/db_internal.h"
+#include "vuln/fetch.h"
 
 /* Open-addressing map advisory id -> rowid, for one import. */
 typedef struct {
@@ -35,8 +42,11 @@ enum { S_ADV, S_ALIAS, S_REF, S_AFF, S_RANGE, S_EVENT, S_VERSION, S_COUNT };
 
 struct ld_vulndb_builder {
     sqlite3 *sql;
-    char *dest; /* NULL: in-memory database (tests, fuzzing) */
+    char *dest; /* NULL: in-memory database (tests, fuzzing); a link's target when the
+                   path given was a symbolic link to a database */
     char *tmp;
+    int tmp_fd; /* held open with flock(LOCK_EX) so ldb_remove_stale() leaves it alone */
+    const volatile sig_atomic_t *cancel; /* non-zero: stop at the next check point */
     ld_vulndb_limits lim;
     sqlite3_stmt *st[S_COUNT];
     char *source; /* name of the source being imported */
@@ -186,6 +196,9 @@ static void builder_free(ld_vulndb_builder *b)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(b->st[i]);
     sqlite3_close(b->sql);
+    /* closed after SQLite: closing any fd of the file drops its POSIX locks */
+    if (b->tmp_fd >= 0)
+        close(b->tmp_fd);
     map_clear(&b->ids);
     free(b->source);
     free(b->kind);
@@ -247,13 +260,224 @@ static int copy_fd(int in, int out, const char *what, ld_error *err)
     }
 }
 
+/* SQLite calls this every thousand virtual machine steps of a statement
+ * (counted over all its runs: the inserts are persistent statements): a
+ * non-zero return interrupts it (SQLITE_INTERRUPT), which fails the
+ * import, and the caller's abort removes the temporary file. */
+static int check_cancel(void *ctx)
+{
+    const ld_vulndb_builder *b = ctx;
+    return b->cancel && *b->cancel;
+}
+
 static int open_sql(ld_vulndb_builder *b, ld_error *err)
 {
     const char *p = b->tmp ? b->tmp : ":memory:";
     if (sqlite3_open_v2(p, &b->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
         return bsql_err(b, err, "cannot open");
     sqlite3_extended_result_codes(b->sql, 1);
+    sqlite3_progress_handler(b->sql, 1000, check_cancel, b);
     return 0;
+}
+
+void ldb_builder_set_cancel(ld_vulndb_builder *b, const volatile sig_atomic_t *cancel)
+{
+    b->cancel = cancel;
+}
+
+const char *ldb_builder_dest(const ld_vulndb_builder *b)
+{
+    return b->dest;
+}
+
+/* ---- what may be replaced, and what an interrupted run left ------------- */
+
+/* Whether path (a regular file, not a link) holds a lockdown database of
+ * any schema version: the SQLite header, then the tables only lockdown
+ * makes together. An empty file holds nothing to lose and passes. */
+static int check_database_file(const char *shown, const char *path, ld_error *err)
+{
+    struct stat st;
+    ld_error oerr = LD_ERROR_INIT;
+    ld_autoclose int fd = ld_input_open(path, "vulnerability database", &st, &oerr);
+    if (fd < 0) {
+        *err = oerr;
+        return ld_error_wrap(err, "refusing to replace %s", shown);
+    }
+    if (st.st_size == 0)
+        return 0;
+    char head[16];
+    ssize_t n;
+    do
+        n = read(fd, head, sizeof(head));
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0)
+        return ld_error_set(err, LD_ERR_INVALID,
+                            "refusing to replace %s: not a lockdown database (not an SQLite "
+                            "file); move it away or choose another database path",
+                            shown);
+    sqlite3 *sql = NULL;
+    bool ours = false;
+    if (sqlite3_open_v2(path, &sql, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st_q = NULL;
+        if (sqlite3_prepare_v2(sql,
+                               "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                               "AND name IN ('meta', 'sources', 'advisories', 'affected')), "
+                               "(SELECT count(*) FROM meta WHERE key = 'schema_version')",
+                               -1, &st_q, NULL) == SQLITE_OK &&
+            sqlite3_step(st_q) == SQLITE_ROW)
+            ours = sqlite3_column_int(st_q, 0) == 4 && sqlite3_column_int(st_q, 1) == 1;
+        sqlite3_finalize(st_q);
+    }
+    sqlite3_close(sql);
+    if (!ours)
+        return ld_error_set(err, LD_ERR_INVALID,
+                            "refusing to replace %s: not a lockdown database (an SQLite database "
+                            "without lockdown's tables); move it away or choose another database "
+                            "path",
+                            shown);
+    return 0;
+}
+
+/* The file a build may replace: dest when it is missing or a lockdown
+ * database; the link's target when dest is a symbolic link to one (the
+ * new file replaces the target and the link stays). Everything else is
+ * refused: a text file, a device (even /dev/null), a FIFO, a directory, a
+ * dangling link. *real gets a new string (caller frees). */
+static int check_destination(const char *dest, char **real, ld_error *err)
+{
+    struct stat st;
+    *real = NULL;
+    if (lstat(dest, &st) != 0) {
+        if (errno == ENOENT) {
+            *real = ld_xstrdup(dest);
+            return 0;
+        }
+        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "vulnerability database %s", dest);
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char *target = realpath(dest, NULL);
+        if (!target)
+            return ld_error_set(err, LD_ERR_INVALID,
+                                "refusing to replace %s: not a lockdown database (a symbolic "
+                                "link to a missing file)",
+                                dest);
+        int rc = stat(target, &st) != 0 || !S_ISREG(st.st_mode)
+                     ? ld_error_set(err, LD_ERR_INVALID,
+                                    "refusing to replace %s: not a lockdown database (a symbolic "
+                                    "link to %s)",
+                                    dest, ld_file_kind(st.st_mode))
+                     : check_database_file(dest, target, err);
+        if (rc < 0) {
+            free(target);
+            return rc;
+        }
+        *real = target;
+        return 0;
+    }
+    if (!S_ISREG(st.st_mode))
+        return ld_error_set(err, LD_ERR_INVALID,
+                            "refusing to replace %s: not a lockdown database (it is %s)", dest,
+                            ld_file_kind(st.st_mode));
+    int rc = check_database_file(dest, dest, err);
+    if (rc < 0)
+        return rc;
+    *real = ld_xstrdup(dest);
+    return 0;
+}
+
+/* NAME is BASE + suffix + six characters of mkstemp's alphabet, exactly. */
+static bool is_temp_name(const char *name, const char *base, const char *suffix)
+{
+    size_t bl = strlen(base), sl = strlen(suffix);
+    if (strncmp(name, base, bl) != 0 || strncmp(name + bl, suffix, sl) != 0)
+        return false;
+    const char *x = name + bl + sl;
+    for (int i = 0; i < 6; i++)
+        if (!isalnum((unsigned char)x[i]))
+            return false;
+    return x[6] == '\0';
+}
+
+/* Takes fd's lock without waiting: false when a running build holds it. */
+static bool lock_free(int fd)
+{
+    return flock(fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+/* Removes one stale download directory (regular files only inside). */
+static bool remove_stale_dir(int dirfd, const char *name, time_t older_than)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    if (!lock_free(fd)) {
+        close(fd);
+        return false;
+    }
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return false;
+    }
+    /* first pass: only regular files of ours, none written recently */
+    bool ok = true;
+    struct dirent *de;
+    while (ok && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        ok = fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+             st.st_uid == geteuid() && st.st_mtime < older_than;
+    }
+    if (ok) {
+        rewinddir(d);
+        while ((de = readdir(d)))
+            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                unlinkat(fd, de->d_name, 0);
+    }
+    closedir(d);
+    return ok && unlinkat(dirfd, name, AT_REMOVEDIR) == 0;
+}
+
+int ldb_remove_stale(const char *dest)
+{
+    char *dcopy = ld_xstrdup(dest), *bcopy = ld_xstrdup(dest);
+    const char *dir = dirname(dcopy), *base = basename(bcopy);
+    int removed = 0;
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dirfd >= 0 ? fdopendir(dirfd) : NULL;
+    if (!d && dirfd >= 0)
+        close(dirfd);
+    time_t older_than = time(NULL) - LDB_STALE_SECONDS;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        bool tmp = is_temp_name(de->d_name, base, ".tmp-");
+        bool dl = !tmp && is_temp_name(de->d_name, base, ".dl-");
+        if (!tmp && !dl)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != geteuid() ||
+            st.st_mtime >= older_than || (tmp ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode)))
+            continue;
+        if (dl) {
+            removed += remove_stale_dir(dirfd, de->d_name, older_than);
+            continue;
+        }
+        int fd = openat(dirfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat again;
+        if (fstat(fd, &again) == 0 && again.st_ino == st.st_ino && again.st_dev == st.st_dev &&
+            lock_free(fd) && unlinkat(dirfd, de->d_name, 0) == 0)
+            removed++;
+        close(fd);
+    }
+    if (d)
+        closedir(d);
+    free(dcopy);
+    free(bcopy);
+    return removed;
 }
 
 /* Schema version of the (copied) database; 0 if none. */
@@ -269,6 +493,71 @@ static long current_schema(ld_vulndb_builder *b)
     return v;
 }
 
+/* Sources kept from an existing database, as this version stores them: a
+ * URL without credentials (an older version stored them as given) and no
+ * validator that is not a valid HTTP header value (it would be sent back).
+ * secure_delete: the old text is overwritten in the file, not only
+ * unlinked from the table. */
+static int scrub_kept_sources(ld_vulndb_builder *b, ld_error *err)
+{
+    typedef struct {
+        char *name, *url;
+        bool bad_etag, bad_lm;
+    } fix;
+    fix *v = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(b->sql, "SELECT name, url, etag, last_modified FROM sources", -1, &st,
+                           NULL) != SQLITE_OK)
+        return bsql_err(b, err, "reading the kept sources");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        const char *url = (const char *)sqlite3_column_text(st, 1);
+        const char *etag = (const char *)sqlite3_column_text(st, 2);
+        const char *lm = (const char *)sqlite3_column_text(st, 3);
+        bool secret = url && ld_url_has_secrets(url);
+        bool bad_etag = etag && !ld_fetch_header_value_ok(etag);
+        bool bad_lm = lm && !ld_fetch_header_value_ok(lm);
+        if (!name || !(secret || bad_etag || bad_lm))
+            continue;
+        ld_xgrow(&v, &cap, n + 1, sizeof(*v));
+        v[n++] = (fix){ld_xstrdup(name), url ? ld_url_redact(url) : NULL, bad_etag, bad_lm};
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (n && exec(b, "PRAGMA secure_delete=ON", err) < 0)
+        rc = LD_ERR_GENERIC;
+    if (rc == 0 && n &&
+        sqlite3_prepare_v2(b->sql,
+                           "UPDATE sources SET url = ?2, etag = CASE WHEN ?3 THEN NULL ELSE etag "
+                           "END, last_modified = CASE WHEN ?4 THEN NULL ELSE last_modified END "
+                           "WHERE name = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        rc = bsql_err(b, err, "scrubbing the kept sources");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, v[i].name, -1, SQLITE_STATIC);
+        if (v[i].url)
+            sqlite3_bind_text(st, 2, v[i].url, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 2);
+        sqlite3_bind_int(st, 3, v[i].bad_etag);
+        sqlite3_bind_int(st, 4, v[i].bad_lm);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = bsql_err(b, err, "scrubbing the kept sources");
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && n && exec(b, "PRAGMA secure_delete=OFF", err) < 0)
+        rc = LD_ERR_GENERIC;
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].url);
+    }
+    free(v);
+    return rc;
+}
+
 ld_vulndb_builder *ld_vulndb_builder_new(const char *dest_path, bool keep_existing,
                                          const ld_vulndb_limits *limits, ld_error *err)
 {
@@ -277,22 +566,27 @@ ld_vulndb_builder *ld_vulndb_builder_new(const char *dest_path, bool keep_existi
         b->lim = *limits;
     else
         ld_vulndb_limits_default(&b->lim);
+    b->tmp_fd = -1;
     if (dest_path) {
-        b->dest = ld_xstrdup(dest_path);
-        if (make_parent(dest_path, err) < 0)
+        if (check_destination(dest_path, &b->dest, err) < 0)
             goto fail;
-        b->tmp = ld_xasprintf("%s.tmp-XXXXXX", dest_path);
-        ld_autoclose int fd = mkostemp(b->tmp, O_CLOEXEC);
-        if (fd < 0) {
+        if (make_parent(b->dest, err) < 0)
+            goto fail;
+        ldb_remove_stale(b->dest);
+        b->tmp = ld_xasprintf("%s.tmp-XXXXXX", b->dest);
+        b->tmp_fd = mkostemp(b->tmp, O_CLOEXEC);
+        if (b->tmp_fd < 0) {
             ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot create %s", b->tmp);
             free(b->tmp);
             b->tmp = NULL;
             goto fail;
         }
-        fchmod(fd, 0644);
+        flock(b->tmp_fd, LOCK_EX | LOCK_NB);
+        fchmod(b->tmp_fd, 0644);
         if (keep_existing) {
-            ld_autoclose int in = open(dest_path, O_RDONLY | O_CLOEXEC);
-            if (in >= 0 && copy_fd(in, fd, dest_path, err) < 0)
+            ld_error ierr = LD_ERROR_INIT;
+            ld_autoclose int in = ld_input_open(b->dest, "vulnerability database", NULL, &ierr);
+            if (in >= 0 && copy_fd(in, b->tmp_fd, b->dest, err) < 0)
                 goto fail;
         }
     }
@@ -318,6 +612,8 @@ ld_vulndb_builder *ld_vulndb_builder_new(const char *dest_path, bool keep_existi
     int rc = exec(b, q, err);
     free(q);
     if (rc < 0)
+        goto fail;
+    if (keep_existing && scrub_kept_sources(b, err) < 0)
         goto fail;
     for (int i = 0; i < S_COUNT; i++)
         if (sqlite3_prepare_v3(b->sql, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &b->st[i],
@@ -511,50 +807,7 @@ int ldb_version_add(ld_vulndb_builder *b, int64_t affected, const char *version,
 
 int ldb_read_file(const char *path, size_t max, char **out, size_t *len, ld_error *err)
 {
-    ld_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ld_error_set_errno(err, errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_GENERIC, errno,
-                                  "cannot open %s", path);
-    struct stat sb;
-    if (fstat(fd, &sb) != 0)
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot stat %s", path);
-    if (!S_ISREG(sb.st_mode))
-        return ld_error_set(err, LD_ERR_INVALID, "%s: not a regular file", path);
-    if ((unsigned long long)sb.st_size > max)
-        return ld_error_set(err, LD_ERR_LIMIT, "%s: %lld bytes, more than the limit of %zu", path,
-                            (long long)sb.st_size, max);
-    size_t cap = (size_t)sb.st_size + 1, n = 0;
-    char *buf = ld_xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > max) {
-                free(buf);
-                return ld_error_set(err, LD_ERR_LIMIT, "%s: more than the limit of %zu bytes", path,
-                                    max);
-            }
-            cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-            buf = ld_xrealloc(buf, cap);
-        }
-        ssize_t r = read(fd, buf + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            return ld_error_set_errno(err, LD_ERR_GENERIC, e, "reading %s", path);
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (n > max) {
-        free(buf);
-        return ld_error_set(err, LD_ERR_LIMIT, "%s: more than the limit of %zu bytes", path, max);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
+    return ld_input_read(path, "feed", max, out, len, err);
 }
 
 static const struct {
@@ -605,9 +858,9 @@ int ld_feed_detect(const char *path, ld_feed_type *out, ld_error *err)
         *out = LD_FEED_OSV_DIR;
         return 0;
     }
-    ld_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ld_autoclose int fd = ld_input_open(path, "feed", NULL, err);
     if (fd < 0)
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot open %s", path);
+        return fd;
     char buf[65536];
     ssize_t n;
     do
@@ -616,11 +869,13 @@ int ld_feed_detect(const char *path, ld_feed_type *out, ld_error *err)
     if (n < 0)
         return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "reading %s", path);
     buf[n] = '\0';
-    if (n >= 4 && memcmp(buf, "PK\003\004", 4) == 0) {
+    /* a zip starts with a local file header, or (empty: no entry at all)
+     * with the end of its central directory */
+    if (n >= 4 && (memcmp(buf, "PK\003\004", 4) == 0 || memcmp(buf, "PK\005\006", 4) == 0)) {
         *out = LD_FEED_OSV_ZIP;
         return 0;
     }
-    size_t i = 0;
+    size_t i = ld_utf8_bom_len(buf, (size_t)n); /* the importers skip it too */
     while (i < (size_t)n && isspace((unsigned char)buf[i]))
         i++;
     if (i < (size_t)n && buf[i] == '[') {
@@ -697,8 +952,18 @@ int ld_vulndb_builder_import(ld_vulndb_builder *b, const char *path, ld_feed_typ
                              const ld_feed_meta *meta, long long *records, ld_error *err)
 {
     long long n = 0;
+    if (check_cancel(b))
+        return ld_error_set(err, LD_ERR_GENERIC, "%s: interrupted", path);
     if (type == LD_FEED_AUTO && ld_feed_detect(path, &type, err) < 0)
         return LD_ERR_UNSUPPORTED;
+    if (type != LD_FEED_OSV_DIR) {
+        /* a forced --type skips detection, where a FIFO or a device is
+         * refused: refuse it here before an importer blocks on it */
+        int fd = ld_input_open(path, "feed", NULL, err);
+        if (fd < 0)
+            return fd;
+        close(fd);
+    }
     if (ldb_import_begin(b, err) < 0)
         return LD_ERR_GENERIC;
     const char *name = meta ? meta->name : NULL;
@@ -720,6 +985,15 @@ int ld_vulndb_builder_import(ld_vulndb_builder *b, const char *path, ld_feed_typ
         rc = ldb_source_begin(b, nm, kind, err);
         free(nm);
     }
+    /* the URL without credentials; validators only when they may be sent
+     * back as a header (callers pass them so; this is where it is kept) */
+    char *url = meta && meta->url ? ld_url_redact(meta->url) : NULL;
+    const char *etag =
+        meta && meta->etag && ld_fetch_header_value_ok(meta->etag) ? meta->etag : NULL;
+    const char *last_modified =
+        meta && meta->last_modified && ld_fetch_header_value_ok(meta->last_modified)
+            ? meta->last_modified
+            : NULL;
     if (rc >= 0) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(b->sql,
@@ -730,9 +1004,9 @@ int ld_vulndb_builder_import(ld_vulndb_builder *b, const char *path, ld_feed_typ
         else {
             sqlite3_bind_text(st, 1, b->source, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, b->kind, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, meta && meta->url ? meta->url : path, -1, SQLITE_STATIC);
-            bind_opt(st, 4, meta ? meta->etag : NULL);
-            bind_opt(st, 5, meta ? meta->last_modified : NULL);
+            sqlite3_bind_text(st, 3, url ? url : path, -1, SQLITE_STATIC);
+            bind_opt(st, 4, etag);
+            bind_opt(st, 5, last_modified);
             sqlite3_bind_int64(
                 st, 6, meta && meta->fetched_at ? (int64_t)meta->fetched_at : (int64_t)time(NULL));
             sqlite3_bind_int64(st, 7, n);
@@ -741,6 +1015,7 @@ int ld_vulndb_builder_import(ld_vulndb_builder *b, const char *path, ld_feed_typ
             sqlite3_finalize(st);
         }
     }
+    free(url);
     if (rc >= 0)
         rc = exec(b, "COMMIT", err);
     if (rc < 0) {
@@ -769,6 +1044,28 @@ int ld_vulndb_builder_touch_source(ld_vulndb_builder *b, const char *name, time_
     if (sqlite3_changes(b->sql) == 0)
         return ld_error_set(err, LD_ERR_NOT_FOUND, "source %s: not in the database", name);
     return 0;
+}
+
+int ld_vulndb_builder_source_validators(ld_vulndb_builder *b, const char *name, const char *url,
+                                        char **etag, char **last_modified, ld_error *err)
+{
+    *etag = *last_modified = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(b->sql, "SELECT url FROM sources WHERE name = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return bsql_err(b, err, "reading a source");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    char *stored = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        stored = ld_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    char *shown = ld_url_redact(url);
+    bool same = stored && shown && strcmp(stored, shown) == 0;
+    free(stored);
+    free(shown);
+    if (!same)
+        return ld_error_set(err, LD_ERR_NOT_FOUND, "source %s: not recorded for this URL", name);
+    return ld_vulndb_builder_source_info(b, name, etag, last_modified, err);
 }
 
 int ld_vulndb_builder_source_info(ld_vulndb_builder *b, const char *name, char **etag,

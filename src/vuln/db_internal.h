@@ -5,6 +5,7 @@
 #ifndef LD_VULN_DB_INTERNAL_H
 #define LD_VULN_DB_INTERNAL_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "vuln/db.h"
@@ -78,8 +79,29 @@ int ld_import_alpine_file(ld_vulndb_builder *b, const char *path, const char *na
 int ld_import_alpine_buffer(ld_vulndb_builder *b, const char *buf, size_t len, const char *where,
                             const char *name, long long *records, ld_error *err);
 
-/* Reads a whole regular file (O_CLOEXEC) of at most max bytes into a new
- * NUL-terminated buffer (caller frees). LD_ERR_LIMIT past max. */
+/* Reads a whole regular file of at most max bytes into a new
+ * NUL-terminated buffer (caller frees): util/input_file.h's ld_input_read,
+ * so a FIFO or a device is refused, never waited on. LD_ERR_LIMIT past max. */
 int ldb_read_file(const char *path, size_t max, char **out, size_t *len, ld_error *err);
+
+/* Interruption (db_update.c): once *cancel is non-zero, the builder's
+ * SQLite statements fail with "interrupted" at their next check (every few
+ * thousand steps), so the import in progress fails and the caller aborts
+ * the builder, which removes its temporary file. cancel may be NULL. */
+void ldb_builder_set_cancel(ld_vulndb_builder *b, const volatile sig_atomic_t *cancel);
+
+/* The file the builder will replace: the path it was given, or that
+ * path's target when it was a symbolic link to a database. NULL for an
+ * in-memory builder. */
+const char *ldb_builder_dest(const ld_vulndb_builder *b);
+
+/* Stale leftovers of interrupted builds are removed after this long. */
+#define LDB_STALE_SECONDS (60 * 60)
+
+/* Removes what killed runs left beside dest: DEST.tmp-XXXXXX files and
+ * DEST.dl-XXXXXX directories (of regular files), matching those names
+ * exactly, owned by this user, unmodified for LDB_STALE_SECONDS and not
+ * locked by a running build (flock). Returns how many were removed. */
+int ldb_remove_stale(const char *dest);
 
 #endif

@@ -5,12 +5,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "util/input_file.h"
 #include "util/mem.h"
+#include "util/url_redact.h"
 #include "util/yaml_doc.h"
 #include "vuln/db_internal.h"
 #include "vuln/fetch.h"
@@ -52,11 +56,15 @@ int ld_db_source_check(const char *spec, ld_error *err)
     bool ok = eq && n > 0 && n <= SOURCE_NAME_MAX && spec[0] != '.' && eq[1] != '\0';
     for (size_t i = 0; ok && i < n; i++)
         ok = isalnum((unsigned char)spec[i]) || spec[i] == '.' || spec[i] == '-' || spec[i] == '_';
-    if (!ok)
-        return ld_error_set(err, LD_ERR_INVALID,
-                            "source \"%s\": expected NAME=URL (NAME: up to %d letters, digits, "
-                            "'.', '-', '_', not starting with '.')",
-                            spec, SOURCE_NAME_MAX);
+    if (!ok) {
+        char *shown = ld_url_redact(spec); /* the entry may hold credentials */
+        int rc = ld_error_set(err, LD_ERR_INVALID,
+                              "source \"%s\": expected NAME=URL (NAME: up to %d letters, digits, "
+                              "'.', '-', '_', not starting with '.')",
+                              shown, SOURCE_NAME_MAX);
+        free(shown);
+        return rc;
+    }
     return 0;
 }
 
@@ -73,7 +81,7 @@ static int load_config(const char *path, ld_strlist *out, ld_error *err)
 {
     char *buf = NULL;
     size_t len = 0;
-    int rc = ldb_read_file(path, CONFIG_MAX_BYTES, &buf, &len, err);
+    int rc = ld_input_read(path, "source configuration", CONFIG_MAX_BYTES, &buf, &len, err);
     if (rc < 0)
         return rc;
     ld_yaml_node *root = ld_yaml_parse(path, buf, len, NULL, err);
@@ -134,6 +142,12 @@ int ld_db_sources_resolve(const ld_strlist *given, const char *config_file, cons
     return rc;
 }
 
+/* Whether the caller asked to stop (a signal handler set the flag). */
+static bool cancelled(const volatile sig_atomic_t *cancel)
+{
+    return cancel && *cancel;
+}
+
 static void emit(ld_db_progress_cb cb, void *ctx, const ld_db_event *ev)
 {
     if (cb)
@@ -152,13 +166,15 @@ static int on_download(const char *label, unsigned long long now, unsigned long 
 {
     (void)label;
     const download_ctx *d = vctx;
-    ld_db_event ev = {.kind = LD_DB_EVENT_DOWNLOAD,
-                      .source = d->source,
-                      .url = d->url,
-                      .bytes = now,
-                      .total = total};
-    emit(d->o->progress, d->o->progress_ctx, &ev);
-    return 0;
+    if (d->o->download_progress) {
+        ld_db_event ev = {.kind = LD_DB_EVENT_DOWNLOAD,
+                          .source = d->source,
+                          .url = d->url,
+                          .bytes = now,
+                          .total = total};
+        emit(d->o->progress, d->o->progress_ctx, &ev);
+    }
+    return cancelled(d->o->cancel); /* non-zero: libcurl stops the transfer */
 }
 
 /* Fetches one NAME=URL source into dir and imports it into b. *records
@@ -168,35 +184,46 @@ static int update_one(ld_vulndb_builder *b, const ld_db_update_options *o, const
 {
     const char *eq = strchr(spec, '=');
     char *name = ld_xstrndup(spec, (size_t)(eq - spec));
-    const char *url = eq + 1;
+    const char *url = eq + 1;         /* for the request only */
+    char *shown = ld_url_redact(url); /* what is stored and shown: no credentials */
     char *etag = NULL, *last_modified = NULL;
-    ld_error absent = LD_ERROR_INIT; /* a new source has nothing recorded */
-    ld_vulndb_builder_source_info(b, name, &etag, &last_modified, &absent);
+    ld_error absent = LD_ERROR_INIT; /* a new source (or a new URL) has nothing recorded */
+    ld_vulndb_builder_source_validators(b, name, shown, &etag, &last_modified, &absent);
     char *file = ld_xasprintf("%s/%s", dir, name);
-    download_ctx dctx = {.o = o, .source = name, .url = url};
+    download_ctx dctx = {.o = o, .source = name, .url = shown};
     ld_fetch_request req = {.url = url,
                             .cacert = o->cacert,
                             .etag = etag,
                             .last_modified = last_modified,
                             .max_bytes = o->max_bytes,
                             .timeout_s = o->timeout_s,
-                            .progress = o->download_progress ? on_download : NULL,
+                            .connect_timeout_s = o->connect_timeout_s,
+                            .low_speed_bytes = o->low_speed_bytes,
+                            .low_speed_s = o->low_speed_s,
+                            /* also the check point for o->cancel during a download */
+                            .progress = o->download_progress || o->cancel ? on_download : NULL,
                             .progress_ctx = &dctx,
                             .label = name};
     ld_fetch_result res;
     time_t now = time(NULL);
     *records = 0;
     int rc = ld_fetch_to_file(&req, file, &res, err);
+    if (res.note) {
+        char *line = ld_xasprintf("source %s (%s): %s", name, shown, res.note);
+        ld_db_event ev = {.kind = LD_DB_EVENT_NOTE, .source = name, .url = shown, .note = line};
+        emit(o->progress, o->progress_ctx, &ev);
+        free(line);
+    }
     if (rc == 0 && res.not_modified) {
         rc = ld_vulndb_builder_touch_source(b, name, now, err);
         *records = -1;
         if (rc == 0) {
-            ld_db_event ev = {.kind = LD_DB_EVENT_UNCHANGED, .source = name, .url = url};
+            ld_db_event ev = {.kind = LD_DB_EVENT_UNCHANGED, .source = name, .url = shown};
             emit(o->progress, o->progress_ctx, &ev);
         }
     } else if (rc == 0) {
         ld_feed_meta meta = {.name = name,
-                             .url = url,
+                             .url = shown,
                              .etag = res.etag,
                              .last_modified = res.last_modified,
                              .fetched_at = now};
@@ -204,19 +231,20 @@ static int update_one(ld_vulndb_builder *b, const ld_db_update_options *o, const
         if (rc == 0) {
             ld_db_event ev = {.kind = LD_DB_EVENT_IMPORTED,
                               .source = name,
-                              .url = url,
+                              .url = shown,
                               .records = *records,
                               .bytes = res.bytes};
             emit(o->progress, o->progress_ctx, &ev);
         }
     }
     if (rc < 0)
-        ld_error_wrap(err, "source %s (%s)", name, url);
+        ld_error_wrap(err, "source %s (%s)", name, shown);
     unlink(file);
     ld_fetch_result_free(&res);
     free(file);
     free(etag);
     free(last_modified);
+    free(shown);
     free(name);
     return rc;
 }
@@ -230,18 +258,35 @@ int ld_db_update(const ld_db_update_options *o, ld_error *err)
         if (rc < 0)
             return rc;
     }
+    if (o->cacert) {
+        /* libcurl reads it with a blocking open: a FIFO there would hang */
+        int fd = ld_input_open(o->cacert, "CA bundle", NULL, err);
+        if (fd < 0)
+            return fd;
+        close(fd);
+    }
     ld_vulndb_builder *b = ld_vulndb_builder_new(o->db_path, true, o->limits, err);
     if (!b)
         return err->code < 0 ? err->code : LD_ERR_GENERIC;
+    ldb_builder_set_cancel(b, o->cancel);
     int rc = 0;
-    char *dir = ld_xasprintf("%s.dl-XXXXXX", o->db_path);
+    /* beside the file the builder replaces (a link's target), where
+     * ldb_remove_stale() looks for what a killed run left */
+    char *dir = ld_xasprintf("%s.dl-XXXXXX", ldb_builder_dest(b));
     bool have_dir = mkdtemp(dir) != NULL;
+    int dir_lock = -1; /* held while the directory is in use: not stale */
     if (!have_dir)
         rc = ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot create %s", dir);
+    else if ((dir_lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+        flock(dir_lock, LOCK_EX | LOCK_NB);
     long long imported = 0;
     size_t unchanged = 0;
     for (size_t i = 0; rc == 0 && i < o->sources->n; i++) {
         long long n = 0;
+        if (cancelled(o->cancel)) {
+            rc = ld_error_set(err, LD_ERR_GENERIC, "interrupted");
+            break;
+        }
         rc = update_one(b, o, o->sources->v[i], dir, &n, err);
         if (rc == 0 && n < 0)
             unchanged++;
@@ -252,6 +297,8 @@ int ld_db_update(const ld_db_update_options *o, ld_error *err)
         rc = ld_error_set(err, LD_ERR_NOT_FOUND,
                           "the %zu source%s held no advisories: nothing to import", o->sources->n,
                           o->sources->n == 1 ? "" : "s");
+    if (rc == 0 && cancelled(o->cancel))
+        rc = ld_error_set(err, LD_ERR_GENERIC, "interrupted");
     if (rc == 0) {
         rc = ld_vulndb_builder_commit(b, err); /* frees b */
     } else {
@@ -260,6 +307,8 @@ int ld_db_update(const ld_db_update_options *o, ld_error *err)
     }
     if (have_dir)
         rmdir(dir);
+    if (dir_lock >= 0)
+        close(dir_lock);
     free(dir);
     return rc;
 }
@@ -275,11 +324,13 @@ int ld_db_import(const ld_db_import_options *o, ld_error *err)
     ld_vulndb_builder *b = ld_vulndb_builder_new(o->db_path, !o->replace, o->limits, err);
     if (!b)
         return err->code < 0 ? err->code : LD_ERR_GENERIC;
+    ldb_builder_set_cancel(b, o->cancel);
     for (size_t i = 0; i < o->n_paths; i++) {
         const char *path = o->paths[i];
         long long n = 0;
         ld_feed_meta meta = {.name = o->name};
-        int rc = ld_vulndb_builder_import(b, path, o->type, &meta, &n, err);
+        int rc = cancelled(o->cancel) ? ld_error_set(err, LD_ERR_GENERIC, "interrupted")
+                                      : ld_vulndb_builder_import(b, path, o->type, &meta, &n, err);
         if (rc == 0 && n == 0)
             rc = ld_error_set(err, LD_ERR_NOT_FOUND,
                               "no advisories found (an empty directory or feed): nothing to "
@@ -291,6 +342,11 @@ int ld_db_import(const ld_db_import_options *o, ld_error *err)
         }
         ld_db_event ev = {.kind = LD_DB_EVENT_IMPORTED, .source = path, .records = n};
         emit(o->progress, o->progress_ctx, &ev);
+    }
+    if (cancelled(o->cancel)) {
+        ld_vulndb_builder_abort(b);
+        ld_error_set(err, LD_ERR_GENERIC, "interrupted");
+        return ld_error_wrap(err, "database %s left unchanged", o->db_path);
     }
     return ld_vulndb_builder_commit(b, err);
 }

@@ -11,6 +11,7 @@
 #ifndef LD_VULN_DB_UPDATE_H
 #define LD_VULN_DB_UPDATE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,15 +44,17 @@ typedef enum {
     LD_DB_EVENT_DOWNLOAD,  /* a download is under way: bytes so far, total (0: unknown) */
     LD_DB_EVENT_UNCHANGED, /* HTTP 304: the source's rows are kept as they were */
     LD_DB_EVENT_IMPORTED,  /* a source (update) or a PATH (import) is in the new database */
+    LD_DB_EVENT_NOTE,      /* something the user should know (a refused header): note */
 } ld_db_event_kind;
 
 typedef struct {
     ld_db_event_kind kind;
     const char *source;       /* source name (update) or PATH (import) */
-    const char *url;          /* update: the URL; import: NULL */
+    const char *url;          /* update: the URL, credentials removed (ld_url_redact) */
     long long records;        /* IMPORTED: advisories imported */
     unsigned long long bytes; /* DOWNLOAD: received so far; IMPORTED (update): downloaded */
     unsigned long long total; /* DOWNLOAD: announced size, 0 when unknown */
+    const char *note;         /* NOTE: one line, outside text in it (print it escaped) */
 } ld_db_event;
 
 /* What the caller is told; it may print. Strings are valid during the call. */
@@ -62,23 +65,34 @@ typedef struct {
     const ld_strlist *sources;      /* NAME=URL entries (ld_db_sources_resolve) */
     const char *cacert;             /* CA bundle for the servers; NULL: the system store */
     long timeout_s;                 /* per download; 0: 1800 */
+    long connect_timeout_s;         /* per connection; 0: 30 */
+    long low_speed_bytes;           /* give up below this rate...; 0: 1024; < 0: never */
+    long low_speed_s;               /* ...sustained this long; 0: 30 (vuln/fetch.h) */
     unsigned long long max_bytes;   /* per download; 0: 2 GiB */
     const ld_vulndb_limits *limits; /* import limits; NULL: ld_vulndb_limits_default() */
     bool download_progress;         /* send LD_DB_EVENT_DOWNLOAD events (costs a little) */
     ld_db_progress_cb progress;     /* NULL: no events */
     void *progress_ctx;
+    /* Set (by a signal handler) to stop: the download or import under way
+     * fails at its next check point (within about a second), the temporary
+     * database and download directory are removed and the error says
+     * "interrupted". NULL: not interruptible. */
+    const volatile sig_atomic_t *cancel;
 } ld_db_update_options;
 
 /* Downloads every source (conditional requests with the ETag and
- * Last-Modified the database recorded: a 304 keeps that source's rows) and
+ * Last-Modified the database recorded for the same URL: a 304 keeps that
+ * source's rows; a source whose URL changed is fetched unconditionally) and
  * builds the new database beside db_path, the sources already in it kept.
  * The new file replaces db_path only when every source succeeded; else
  * db_path is left as it was and the error says so ("update failed,
  * database PATH left unchanged: source NAME (URL): ..."). An update that
  * imported no advisory at all and kept no source unchanged is an error too
  * (LD_ERR_NOT_FOUND): nothing was imported. The temporary download
- * directory (db_path.dl-XXXXXX) is removed in every case. Returns 0 or a
- * negative ld_errcode. */
+ * directory (db_path.dl-XXXXXX) is removed in every case. Credentials in a
+ * URL (userinfo, secret query values) are used for its request only: the
+ * database, the events and the messages get the URL without them
+ * (util/url_redact.h). Returns 0 or a negative ld_errcode. */
 int ld_db_update(const ld_db_update_options *o, ld_error *err);
 
 typedef struct {
@@ -91,9 +105,16 @@ typedef struct {
     const ld_vulndb_limits *limits; /* NULL: ld_vulndb_limits_default() */
     ld_db_progress_cb progress;     /* NULL: no events */
     void *progress_ctx;
+    const volatile sig_atomic_t *cancel; /* as in ld_db_update_options */
 } ld_db_import_options;
 
-/* Imports every PATH into a new database built beside db_path and swaps it
+/* Before building, both refuse a db_path that is not a lockdown database
+ * (a text file, a device such as /dev/null, a FIFO, a dangling symbolic
+ * link: "refusing to replace PATH: not a lockdown database"; a missing or
+ * empty file is fine, a link to a database is followed) and remove the
+ * leftovers of runs killed earlier (ldb_remove_stale in db_internal.h).
+ *
+ * Imports every PATH into a new database built beside db_path and swaps it
  * in when all succeeded. A PATH that yields no advisory at all (an empty
  * directory, an empty array or tracker) is an error (LD_ERR_NOT_FOUND,
  * "importing PATH (database DB left unchanged): no advisories found ..."),

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "util/mem.h"
+#include "util/url_redact.h"
+
+#define HEADER_VALUE_MAX 1024
 
 typedef struct {
     int fd;
@@ -45,18 +48,49 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
     return n;
 }
 
-/* Copies a header value without surrounding blanks / CRLF. */
-static char *header_value(const char *v, size_t n)
+bool ld_fetch_header_value_ok(const char *v)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++, n++)
+        if (!(*p == '\t' || (*p >= 0x20 && *p != 0x7F)) || n >= HEADER_VALUE_MAX)
+            return false;
+    return n > 0;
+}
+
+/* Adds a sentence to res->note. */
+static void add_note(ld_fetch_result *res, const char *sentence)
+{
+    char *note = res->note ? ld_xasprintf("%s; %s", res->note, sentence) : ld_xstrdup(sentence);
+    free(res->note);
+    res->note = note;
+}
+
+/* The value of a validator header line (without the name and the colon),
+ * without surrounding blanks and the line's CRLF; NULL with a note when the
+ * rest is not a valid field value (a bare CR inside would become a header
+ * of its own when sent back). */
+static char *header_value(ld_fetch_result *res, const char *name, const char *v, size_t n)
 {
     while (n && (*v == ' ' || *v == '\t')) {
         v++;
         n--;
     }
-    while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
+    if (n && v[n - 1] == '\n')
         n--;
-    if (n > 1024)
-        return NULL;
-    return ld_xstrndup(v, n);
+    if (n && v[n - 1] == '\r')
+        n--;
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    char *value = memchr(v, '\0', n) ? NULL : ld_xstrndup(v, n);
+    if (value && ld_fetch_header_value_ok(value))
+        return value;
+    free(value);
+    char *sentence = ld_xasprintf("the server's %s header is not a valid HTTP header value "
+                                  "(a control character, or empty, or over %d bytes): not kept",
+                                  name, HEADER_VALUE_MAX);
+    add_note(res, sentence);
+    free(sentence);
+    return NULL;
 }
 
 static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
@@ -70,10 +104,10 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
         x->res->etag = x->res->last_modified = NULL;
     } else if (n > 5 && strncasecmp(p, "etag:", 5) == 0) {
         free(x->res->etag);
-        x->res->etag = header_value(p + 5, n - 5);
+        x->res->etag = header_value(x->res, "ETag", p + 5, n - 5);
     } else if (n > 14 && strncasecmp(p, "last-modified:", 14) == 0) {
         free(x->res->last_modified);
-        x->res->last_modified = header_value(p + 14, n - 14);
+        x->res->last_modified = header_value(x->res, "Last-Modified", p + 14, n - 14);
     }
     return n;
 }
@@ -99,25 +133,35 @@ void ld_fetch_result_free(ld_fetch_result *r)
         return;
     free(r->etag);
     free(r->last_modified);
-    r->etag = r->last_modified = NULL;
+    free(r->note);
+    r->etag = r->last_modified = r->note = NULL;
 }
 
 int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetch_result *res,
                      ld_error *err)
 {
     memset(res, 0, sizeof(*res));
-    const char *label = req->label ? req->label : req->url;
-    if (strncmp(req->url, "https://", 8) != 0)
-        return ld_error_set(err, LD_ERR_INVALID, "%s: %s: only https:// URLs are supported", label,
-                            req->url);
+    char *shown_url = ld_url_redact(req->url); /* for messages: no credentials */
+    const char *label = req->label ? req->label : shown_url;
+    if (strncmp(req->url, "https://", 8) != 0) {
+        int rc = ld_error_set(err, LD_ERR_INVALID, "%s: %s: only https:// URLs are supported",
+                              label, shown_url);
+        free(shown_url);
+        return rc;
+    }
     int fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot create %s", dest_path);
+    if (fd < 0) {
+        int rc = ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot create %s", dest_path);
+        free(shown_url);
+        return rc;
+    }
     CURL *c = curl_easy_init();
     if (!c) {
         close(fd);
         unlink(dest_path);
-        return ld_error_set(err, LD_ERR_NOMEM, "%s: cannot initialise libcurl", label);
+        int rc = ld_error_set(err, LD_ERR_NOMEM, "%s: cannot initialise libcurl", label);
+        free(shown_url);
+        return rc;
     }
     xfer x = {.fd = fd,
               .max = req->max_bytes ? req->max_bytes : (2ULL << 30),
@@ -128,13 +172,19 @@ int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetc
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *hdrs = NULL;
     char *inm = NULL, *ims = NULL;
-    if (req->etag && *req->etag) {
+    /* a validator recorded by an older version may hold what the check
+     * above now refuses: it is not sent (an unconditional request) */
+    if (req->etag && *req->etag && ld_fetch_header_value_ok(req->etag)) {
         inm = ld_xasprintf("If-None-Match: %s", req->etag);
         hdrs = curl_slist_append(hdrs, inm);
+    } else if (req->etag && *req->etag) {
+        add_note(res, "the recorded ETag is not a valid HTTP header value: not sent");
     }
-    if (req->last_modified && *req->last_modified) {
+    if (req->last_modified && *req->last_modified && ld_fetch_header_value_ok(req->last_modified)) {
         ims = ld_xasprintf("If-Modified-Since: %s", req->last_modified);
         hdrs = curl_slist_append(hdrs, ims);
+    } else if (req->last_modified && *req->last_modified) {
+        add_note(res, "the recorded Last-Modified is not a valid HTTP header value: not sent");
     }
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
@@ -149,11 +199,18 @@ int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetc
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-                     req->connect_timeout_s ? req->connect_timeout_s : 30L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, req->timeout_s ? req->timeout_s : 1800L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+    /* A limit of 1 B/s never fired against a server sending exactly that:
+     * the limit is a rate a real download never falls under for long. */
+    long connect_s = req->connect_timeout_s > 0 ? req->connect_timeout_s : LD_FETCH_CONNECT_S;
+    long total_s = req->timeout_s > 0 ? req->timeout_s : LD_FETCH_TOTAL_S;
+    long slow_bytes = req->low_speed_bytes ? req->low_speed_bytes : LD_FETCH_LOW_SPEED_BYTES;
+    long slow_s = req->low_speed_s > 0 ? req->low_speed_s : LD_FETCH_LOW_SPEED_S;
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect_s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, total_s);
+    if (slow_bytes > 0) {
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, slow_bytes);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, slow_s);
+    }
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x.max);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* gzip etc. if the server offers */
     if (req->cacert)
@@ -174,15 +231,31 @@ int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetc
     else if (x.werr)
         rc = ld_error_set_errno(err, LD_ERR_GENERIC, x.werr, "%s: writing %s", label, dest_path);
     else if (cc == CURLE_PARTIAL_FILE || cc == CURLE_RECV_ERROR || cc == CURLE_BAD_CONTENT_ENCODING)
-        rc = ld_error_set(err, LD_ERR_CORRUPT, "%s: %s: truncated download (%s)", label, req->url,
+        rc = ld_error_set(err, LD_ERR_CORRUPT, "%s: %s: truncated download (%s)", label, shown_url,
                           errbuf[0] ? errbuf : curl_easy_strerror(cc));
-    else if (cc != CURLE_OK)
-        rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: %s: %s", label, req->url,
+    else if (cc == CURLE_OPERATION_TIMEDOUT) {
+        /* connected: TCP and TLS both done (https only) */
+        double connected = 0, elapsed = 0;
+        curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME, &connected);
+        curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &elapsed);
+        if (connected <= 0)
+            rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: %s: could not connect within %ld s",
+                              label, shown_url, connect_s);
+        else if (slow_bytes > 0 && elapsed + 0.5 < (double)total_s)
+            rc = ld_error_set(err, LD_ERR_UNREACHABLE,
+                              "%s: %s: the server sent less than %ld bytes/s for %ld s; gave up",
+                              label, shown_url, slow_bytes, slow_s);
+        else
+            rc = ld_error_set(err, LD_ERR_UNREACHABLE,
+                              "%s: %s: no complete download within %ld s; gave up", label,
+                              shown_url, total_s);
+    } else if (cc != CURLE_OK)
+        rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: %s: %s", label, shown_url,
                           errbuf[0] ? errbuf : curl_easy_strerror(cc));
     else if (res->status == 304)
         res->not_modified = true;
     else if (res->status != 200)
-        rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: %s: HTTP status %ld", label, req->url,
+        rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: %s: HTTP status %ld", label, shown_url,
                           res->status);
     res->bytes = x.bytes;
     curl_easy_cleanup(c);
@@ -195,5 +268,6 @@ int ld_fetch_to_file(const ld_fetch_request *req, const char *dest_path, ld_fetc
         unlink(dest_path);
     if (rc < 0)
         ld_fetch_result_free(res);
+    free(shown_url);
     return rc;
 }

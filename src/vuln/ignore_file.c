@@ -7,19 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/date.h"
+#include "util/input_file.h"
 #include "util/mem.h"
-
-static bool valid_date(const char *s, size_t len)
-{
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
+#include "util/text_bom.h"
 
 static bool valid_id_byte(char c)
 {
@@ -66,10 +57,22 @@ static int parse_line(const char *name, int lineno, const char *s, size_t len, l
         size_t w0 = i;
         while (i < len && s[i] != ' ' && s[i] != '\t')
             i++;
-        if (i - w0 > 4 && strncmp(s + w0, "exp:", 4) == 0 && !expires &&
-            valid_date(s + w0 + 4, i - w0 - 4)) {
-            expires = ld_xstrndup(s + w0 + 4, 10);
-            continue;
+        if (i - w0 > 4 && strncmp(s + w0, "exp:", 4) == 0 && !expires) {
+            /* the policy's date parser: a date one accepts, the other accepts */
+            int y, m, d;
+            switch (ld_date_parse(s + w0 + 4, i - w0 - 4, &y, &m, &d)) {
+            case LD_DATE_OK: expires = ld_xstrndup(s + w0 + 4, 10); continue;
+            case LD_DATE_RANGE:
+                if (y >= 1900 && m >= 1 && m <= 12)
+                    return ld_error_set(err, LD_ERR_INVALID,
+                                        "%s:%d: exp:%.10s is not a real date (%04d-%02d has %d "
+                                        "days)",
+                                        name, lineno, s + w0 + 4, y, m,
+                                        ld_date_days_in_month(y, m));
+                return ld_error_set(err, LD_ERR_INVALID, "%s:%d: exp:%.10s is not a real date",
+                                    name, lineno, s + w0 + 4);
+            case LD_DATE_FORMAT: break;
+            }
         }
         free(expires);
         return ld_error_set(err, LD_ERR_INVALID,
@@ -93,6 +96,7 @@ int ld_ignore_parse(const char *name, const char *buf, size_t len, ld_ignore_lis
                             LD_IGNORE_FILE_MAX_BYTES);
     if (len && memchr(buf, '\0', len))
         return ld_error_set(err, LD_ERR_INVALID, "%s: ignore file contains a NUL byte", name);
+    ld_skip_utf8_bom(&buf, &len);
     int lineno = 0;
     size_t pos = 0;
     while (pos < len) {
@@ -116,35 +120,12 @@ int ld_ignore_parse(const char *name, const char *buf, size_t len, ld_ignore_lis
 int ld_ignore_load(const char *path, ld_ignore_list *out, ld_error *err)
 {
     memset(out, 0, sizeof(*out));
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return ld_error_set_errno(err, errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_INVALID, errno,
-                                  "ignore file %s", path);
-    size_t cap = 4096, len = 0;
-    char *buf = ld_xmalloc(cap);
-    for (;;) {
-        if (len == cap) {
-            if (cap > LD_IGNORE_FILE_MAX_BYTES) {
-                free(buf);
-                fclose(fp);
-                return ld_error_set(err, LD_ERR_LIMIT, "%s: ignore file larger than %u bytes",
-                                    path, LD_IGNORE_FILE_MAX_BYTES);
-            }
-            cap *= 2;
-            buf = ld_xrealloc(buf, cap);
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int rerr = ferror(fp);
-    fclose(fp);
-    if (rerr) {
-        free(buf);
-        return ld_error_set(err, LD_ERR_INVALID, "%s: read error", path);
-    }
-    int rc = ld_ignore_parse(path, buf, len, out, err);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = ld_input_read(path, "ignore file", LD_IGNORE_FILE_MAX_BYTES, &buf, &len, err);
+    if (rc < 0)
+        return rc;
+    rc = ld_ignore_parse(path, buf, len, out, err);
     free(buf);
     return rc;
 }

@@ -2,7 +2,9 @@
  * vulnerability id per line, blank lines and `# comments` (whole line, or
  * after blanks) skipped, an optional ` exp:YYYY-MM-DD` after the id — the
  * entry applies up to and including that date, then stops applying and the
- * scan carries a note. Anything else on a line is an error with its line
+ * scan carries a note. The date is read by the policy's parser
+ * (util/date.h): a day that does not exist is an error. A leading UTF-8 BOM
+ * is skipped. Anything else on a line is an error with its line
  * number. Matching is exact on the finding's id or one of its aliases.
  * Documented in docs/vuln-matching.md. */
 #ifndef LD_VULN_IGNORE_FILE_H

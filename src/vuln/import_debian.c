@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/text_bom.h"
 #include "vuln/db_internal.h"
 
 static const struct {
@@ -201,6 +202,7 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
                             const char *name, long long *records, ld_error *err)
 {
     *records = 0;
+    ld_skip_utf8_bom(&buf, &len);
     size_t i = skip_ws(buf, len, 0);
     if (i >= len || buf[i] != '{')
         return ld_error_set(err, LD_ERR_CORRUPT,

@@ -2,9 +2,13 @@
  * per-ecosystem all.zip (read in place with libarchive, no extraction), a
  * directory of .json files, or one JSON file (a record or an array), into
  * the builder's current transaction. Every size is capped (record bytes,
- * zip entries, total uncompressed bytes); malformed records are errors that
- * name the file and record. Not a validator of the whole schema: unknown
- * fields are ignored. */
+ * zip entries, total uncompressed bytes) and checked while inflating, so a
+ * zip of deflate bombs stops early: an entry that declares or inflates to
+ * more than the record limit, or a zip that inflates to more than
+ * OSV_ZIP_MAX_RATIO times what was read of it (past a small allowance), is
+ * an error before the bombs cost CPU. Malformed records are errors that
+ * name the file and record. A leading UTF-8 BOM is skipped. Not a
+ * validator of the whole schema: unknown fields are ignored. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <ctype.h>
@@ -16,11 +20,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "util/input_file.h"
 #include "util/mem.h"
+#include "util/text_bom.h"
 #include "vuln/db_internal.h"
 
 #define OSV_MAX_DIR_DEPTH 16
+/* JSON records deflate about 5 to 20 to 1, deflate itself at most about
+ * 1032 to 1 (runs of one byte: a bomb). A zip whose entries inflate to
+ * more than this many times the compressed bytes read so far, once past
+ * OSV_ZIP_RATIO_ALLOWANCE, is refused as a decompression bomb: a wide
+ * margin for real feeds, and a bomb stops after ~64 MiB of inflating
+ * instead of the 8 GiB total cap. */
+#define OSV_ZIP_MAX_RATIO 100ULL
+#define OSV_ZIP_RATIO_ALLOWANCE (64ULL << 20)
+#define OSV_ZIP_READ_BLOCK (64 * 1024)
 
 typedef struct {
     ld_vulndb_builder *b;
@@ -211,6 +227,7 @@ static int import_record(osv_ctx *c, json_t *rec, const char *where, ld_error *e
 
 static int import_buf(osv_ctx *c, const char *buf, size_t len, const char *where, ld_error *err)
 {
+    ld_skip_utf8_bom(&buf, &len);
     if (len > ldb_limits(c->b)->max_record_bytes)
         return ld_error_set(err, LD_ERR_LIMIT, "%s: %zu bytes, more than the record limit of %zu",
                             where, len, ldb_limits(c->b)->max_record_bytes);
@@ -259,19 +276,139 @@ static bool has_json_ext(const char *n)
     return l > 5 && strcmp(n + l - 5, ".json") == 0;
 }
 
+/* The zip file as libarchive reads it, counting the compressed bytes it
+ * pulls in: the denominator of the expansion ratio. */
+typedef struct {
+    int fd;
+    unsigned long long read_in;
+    char block[OSV_ZIP_READ_BLOCK];
+} zip_source;
+
+static la_ssize_t zip_read(struct archive *a, void *ud, const void **out)
+{
+    zip_source *z = ud;
+    ssize_t n;
+    do
+        n = read(z->fd, z->block, sizeof(z->block));
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        archive_set_error(a, errno, "read error");
+        return -1;
+    }
+    z->read_in += (unsigned long long)n;
+    *out = z->block;
+    return n;
+}
+
+static la_int64_t zip_seek(struct archive *a, void *ud, la_int64_t offset, int whence)
+{
+    (void)a;
+    zip_source *z = ud;
+    off_t r = lseek(z->fd, (off_t)offset, whence);
+    return r < 0 ? ARCHIVE_FATAL : (la_int64_t)r;
+}
+
+static la_int64_t zip_skip(struct archive *a, void *ud, la_int64_t request)
+{
+    (void)a;
+    zip_source *z = ud;
+    if (lseek(z->fd, (off_t)request, SEEK_CUR) < 0)
+        return 0; /* libarchive then reads over it */
+    return request;
+}
+
+/* Whether total inflated bytes are still plausible for what was read. */
+static bool ratio_ok(const zip_source *z, unsigned long long total)
+{
+    return total <= OSV_ZIP_RATIO_ALLOWANCE || total / OSV_ZIP_MAX_RATIO <= z->read_in;
+}
+
+/* Reads the current entry (at most lim->max_record_bytes) into *buf. */
+static int read_entry(struct archive *a, const zip_source *z, const ld_vulndb_limits *lim,
+                      const char *path, const char *where, char **buf, size_t *cap, size_t *len,
+                      unsigned long long *total, ld_error *err)
+{
+    size_t n = 0;
+    for (;;) {
+        if (n == *cap) {
+            if (*cap > lim->max_record_bytes)
+                return ld_error_set(err, LD_ERR_LIMIT,
+                                    "%s: entry larger than the record limit of %zu bytes", where,
+                                    lim->max_record_bytes);
+            *cap *= 2;
+            *buf = ld_xrealloc(*buf, *cap);
+        }
+        /* never ask for more than one byte past the limit */
+        size_t want = *cap - n;
+        if (want > lim->max_record_bytes + 1 - n)
+            want = lim->max_record_bytes + 1 - n;
+        la_ssize_t got = archive_read_data(a, *buf + n, want);
+        if (got < 0)
+            return ld_error_set(err, LD_ERR_CORRUPT, "%s: %s", where, archive_error_string(a));
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        *total += (unsigned long long)got;
+        if (n > lim->max_record_bytes)
+            return ld_error_set(err, LD_ERR_LIMIT,
+                                "%s: entry larger than the record limit of %zu bytes", where,
+                                lim->max_record_bytes);
+        if (*total > lim->max_total_bytes)
+            return ld_error_set(err, LD_ERR_LIMIT, "%s: more than %llu uncompressed bytes in total",
+                                path, lim->max_total_bytes);
+        if (!ratio_ok(z, *total))
+            return ld_error_set(err, LD_ERR_LIMIT,
+                                "%s: inflates to more than %llu times its compressed size (%llu "
+                                "bytes from %llu read): a decompression bomb, refused",
+                                path, OSV_ZIP_MAX_RATIO, *total, z->read_in);
+    }
+    *len = n;
+    return 0;
+}
+
+/* Whether fd holds a zip of no entries: only the end-of-central-directory
+ * record (22 bytes and its comment). libarchive's seekable reader does not
+ * recognise one; it is a feed with no records, not an unknown format. */
+static bool empty_zip(int fd)
+{
+    unsigned char eocd[22];
+    struct stat st;
+    if (fstat(fd, &st) != 0 || pread(fd, eocd, sizeof(eocd), 0) != (ssize_t)sizeof(eocd))
+        return false;
+    unsigned entries = eocd[10] | (unsigned)eocd[11] << 8;
+    unsigned comment = eocd[20] | (unsigned)eocd[21] << 8;
+    return memcmp(eocd, "PK\005\006", 4) == 0 && entries == 0 &&
+           st.st_size == (off_t)(sizeof(eocd) + comment);
+}
+
 int ld_import_osv_zip(ld_vulndb_builder *b, const char *path, const char *name, long long *records,
                       ld_error *err)
 {
     const ld_vulndb_limits *lim = ldb_limits(b);
     osv_ctx c = {b, name, 0};
     *records = 0;
+    zip_source *z = ld_xcalloc(1, sizeof(*z));
+    z->fd = ld_input_open(path, "feed", NULL, err);
+    if (z->fd < 0 || empty_zip(z->fd)) {
+        int rc = z->fd < 0 ? z->fd : 0;
+        if (z->fd >= 0)
+            close(z->fd);
+        free(z);
+        return rc;
+    }
     struct archive *a = archive_read_new();
     /* seekable only: it needs the central directory, so a truncated zip is an error */
     archive_read_support_format_zip_seekable(a);
-    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+    archive_read_set_read_callback(a, zip_read);
+    archive_read_set_seek_callback(a, zip_seek);
+    archive_read_set_skip_callback(a, zip_skip);
+    archive_read_set_callback_data(a, z);
+    if (archive_read_open1(a) != ARCHIVE_OK) {
         int rc = ld_error_set(err, LD_ERR_CORRUPT, "%s: not a readable zip archive: %s", path,
                               archive_error_string(a));
         archive_read_free(a);
+        close(z->fd);
+        free(z);
         return rc;
     }
     size_t cap = 1 << 16, entries = 0;
@@ -290,35 +427,16 @@ int ld_import_osv_zip(ld_vulndb_builder *b, const char *path, const char *name, 
             continue;
         char where[512];
         snprintf(where, sizeof(where), "%s:%s", path, ename);
-        size_t n = 0;
-        for (;;) {
-            if (n == cap) {
-                if (cap > lim->max_record_bytes) {
-                    rc = ld_error_set(err, LD_ERR_LIMIT,
-                                      "%s: entry larger than the record limit of %zu bytes", where,
-                                      lim->max_record_bytes);
-                    break;
-                }
-                cap *= 2;
-                buf = ld_xrealloc(buf, cap);
-            }
-            la_ssize_t got = archive_read_data(a, buf + n, cap - n);
-            if (got < 0) {
-                rc = ld_error_set(err, LD_ERR_CORRUPT, "%s: %s", where, archive_error_string(a));
-                break;
-            }
-            if (got == 0)
-                break;
-            n += (size_t)got;
-            total += (unsigned long long)got;
-            if (total > lim->max_total_bytes) {
-                rc = ld_error_set(err, LD_ERR_LIMIT,
-                                  "%s: more than %llu uncompressed bytes in total", path,
-                                  lim->max_total_bytes);
-                break;
-            }
+        /* the central directory's size: refused before inflating a byte */
+        if (archive_entry_size_is_set(e) &&
+            (unsigned long long)archive_entry_size(e) > lim->max_record_bytes) {
+            rc = ld_error_set(err, LD_ERR_LIMIT,
+                              "%s: entry of %lld bytes, more than the record limit of %zu", where,
+                              (long long)archive_entry_size(e), lim->max_record_bytes);
+            break;
         }
-        if (rc < 0)
+        size_t n = 0;
+        if ((rc = read_entry(a, z, lim, path, where, &buf, &cap, &n, &total, err)) < 0)
             break;
         if ((rc = import_buf(&c, buf, n, where, err)) < 0)
             break;
@@ -328,6 +446,8 @@ int ld_import_osv_zip(ld_vulndb_builder *b, const char *path, const char *name, 
                           archive_error_string(a));
     free(buf);
     archive_read_free(a);
+    close(z->fd);
+    free(z);
     *records = c.records;
     return rc;
 }

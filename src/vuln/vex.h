@@ -13,7 +13,8 @@
  *     subpath ignored (and the version ignored when the statement's purl
  *     has none), or the image itself — its digest ("sha256:..."), its
  *     reference, or a pkg:oci purl with that digest — in which case the
- *     product's subcomponents, when listed, must match the package;
+ *     product's subcomponents, when listed, must match the package (a
+ *     reference "NAME@sha256:..." names the digest after its last '@');
  *   - the last matching statement of the document wins (OpenVEX statements
  *     are ordered: a later one updates an earlier one). */
 #ifndef LD_VULN_VEX_H
@@ -53,15 +54,21 @@ typedef struct {
     char *statement;     /* impact_statement / action_statement / status_notes; may be NULL */
 } ld_vex_statement;
 
+/* Lookup tables built by the parser (vex.c): statements by vulnerability
+ * id, and by the package/image identities their products name. */
+typedef struct ld_vex_index ld_vex_index;
+
 typedef struct {
     char *path; /* as given to the parser (for notes) */
     char *id;   /* document @id; may be NULL */
     ld_vex_statement *statements;
     size_t n;
+    ld_vex_index *index; /* built by ld_vex_parse; freed by ld_vex_clear */
 } ld_vex_doc;
 
-/* Parses one document. On error (LD_ERR_CORRUPT / LD_ERR_LIMIT, message
- * "NAME: ...") *out holds nothing to free. */
+/* Parses one document (a leading UTF-8 BOM is skipped) and indexes it. On
+ * error (LD_ERR_CORRUPT / LD_ERR_LIMIT, message "NAME: ...") *out holds
+ * nothing to free. */
 int ld_vex_parse(const char *name, const char *buf, size_t len, ld_vex_doc *out, ld_error *err);
 /* Reads (capped) and parses path. */
 int ld_vex_load(const char *path, ld_vex_doc *out, ld_error *err);
@@ -77,8 +84,15 @@ typedef struct {
     size_t n_image_refs;
 } ld_vex_subject;
 
-/* The last statement of d applying to s, or NULL. */
+/* The last statement of d applying to s, or NULL. Looked up in the
+ * document's index: the cost follows the statements that name one of s's
+ * ids or identities, not the document's size (a million products that
+ * name other packages cost nothing per finding). */
 const ld_vex_statement *ld_vex_find(const ld_vex_doc *d, const ld_vex_subject *s);
+
+/* Whether statement st applies to s, checked directly (no index): the rule
+ * ld_vex_find answers for the whole document. */
+bool ld_vex_statement_applies(const ld_vex_statement *st, const ld_vex_subject *s);
 
 /* Does the statement purl a name package purl p (see the header comment)? */
 bool ld_vex_purl_matches(const char *a, const char *p);

@@ -106,13 +106,93 @@ static void test_complex_key_refused(void **state)
     assert_non_null(strstr(err.msg, "keys must be scalars"));
 }
 
+/* One document per file: a second one is refused, not dropped. */
+static void test_second_document_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"a: 1\n---\nb: 2\n", "a: 1\n---\n", "---\na: 1\n---\nb: 2\n",
+                                      "a: 1\n...\n---\nb: 2\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ld_error err = LD_ERROR_INIT;
+        ld_yaml_node *root = parse(bad[i], &err);
+        if (root)
+            fail_msg("\"%s\" accepted", bad[i]);
+        assert_int_equal(err.code, LD_ERR_UNSUPPORTED);
+        assert_non_null(strstr(err.msg, "t.yaml: line "));
+        assert_non_null(strstr(err.msg, "a second YAML document"));
+    }
+    /* an explicit start or end marker around the one document is fine */
+    static const char *const good[] = {"---\na: 1\n", "a: 1\n...\n", "---\na: 1\n...\n"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        ld_error err = LD_ERROR_INIT;
+        ld_yaml_node *root = parse(good[i], &err);
+        if (!root)
+            fail_msg("\"%s\" refused: %s", good[i], err.msg);
+        assert_string_equal(ld_yaml_str(ld_yaml_get(root, "a")), "1");
+        ld_yaml_free(root);
+    }
+}
+
+/* Tags would be ignored (every scalar stays a string): refused, named as
+ * written, wherever they appear. */
+static void test_tags_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *shown;
+    } cases[] = {
+        {"a: !!python/object:os.system x\n", "(!!python/object:os.system)"},
+        {"a: !foo x\n", "(!foo)"},
+        {"a: ! x\n", "(!)"},
+        {"a: !!str 1\n", "(!!str)"},
+        {"!!map\na: 1\n", "(!!map)"},
+        {"a: !!seq\n  - 1\n", "(!!seq)"},
+        {"a:\n  - b: !<tag:example.com,2000:x> y\n", "(tag:example.com,2000:x)"},
+        {"!!str k: v\n", "(!!str)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ld_error err = LD_ERROR_INIT;
+        ld_yaml_node *root = parse(cases[i].text, &err);
+        if (root)
+            fail_msg("\"%s\" accepted", cases[i].text);
+        if (!strstr(err.msg, "YAML tags") || !strstr(err.msg, cases[i].shown))
+            fail_msg("\"%s\": message \"%s\" lacks \"%s\"", cases[i].text, err.msg, cases[i].shown);
+    }
+    /* '!' inside a plain or quoted scalar is text, not a tag */
+    ld_error err = LD_ERROR_INIT;
+    ld_yaml_node *root = parse("a: x!y\nb: \"!!z\"\n", &err);
+    assert_non_null(root);
+    assert_string_equal(ld_yaml_str(ld_yaml_get(root, "b")), "!!z");
+    ld_yaml_free(root);
+}
+
+static void test_bom_skipped(void **state)
+{
+    (void)state;
+    ld_error err = LD_ERROR_INIT;
+    ld_yaml_node *root = parse("\xEF\xBB\xBF"
+                               "a: 1\n",
+                               &err);
+    assert_non_null(root);
+    assert_string_equal(ld_yaml_str(ld_yaml_get(root, "a")), "1");
+    assert_int_equal(root->n, 1);
+    ld_yaml_free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tree_and_lines),      cmocka_unit_test(test_empty_document),
-        cmocka_unit_test(test_syntax_error_has_line), cmocka_unit_test(test_duplicate_key),
-        cmocka_unit_test(test_aliases_refused),     cmocka_unit_test(test_depth_limit),
-        cmocka_unit_test(test_size_and_node_limits), cmocka_unit_test(test_complex_key_refused),
+        cmocka_unit_test(test_tree_and_lines),
+        cmocka_unit_test(test_empty_document),
+        cmocka_unit_test(test_syntax_error_has_line),
+        cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_aliases_refused),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_size_and_node_limits),
+        cmocka_unit_test(test_complex_key_refused),
+        cmocka_unit_test(test_second_document_refused),
+        cmocka_unit_test(test_tags_refused),
+        cmocka_unit_test(test_bom_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
