@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json_span.h"
 #include "util/mem.h"
 #include "util/text_bom.h"
 #include "vuln/db_internal.h"
@@ -133,52 +134,6 @@ static int import_issue(ld_vulndb_builder *b, const char *pkg, const char *id, j
 /* Largest JSON value of one source package (the kernel's is a few MB). */
 #define DEBIAN_MAX_PACKAGE_BYTES (64u << 20)
 
-static size_t skip_ws(const char *buf, size_t len, size_t i)
-{
-    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
-        i++;
-    return i;
-}
-
-/* End (one past) of the JSON string starting at buf[i] == '"', or 0. */
-static size_t string_end(const char *buf, size_t len, size_t i)
-{
-    for (i++; i < len; i++) {
-        if (buf[i] == '\\')
-            i++;
-        else if (buf[i] == '"')
-            return i + 1;
-    }
-    return 0;
-}
-
-/* End (one past) of the object/array starting at buf[i], or 0 when
- * unbalanced. Iterative: nesting depth is only counted here; jansson bounds
- * it when the span is parsed. */
-static size_t value_end(const char *buf, size_t len, size_t i)
-{
-    size_t depth = 0;
-    while (i < len) {
-        char c = buf[i];
-        if (c == '"') {
-            i = string_end(buf, len, i);
-            if (!i)
-                return 0;
-            continue;
-        }
-        if (c == '{' || c == '[')
-            depth++;
-        else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return 0;
-            if (--depth == 0)
-                return i + 1;
-        }
-        i++;
-    }
-    return 0;
-}
-
 static int import_package(ld_vulndb_builder *b, const char *pkg, json_t *issues, const char *where,
                           long long *records, ld_error *err)
 {
@@ -203,7 +158,7 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
 {
     *records = 0;
     ld_skip_utf8_bom(&buf, &len);
-    size_t i = skip_ws(buf, len, 0);
+    size_t i = ld_json_skip_ws(buf, len, 0);
     if (i >= len || buf[i] != '{')
         return ld_error_set(err, LD_ERR_CORRUPT,
                             "%s: not a Debian security tracker document (expected an object keyed "
@@ -212,7 +167,7 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
     int rc = ldb_source_begin(b, name ? name : "debian-tracker", "debian", err);
     if (rc < 0)
         return rc;
-    i = skip_ws(buf, len, i + 1);
+    i = ld_json_skip_ws(buf, len, i + 1);
     if (i < len && buf[i] == '}')
         i++;
     else
@@ -220,7 +175,7 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
             if (i >= len || buf[i] != '"')
                 return ld_error_set(err, LD_ERR_CORRUPT, "%s: offset %zu: expected a package name",
                                     where, i);
-            size_t kend = string_end(buf, len, i);
+            size_t kend = ld_json_value_end(buf, len, i);
             if (!kend)
                 return ld_error_set(err, LD_ERR_CORRUPT, "%s: offset %zu: unterminated string",
                                     where, i);
@@ -231,15 +186,15 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
                 return ld_error_set(err, LD_ERR_CORRUPT, "%s: offset %zu: invalid package name",
                                     where, i);
             }
-            i = skip_ws(buf, len, kend);
+            i = ld_json_skip_ws(buf, len, kend);
             if (i >= len || buf[i] != ':') {
                 rc = ld_error_set(err, LD_ERR_CORRUPT, "%s: package %s: expected ':'", where,
                                   json_string_value(key));
                 json_decref(key);
                 return rc;
             }
-            i = skip_ws(buf, len, i + 1);
-            size_t vend = i < len && buf[i] == '{' ? value_end(buf, len, i) : 0;
+            i = ld_json_skip_ws(buf, len, i + 1);
+            size_t vend = i < len && buf[i] == '{' ? ld_json_value_end(buf, len, i) : 0;
             if (!vend)
                 rc = ld_error_set(err, LD_ERR_CORRUPT, "%s: package %s: not an object", where,
                                   json_string_value(key));
@@ -258,9 +213,9 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
             json_decref(key);
             if (rc < 0)
                 return rc;
-            i = skip_ws(buf, len, vend);
+            i = ld_json_skip_ws(buf, len, vend);
             if (i < len && buf[i] == ',') {
-                i = skip_ws(buf, len, i + 1);
+                i = ld_json_skip_ws(buf, len, i + 1);
                 continue;
             }
             if (i < len && buf[i] == '}') {
@@ -270,7 +225,7 @@ int ld_import_debian_buffer(ld_vulndb_builder *b, const char *buf, size_t len, c
             return ld_error_set(err, LD_ERR_CORRUPT, "%s: offset %zu: expected ',' or '}'", where,
                                 i);
         }
-    i = skip_ws(buf, len, i);
+    i = ld_json_skip_ws(buf, len, i);
     if (i != len)
         return ld_error_set(err, LD_ERR_CORRUPT, "%s: offset %zu: trailing data after the document",
                             where, i);
