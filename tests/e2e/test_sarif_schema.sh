@@ -116,8 +116,8 @@ sarif_json_agree() { # sarif_json_agree SARIF JSON: exit 0 when the run properti
 sarif_vs_json() { # sarif_vs_json SARIF JSON DESC
     assert_true "$3" sarif_json_agree "$1" "$2"
 }
-sarif_vs_json "$sarif" "$json" \
-    "SARIF run properties (compliance, coverage, gate, error notifications) agree with JSON"
+# (compared below on runs that cannot differ: two runs against the live engine
+# can, when another test starts or removes a container between them)
 
 # levels: the level in force is reported, and fail-on appears in the gate
 run_ld assess --format json --level high --fail-on low --quiet
