@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/catalog.h"
 #include "docker/container_checks.h"
 #include "docker/container_select.h"
 #include "docker/daemon_checks.h"
@@ -122,41 +123,6 @@ static bool valid_id(const char *id)
     return true;
 }
 
-/* Every check ld_container_checks emits, for containers that could not
- * be judged at all. */
-static const char *const container_check_ids[] = {
-    "container.apparmor",
-    "container.selinux",
-    "container.cap-add",
-    "container.privileged",
-    "container.sensitive-mounts",
-    "container.sshd",
-    "container.privileged-ports",
-    "container.open-ports",
-    "container.host-network",
-    "container.memory-limit",
-    "container.cpu-shares",
-    "container.readonly-rootfs",
-    "container.bind-all-interfaces",
-    "container.restart-policy",
-    "container.host-pid",
-    "container.host-ipc",
-    "container.devices",
-    "container.ulimits",
-    "container.mount-propagation",
-    "container.host-uts",
-    "container.seccomp",
-    "container.cgroup-parent",
-    "container.no-new-privileges",
-    "container.health",
-    "container.image-stale",
-    "container.pids-limit",
-    "container.default-bridge",
-    "container.host-userns",
-    "container.docker-sock",
-    "container.user-nonroot",
-    "container.log-driver",
-};
 
 /* One error finding (not assessed) per container check against target. */
 static int containers_not_assessed(ld_findings *r, ld_target_kind kind, const char *target_id,
@@ -165,9 +131,10 @@ static int containers_not_assessed(ld_findings *r, ld_target_kind kind, const ch
     ld_emitter em = {
         .r = r, .err = err, .kind = kind, .target_id = target_id, .target_name = target_name};
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof(container_check_ids) / sizeof(container_check_ids[0]);
-         i++)
-        rc = ld_emit(&em, container_check_ids[i], LD_STATUS_ERROR, NULL, "not assessed: %s", why);
+    /* every container check of this build (the registry is the one list) */
+    for (const char *const *id = ld_implemented_checks(); rc == 0 && *id; id++)
+        if (strncmp(*id, "container.", 10) == 0)
+            rc = ld_emit(&em, *id, LD_STATUS_ERROR, NULL, "not assessed: %s", why);
     return rc;
 }
 
