@@ -10,6 +10,8 @@
 
 extern const unsigned char ld_data_controls_yaml[];
 extern const size_t ld_data_controls_yaml_len;
+extern const unsigned char ld_data_controls_kubernetes_yaml[];
+extern const size_t ld_data_controls_kubernetes_yaml_len;
 
 static const char *const control_keys[] = {
     "id",    "framework", "refs",     "title",    "tier",        "nist",       "cis", "cis_later",
@@ -108,8 +110,12 @@ static int parse_control(const char *name, const ld_yaml_node *n, ld_control *c,
         c->framework = LD_FW_NIST_800_190;
     else if (strcmp(fw, "cis-docker-1.6") == 0)
         c->framework = LD_FW_CIS_DOCKER_16;
+    else if (strcmp(fw, "cis-kubernetes-" LD_CIS_KUBERNETES_VERSION) == 0)
+        c->framework = LD_FW_CIS_KUBERNETES;
     else
-        rc = fail_at(err, name, where, "framework must be nist-800-190 or cis-docker-1.6");
+        rc = fail_at(err, name, where,
+                     "framework must be nist-800-190, cis-docker-1.6 or "
+                     "cis-kubernetes-" LD_CIS_KUBERNETES_VERSION);
     if (rc == 0 && ld_tier_parse(tier, &c->tier) < 0)
         rc = fail_at(err, name, where, "tier must be image, registry, orchestrator, container or host");
     if (rc == 0 && ld_level_parse(level, &c->level) < 0)
@@ -188,12 +194,51 @@ out:
     return cat;
 }
 
+/* Appends the controls of more to cat (moved, more is freed); a control id
+ * already in cat is an error naming the file. */
+static int catalog_append(ld_catalog *cat, ld_catalog *more, const char *name, ld_error *err)
+{
+    for (size_t i = 0; i < more->n; i++)
+        if (ld_catalog_find(cat, more->controls[i].id)) {
+            ld_error_set(err, LD_ERR_CORRUPT, "%s: control %s is already in the catalog", name,
+                         more->controls[i].id);
+            ld_catalog_free(more);
+            return -1;
+        }
+    cat->controls = ld_xrealloc(cat->controls, (cat->n + more->n) * sizeof(*cat->controls));
+    for (size_t i = 0; i < more->n; i++) {
+        cat->controls[cat->n] = more->controls[i];
+        cat->controls[cat->n].index = cat->n;
+        cat->n++;
+    }
+    free(more->controls);
+    free(more);
+    return 0;
+}
+
 ld_catalog *ld_catalog_load_builtin(ld_error *err)
 {
-    ld_catalog *cat = ld_catalog_parse("built-in controls.yaml", (const char *)ld_data_controls_yaml,
-                                       ld_data_controls_yaml_len, err);
-    if (!cat)
-        ld_error_wrap(err, "cannot load the controls catalog (a build defect: rebuild lockdown)");
+    static const struct {
+        const char *name;
+        const unsigned char *data;
+        const size_t *len;
+    } files[] = {
+        {"built-in controls.yaml", ld_data_controls_yaml, &ld_data_controls_yaml_len},
+        {"built-in controls-kubernetes.yaml", ld_data_controls_kubernetes_yaml,
+         &ld_data_controls_kubernetes_yaml_len},
+    };
+    ld_catalog *cat = NULL;
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        ld_catalog *part =
+            ld_catalog_parse(files[i].name, (const char *)files[i].data, *files[i].len, err);
+        if (!part || (cat && catalog_append(cat, part, files[i].name, err) < 0)) {
+            ld_catalog_free(cat);
+            ld_error_wrap(err, "cannot load the controls catalog (a build defect: rebuild lockdown)");
+            return NULL;
+        }
+        if (!cat)
+            cat = part;
+    }
     return cat;
 }
 
@@ -230,7 +275,20 @@ bool ld_control_has_ref(const ld_control *c, const char *ref)
 
 const char *ld_framework_name(ld_framework fw)
 {
-    return fw == LD_FW_NIST_800_190 ? "nist-800-190" : "cis-docker-1.6";
+    switch (fw) {
+    case LD_FW_NIST_800_190:
+        return "nist-800-190";
+    case LD_FW_CIS_DOCKER_16:
+        return "cis-docker-1.6";
+    case LD_FW_CIS_KUBERNETES:
+        return "cis-kubernetes-" LD_CIS_KUBERNETES_VERSION;
+    }
+    return "?";
+}
+
+bool ld_framework_is_cis(ld_framework fw)
+{
+    return fw == LD_FW_CIS_DOCKER_16 || fw == LD_FW_CIS_KUBERNETES;
 }
 
 bool ld_control_assessable(const ld_control *c)

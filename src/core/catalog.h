@@ -1,6 +1,7 @@
-/* The controls catalog: every NIST SP 800-190 recommendation and every CIS
- * Docker Benchmark v1.6 item lockdown knows, loaded from data/controls.yaml
- * (compiled into the binary). Read-only once loaded; findings point into it.
+/* The controls catalog: every NIST SP 800-190 recommendation, every CIS
+ * Docker Benchmark v1.6 item and the CIS Kubernetes Benchmark items lockdown
+ * knows, loaded from data/controls.yaml and data/controls-kubernetes.yaml
+ * (compiled into the binary; one catalog, ids unique across the files). Read-only once loaded; findings point into it.
  * Not for deciding pass/fail: that is the checks' and the report's job. */
 #ifndef LD_CORE_CATALOG_H
 #define LD_CORE_CATALOG_H
@@ -12,7 +13,13 @@
 #include "core/types.h"
 #include "util/strlist.h"
 
-typedef enum { LD_FW_NIST_800_190, LD_FW_CIS_DOCKER_16 } ld_framework;
+typedef enum { LD_FW_NIST_800_190, LD_FW_CIS_DOCKER_16, LD_FW_CIS_KUBERNETES } ld_framework;
+
+/* The CIS Kubernetes Benchmark version the cis-kubernetes controls follow. */
+#define LD_CIS_KUBERNETES_VERSION "1.10"
+
+/* Is fw a CIS benchmark (its controls are the benchmark's own items)? */
+bool ld_framework_is_cis(ld_framework fw);
 
 typedef struct {
     char *id;

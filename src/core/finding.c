@@ -128,7 +128,8 @@ const char *ld_finding_remediation(const ld_finding *f)
 const char *ld_target_kind_name(ld_target_kind k)
 {
     static const char *const names[LD_TARGET_COUNT] = {"host", "engine", "image",
-                                                       "container", "file", "policy"};
+                                                       "container", "file", "policy",
+                                                       "kubernetes"};
     return (unsigned)k < LD_TARGET_COUNT ? names[k] : "?";
 }
 

@@ -21,6 +21,8 @@ typedef enum {
     LD_TARGET_CONTAINER, /* id: container id, name: container name */
     LD_TARGET_FILE,      /* id: file path */
     LD_TARGET_POLICY,    /* id: policy file path */
+    LD_TARGET_K8S,       /* id: "Kind/namespace/name" (cluster-scoped: "Kind/name"),
+                            path: manifest file (or API URL), line: where it says so */
     LD_TARGET_COUNT
 } ld_target_kind;
 

@@ -72,7 +72,7 @@ static bool glob_names_check(const ld_catalog *cat, const char *g, const char *c
             return true;
         /* a CIS id names the CIS control's checks, not those of every NIST
          * control that maps to it */
-        for (size_t k = 0; c->framework == LD_FW_CIS_DOCKER_16 && k < c->cis.n; k++)
+        for (size_t k = 0; ld_framework_is_cis(c->framework) && k < c->cis.n; k++)
             if (fnmatch(g, c->cis.v[k], 0) == 0)
                 return true;
     }
@@ -115,7 +115,7 @@ const ld_control *ld_catalog_control_for_check(const ld_catalog *cat, const char
         const ld_control *c = &cat->controls[i];
         if (!ld_strlist_contains(&c->checks, check_id))
             continue;
-        if (c->framework == LD_FW_CIS_DOCKER_16)
+        if (ld_framework_is_cis(c->framework))
             return c;
         if (!first)
             first = c;
