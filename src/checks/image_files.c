@@ -3,8 +3,14 @@
  * setgid files, world-writable files and directories outside the sticky
  * temp dirs, package-manager caches left behind, empty password hashes and
  * extra uid-0 accounts (/etc/shadow, /etc/passwd), and sudo. Evidence names
- * the file and the layer (with its history entry) that wrote it. Not for
- * file content other than the account files (secrets.c does content). */
+ * the file and the layer (with its history entry) that wrote it. Never a
+ * pass on what the reader could not see: a file-system check with paths
+ * missing from the index (a dir: walk that could not list them) and an
+ * account check whose file exists but was not read (a link that leads
+ * nowhere inside the image, a file over the limit, unreadable) are "not
+ * assessed" with the reason; "no /etc/passwd" is said only when there is
+ * no such path. Not for file content other than the account files
+ * (secrets.c does content). */
 #include "checks/image_checks.h"
 
 #include <fnmatch.h>
@@ -16,6 +22,9 @@
 #include "util/mem.h"
 
 #define MAX_LISTED 50 /* per check; the rest is counted in one summary finding */
+/* ld_analyzer.name of image_scan.c's account-file reader: the gaps about
+ * /etc/passwd and /etc/shadow name it */
+#define ACCOUNTS_ANALYZER "accounts"
 
 static const char *base_name(const char *p)
 {
@@ -195,11 +204,22 @@ static int check_files(ld_findings *r, const ld_image_facts *f, ld_error *err)
          "no world-writable file or directory outside /tmp, /var/tmp, /dev/shm"},
         {caches_found, "image.package-cache", "no package-manager cache"},
     };
-    for (size_t k = 0; k < sizeof(passes) / sizeof(passes[0]); k++)
-        if (!passes[k].count &&
-            ld_image_emit(r, f, passes[k].id, LD_STATUS_PASS, NULL, err, "%s among %zu files",
-                          passes[k].msg, n) < 0)
+    /* paths the reader could not list: a pass would vouch for them */
+    const ld_image_gap *first = NULL;
+    uint64_t unlisted = ld_image_gaps_for(f->img, NULL, &first);
+    for (size_t k = 0; k < sizeof(passes) / sizeof(passes[0]); k++) {
+        if (passes[k].count)
+            continue;
+        int rc = unlisted ? ld_image_emit(r, f, passes[k].id, LD_STATUS_ERROR, NULL, err,
+                                          "not assessed: %llu path%s of the image could not be "
+                                          "listed (first: %s; %zu files seen)",
+                                          (unsigned long long)unlisted, unlisted == 1 ? "" : "s",
+                                          first ? first->text : "?", n)
+                          : ld_image_emit(r, f, passes[k].id, LD_STATUS_PASS, NULL, err,
+                                          "%s among %zu files", passes[k].msg, n);
+        if (rc < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -238,6 +258,18 @@ static int each_line(ld_findings *r, const ld_image_facts *f, const ld_image_tex
     return 0;
 }
 
+/* " (a symlink to \"/x\")" when the account file read is a link's target,
+ * else "". Caller frees. */
+static char *via_link(const ld_image_facts *f, const char *path)
+{
+    const ld_file_entry *e = f->img ? ld_image_lookup(f->img, path) : NULL;
+    if (e && e->type == LD_FILE_SYMLINK)
+        return ld_xasprintf(" (a symlink to \"%.200s\")", e->link ? e->link : "?");
+    if (e && e->type == LD_FILE_HARDLINK)
+        return ld_xasprintf(" (a hard link to %.200s)", e->link ? e->link : "?");
+    return ld_xstrdup("");
+}
+
 static int shadow_line(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf, int line,
                        size_t *found, ld_error *err)
 {
@@ -245,10 +277,11 @@ static int shadow_line(ld_findings *r, const ld_image_facts *f, char **fields, s
         return 0;
     (*found)++;
     ld_autofree char *ld = ld_image_layer_desc(f->img, f->shadow.layer);
+    ld_autofree char *via = via_link(f, "/etc/shadow");
     return ld_image_emit(r, f, "image.empty-password", LD_STATUS_FAIL, "/etc/shadow", err,
-                         "/etc/shadow line %d: account \"%.64s\" has an empty password (anyone "
-                         "can log in as it; written by %s)",
-                         line, fields[0], ld);
+                         "/etc/shadow%s line %d: account \"%.64s\" has an empty password "
+                         "(anyone can log in as it; written by %s)",
+                         via, line, fields[0], ld);
 }
 
 static int passwd_empty_line(ld_findings *r, const ld_image_facts *f, char **fields, size_t nf,
@@ -258,10 +291,11 @@ static int passwd_empty_line(ld_findings *r, const ld_image_facts *f, char **fie
         return 0;
     (*found)++;
     ld_autofree char *ld = ld_image_layer_desc(f->img, f->passwd.layer);
+    ld_autofree char *via = via_link(f, "/etc/passwd");
     return ld_image_emit(r, f, "image.empty-password", LD_STATUS_FAIL, "/etc/passwd", err,
-                         "/etc/passwd line %d: account \"%.64s\" has an empty password field "
+                         "/etc/passwd%s line %d: account \"%.64s\" has an empty password field "
                          "(written by %s)",
-                         line, fields[0], ld);
+                         via, line, fields[0], ld);
 }
 
 /* Is the passwd uid field a spelling of 0 ("0", "00", "000")? The C
@@ -283,39 +317,94 @@ static int uid0_line(ld_findings *r, const ld_image_facts *f, char **fields, siz
         return 0;
     (*found)++;
     ld_autofree char *ld = ld_image_layer_desc(f->img, f->passwd.layer);
+    ld_autofree char *via = via_link(f, "/etc/passwd");
     return ld_image_emit(r, f, "image.uid0-accounts", LD_STATUS_FAIL, "/etc/passwd", err,
-                         "/etc/passwd line %d: account \"%.64s\" has uid 0 besides root "
+                         "/etc/passwd%s line %d: account \"%.64s\" has uid 0 besides root "
                          "(written by %s)",
-                         line, fields[0], ld);
+                         via, line, fields[0], ld);
+}
+
+static const char *type_word(ld_file_type t)
+{
+    switch (t) {
+    case LD_FILE_DIR: return "a directory";
+    case LD_FILE_CHAR: return "a character device";
+    case LD_FILE_BLOCK: return "a block device";
+    case LD_FILE_FIFO: return "a FIFO";
+    case LD_FILE_SOCKET: return "a socket";
+    default: return "not a regular file";
+    }
+}
+
+/* Why an account file that is in the image was not read; NULL when there
+ * is no such path (then, and only then, its absence is a pass). Caller
+ * frees. */
+static char *account_unseen(const ld_image_facts *f, const char *path)
+{
+    const ld_image_gap *g = ld_image_gap_find(f->img, path, ACCOUNTS_ANALYZER);
+    if (g)
+        return ld_xstrdup(g->text);
+    const ld_file_entry *e = ld_image_lookup(f->img, path);
+    if (!e)
+        return NULL;
+    switch (e->type) {
+    case LD_FILE_SYMLINK:
+        return ld_xasprintf("%s is a symlink to \"%.200s\" that does not lead to a regular file "
+                            "inside the image",
+                            path, e->link ? e->link : "?");
+    case LD_FILE_HARDLINK:
+        return ld_xasprintf("%s is a hard link to %.200s, whose content was not read", path,
+                            e->link ? e->link : "?");
+    case LD_FILE_REGULAR:
+        return ld_xasprintf("%s (%llu bytes) was not read", path, (unsigned long long)e->size);
+    default: return ld_xasprintf("%s is %s, not a regular file", path, type_word(e->type));
+    }
 }
 
 static int check_accounts(ld_findings *r, const ld_image_facts *f, ld_error *err)
 {
     size_t empty = 0, uid0 = 0;
+    ld_autofree char *passwd_unseen = f->passwd.data ? NULL : account_unseen(f, "/etc/passwd");
+    ld_autofree char *shadow_unseen = f->shadow.data ? NULL : account_unseen(f, "/etc/shadow");
     if (f->shadow.data && each_line(r, f, &f->shadow, shadow_line, &empty, err) < 0)
         return -1;
     if (f->passwd.data && each_line(r, f, &f->passwd, passwd_empty_line, &empty, err) < 0)
         return -1;
     if (f->passwd.data && each_line(r, f, &f->passwd, uid0_line, &uid0, err) < 0)
         return -1;
-    if (!f->passwd.data && !f->shadow.data) {
-        if (ld_image_emit(r, f, "image.empty-password", LD_STATUS_PASS, NULL, err,
-                          "no /etc/passwd or /etc/shadow in the image") < 0 ||
-            ld_image_emit(r, f, "image.uid0-accounts", LD_STATUS_PASS, NULL, err,
-                          "no /etc/passwd in the image") < 0)
-            return -1;
-        return 0;
+    /* a failure seen is a failure; otherwise what could not be read is
+     * not assessed, never a pass */
+    int rc = 0;
+    if (!empty) {
+        if (passwd_unseen || shadow_unseen)
+            rc = ld_image_emit(r, f, "image.empty-password", LD_STATUS_ERROR, NULL, err,
+                               "not assessed: %s%s%s", passwd_unseen ? passwd_unseen : "",
+                               passwd_unseen && shadow_unseen ? "; " : "",
+                               shadow_unseen ? shadow_unseen : "");
+        else if (!f->passwd.data && !f->shadow.data)
+            rc = ld_image_emit(r, f, "image.empty-password", LD_STATUS_PASS, NULL, err,
+                               "no /etc/passwd or /etc/shadow in the image");
+        else
+            rc = ld_image_emit(r, f, "image.empty-password", LD_STATUS_PASS, NULL, err,
+                               "no account with an empty password in %s%s%s",
+                               f->passwd.data ? "/etc/passwd" : "",
+                               f->passwd.data && f->shadow.data ? " and " : "",
+                               f->shadow.data ? "/etc/shadow" : "");
     }
-    if (!empty && ld_image_emit(r, f, "image.empty-password", LD_STATUS_PASS, NULL, err,
-                                "no account with an empty password in %s%s%s",
-                                f->passwd.data ? "/etc/passwd" : "",
-                                f->passwd.data && f->shadow.data ? " and " : "",
-                                f->shadow.data ? "/etc/shadow" : "") < 0)
+    if (rc < 0)
         return -1;
-    if (!uid0 && ld_image_emit(r, f, "image.uid0-accounts", LD_STATUS_PASS, NULL, err,
-                               "root is the only uid-0 account in /etc/passwd") < 0)
-        return -1;
-    return 0;
+    if (!uid0) {
+        if (passwd_unseen)
+            rc = ld_image_emit(r, f, "image.uid0-accounts", LD_STATUS_ERROR, NULL, err,
+                               "not assessed: %s", passwd_unseen);
+        else if (!f->passwd.data)
+            rc = ld_image_emit(r, f, "image.uid0-accounts", LD_STATUS_PASS, NULL, err,
+                               "no /etc/passwd in the image");
+        else
+            rc = ld_image_emit(r, f, "image.uid0-accounts", LD_STATUS_PASS, NULL, err,
+                               "root is the only uid-0 account in /etc/passwd");
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 int ld_image_file_checks(ld_findings *r, const ld_image_facts *f, ld_error *err)

@@ -4,8 +4,12 @@
  * ld_sbom_collect_with. Afterwards hits are classified as visible, deleted
  * or overwritten (with the removing layer) and emitted as image.secrets
  * findings carrying only masked excerpts; then the configuration and
- * file-system checks run. Not for the CLI (cmd_image.c) or vulnerability
- * matching (vuln/match.c). */
+ * file-system checks run. The account files are read by name, also when
+ * they are links (resolved inside the image by the reader); the secret
+ * scanner takes no link (it reads the target under its own name). What the
+ * reader could not see (ld_image_gaps) makes image.secrets "not assessed"
+ * and is said in the report's notes. Not for the CLI (cmd_image.c) or
+ * vulnerability matching (vuln/match.c). */
 #include "checks/image_scan.h"
 
 #include <pthread.h>
@@ -17,6 +21,10 @@
 #include "util/mem.h"
 
 #define ACCOUNT_MAX_BYTES ((uint64_t)4 << 20)
+/* analyzer names: the gaps about what each could not see name them */
+#define ACCOUNTS_ANALYZER "accounts"
+#define SECRETS_ANALYZER "secrets"
+#define GAP_NOTES 5 /* gaps named in the report's notes; the rest are counted */
 #define ACCOUNT_VERSIONS_MAX 256
 
 typedef struct {
@@ -97,10 +105,29 @@ static int secrets_file(const char *path, int layer, const uint8_t *data, size_t
     return 0;
 }
 
+/* Every version at any size: the reader notes the ones over max_bytes
+ * and leaves a gap, so a big account file is "not assessed", not absent. */
 static bool accounts_wants(const char *path, uint64_t size, void *vctx)
 {
-    (void)vctx;
-    return account_index(path) >= 0 && size <= ACCOUNT_MAX_BYTES;
+    (void)vctx, (void)size;
+    return account_index(path) >= 0;
+}
+
+/* /etc/passwd as a link is read through it: the path decides what the
+ * content means, whatever the target is called. */
+static bool accounts_wants_link(const char *path, const char *target, uint64_t size, void *vctx)
+{
+    (void)target, (void)size, (void)vctx;
+    return account_index(path) >= 0;
+}
+
+static const char *const account_paths[] = {"/etc/passwd", "/etc/shadow", NULL};
+
+/* The scanner sees every file version under its own name already. */
+static bool secrets_wants_link(const char *path, const char *target, uint64_t size, void *vctx)
+{
+    (void)path, (void)target, (void)size, (void)vctx;
+    return false;
 }
 
 static int accounts_file(const char *path, int layer, const uint8_t *data, size_t len, void *vctx,
@@ -187,11 +214,20 @@ int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
     pthread_mutex_init(&c.lock, NULL);
     ld_analyzer an[2];
     size_t n = 0;
-    an[n++] = (ld_analyzer){.name = "accounts", .wants = accounts_wants, .file = accounts_file,
-                            .ctx = &c, .max_bytes = ACCOUNT_MAX_BYTES};
+    an[n++] = (ld_analyzer){.name = ACCOUNTS_ANALYZER,
+                            .wants = accounts_wants,
+                            .file = accounts_file,
+                            .ctx = &c,
+                            .max_bytes = ACCOUNT_MAX_BYTES,
+                            .wants_link = accounts_wants_link,
+                            .paths = account_paths};
     if (opt->secrets)
-        an[n++] = (ld_analyzer){.name = "secrets", .wants = secrets_wants, .file = secrets_file,
-                                .ctx = &c, .max_bytes = res->secret_max_bytes};
+        an[n++] = (ld_analyzer){.name = SECRETS_ANALYZER,
+                                .wants = secrets_wants,
+                                .file = secrets_file,
+                                .ctx = &c,
+                                .max_bytes = res->secret_max_bytes,
+                                .wants_link = secrets_wants_link};
     /* the reader's cap (0: its default, 64 MiB) must let the secret limit through */
     ld_image_options io = opt->image;
     uint64_t cap = io.max_file_bytes ? io.max_file_bytes : (uint64_t)64 << 20;
@@ -333,9 +369,27 @@ static char *stops_text(const ld_image_scan_result *res)
     return out;
 }
 
+/* What the reader could not see, in the report's notes (every format):
+ * the first few by path, then how many more. */
+static void gap_notes(ld_findings *r, const ld_image *img)
+{
+    size_t n = ld_image_gap_count(img);
+    for (size_t i = 0; i < n && i < GAP_NOTES; i++) {
+        const ld_image_gap *g = ld_image_gap_at(img, i);
+        ld_findings_note(r, "not assessed (%s%s%s): %s", ld_image_gap_kind_name(g->kind),
+                         g->analyzer ? ", for " : "", g->analyzer ? g->analyzer : "", g->text);
+    }
+    if (n > GAP_NOTES)
+        ld_findings_note(r,
+                         "%zu more path%s of the image not assessed (over a limit, too deep, "
+                         "unreadable, or a link that leads nowhere inside the image)",
+                         n - GAP_NOTES, n - GAP_NOTES == 1 ? "" : "s");
+}
+
 int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan_options *opt,
                          const ld_image_scan_result *res, ld_error *err)
 {
+    gap_notes(r, res->img);
     const char *id = ld_image_id(res->img);
     ld_image_facts f = {
         .target_id = id ? id : target,
@@ -387,7 +441,16 @@ int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan
                           res->files_incomplete == 1 ? "" : "s", stops) < 0)
             return -1;
     }
-    if (res->n_secrets || res->files_oversize || res->files_incomplete)
+    /* paths the reader could not list or open: not searched */
+    const ld_image_gap *first = NULL;
+    uint64_t unseen = ld_image_gaps_for(res->img, SECRETS_ANALYZER, &first);
+    if (unseen && ld_image_emit(r, &f, "image.secrets", LD_STATUS_ERROR, NULL, err,
+                                "not assessed: %llu path%s of the image not scanned for secrets "
+                                "(first: %s)",
+                                (unsigned long long)unseen, unseen == 1 ? "" : "s",
+                                first ? first->text : "?") < 0)
+        return -1;
+    if (res->n_secrets || res->files_oversize || res->files_incomplete || unseen)
         return 0;
     return ld_image_emit(r, &f, "image.secrets", LD_STATUS_PASS, NULL, err,
                          "no secrets in %llu file versions (%llu bytes) across %zu layer%s with "

@@ -14,6 +14,7 @@
 
 #include "checks/image_scan.h"
 #include "cli/cli.h"
+#include "cli/container_opts.h"
 #include "image/image.h"
 #include "util/mem.h"
 #include "util/term_text.h"
@@ -23,18 +24,94 @@
 #include "sbom/sbom_writers.h"
 #include "util/json_out.h"
 
-
-enum { OPT_PLATFORM = 0x3000, OPT_SKIP_DIRS, OPT_SKIP_FILES };
+enum {
+    OPT_PLATFORM = 0x3000,
+    OPT_SKIP_DIRS,
+    OPT_SKIP_FILES,
+    OPT_MAX_IMAGE_BYTES,
+    OPT_ENGINE_TIMEOUT,
+};
 
 #define SKIP_OPTIONS                                                                               \
     {"skip-dirs", required_argument, NULL, OPT_SKIP_DIRS},                                       \
         {"skip-files", required_argument, NULL, OPT_SKIP_FILES}
+#define READ_OPTIONS                                                                               \
+    {"max-image-bytes", required_argument, NULL, OPT_MAX_IMAGE_BYTES},                           \
+        {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT}
 
 static const struct option sbom_opts[] = {
     {"platform", required_argument, NULL, OPT_PLATFORM},
     SKIP_OPTIONS,
+    READ_OPTIONS,
     {NULL, 0, NULL, 0},
 };
+
+/* --max-image-bytes / --engine-timeout, shared by sbom and scan: how much
+ * reading one image may read in all, and how long the engine may keep a
+ * docker: target waiting (ld_image_options). */
+typedef struct {
+    uint64_t max_image_bytes;    /* 0: the default */
+    ld_engine_timeouts timeouts; /* request_ms only */
+} read_args;
+
+/* "64G", "512MiB", "1073741824": a byte count with an optional binary
+ * unit (K, M, G, T, with or without "iB"). 0 when malformed or 0. */
+static uint64_t parse_bytes(const char *arg)
+{
+    uint64_t n = 0;
+    const char *p = arg;
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (__builtin_mul_overflow(n, 10, &n) ||
+            __builtin_add_overflow(n, (uint64_t)(*p - '0'), &n))
+            return 0;
+    static const char units[] = "KMGT";
+    const char *u = *p ? strchr(units, *p) : NULL;
+    if (*p && !u)
+        return 0;
+    if (u) {
+        p++;
+        if (strcmp(p, "iB") == 0 || strcmp(p, "B") == 0)
+            p += strlen(p);
+        if (__builtin_mul_overflow(n, (uint64_t)1 << (10 * (u - units + 1)), &n))
+            return 0;
+    }
+    return *p ? 0 : n;
+}
+
+/* Handles a read option: 0 handled, 1 not one, -1 after a usage error. */
+static int on_read_opt(read_args *r, const char *cmd, int opt, const char *arg)
+{
+    if (opt == OPT_ENGINE_TIMEOUT)
+        return cli_engine_timeout_option(cmd, &r->timeouts, arg);
+    if (opt != OPT_MAX_IMAGE_BYTES)
+        return 1;
+    r->max_image_bytes = parse_bytes(arg);
+    if (r->max_image_bytes == 0) {
+        cli_usage_error(cmd,
+                        "--max-image-bytes takes a size such as 64G, 512M or 1048576, "
+                        "not \"%s\"",
+                        arg);
+        return -1;
+    }
+    return 0;
+}
+
+static void read_apply(const read_args *r, ld_image_options *o)
+{
+    o->max_image_bytes = r->max_image_bytes;
+    o->engine_timeout_ms = r->timeouts.request_ms;
+}
+
+#define READ_HELP                                                                                  \
+    "      --max-image-bytes SIZE stop reading an image after SIZE bytes of layers in\n"           \
+    "                             all (default 64G; K, M, G, T units; a bomb guard)\n"             \
+    "      --engine-timeout SECONDS\n"                                                             \
+    "                             docker: targets: the most one Engine API request, or\n"          \
+    "                             the start of the image export, may take (default 60);\n"         \
+    "                             less than 1 KiB/s for 20 s (or SECONDS, if fewer)\n"             \
+    "                             ends it too\n"
 
 /* --skip-dirs / --skip-files, shared by sbom and scan (Trivy's options). */
 typedef struct {
@@ -80,6 +157,7 @@ static void skip_clear(skip_args *k)
 typedef struct {
     const char *platform;
     skip_args skip;
+    read_args read;
 } sbom_args;
 
 static int on_opt(int opt, const char *arg, void *ctx)
@@ -89,7 +167,8 @@ static int on_opt(int opt, const char *arg, void *ctx)
         a->platform = arg;
         return 0;
     }
-    return on_skip_opt(&a->skip, opt, arg);
+    int r = on_read_opt(&a->read, "image sbom", opt, arg);
+    return r <= 0 ? r : on_skip_opt(&a->skip, opt, arg);
 }
 
 static void usage_image(FILE *f)
@@ -127,6 +206,14 @@ static void usage_sbom(void)
           "      --platform P      pick P (e.g. linux/arm64) from a multi-platform index\n"
           "      --skip-dirs GLOBS leave out files under these directories (comma list)\n"
           "      --skip-files GLOBS leave out these files (comma list)\n"
+          "      --max-image-bytes SIZE\n"
+          "                        stop reading after SIZE bytes of layers in all\n"
+          "                        (default 64G; K, M, G, T units; a bomb guard)\n"
+          "      --engine-timeout SECONDS\n"
+          "                        docker: targets: the most one Engine API request, or\n"
+          "                        the start of the image export, may take (default 60);\n"
+          "                        less than 1 KiB/s for 20 s (or SECONDS, if fewer)\n"
+          "                        ends it too\n"
           "  -q, --quiet           no warnings on stderr\n"
           "  -h, --help            show this help\n"
           "\n"
@@ -358,6 +445,7 @@ static int sbom_run(int argc, char **argv, sbom_args *a)
 
     ld_image_options opt = {.platform = a->platform};
     skip_apply(&a->skip, &opt);
+    read_apply(&a->read, &opt);
     ld_sbom s;
     ld_image *img = NULL;
     if (ld_sbom_collect(target, &opt, &s, &img, &err) < 0) {
@@ -416,6 +504,7 @@ static const struct option scan_opts[] = {
     {"max-db-age", required_argument, NULL, OPT_MAX_DB_AGE},
     {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
     SKIP_OPTIONS,
+    READ_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -427,6 +516,7 @@ typedef struct {
     uint64_t secret_max;
     int exit_code; /* --exit-code N; 0: not given */
     skip_args skip;
+    read_args read;
     ld_vuln_options vopt;
 } scan_args;
 
@@ -532,7 +622,10 @@ static int on_scan_opt(int opt, const char *arg, void *ctx)
         a->vopt.max_db_age_days = days;
         return 0;
     }
-    default: return on_skip_opt(&a->skip, opt, arg);
+    default: {
+        int r = on_read_opt(&a->read, "image scan", opt, arg);
+        return r <= 0 ? r : on_skip_opt(&a->skip, opt, arg);
+    }
     }
 }
 
@@ -578,6 +671,7 @@ static void usage_scan(void)
           "                             10485760)\n"
           "      --platform P           pick P (e.g. linux/arm64) from a multi-platform index\n"
           SKIP_HELP
+          READ_HELP
           "\n",
           stdout);
     fputs(cli_common_help, stdout);
@@ -680,6 +774,7 @@ static int cmd_scan(int argc, char **argv)
                                  .policy = s.policy,
                                  .image = {.platform = args.platform}};
     skip_apply(&args.skip, &opt.image);
+    read_apply(&args.read, &opt.image);
     cli_progress(&s, "reading %s", target);
     if (ld_image_scan_read(target, &opt, &res, &err) < 0) {
         free(db_copy);

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "image/image.h"
+#include "image/image_internal.h"
 #include "util/strlist.h"
 
 /* ld_file_entry.mode of an entry whose metadata is still to be read: never
@@ -29,10 +29,11 @@ bool ld_img_dir_pending(const ld_dir_state *d);
  * directory one component at a time with O_NOFOLLOW (a symlink is never
  * followed, so nothing outside the root is read). Entries that can no
  * longer be read (removed or replaced since the walk, or not searchable)
- * are dropped with a note in notes, as the walk drops them; the kept
- * entries are moved to the front. Returns the number kept. Closes the root;
- * d still owns the paths. */
-size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_strlist *notes);
+ * are dropped with a note in notes and a gap in gaps, as the walk drops
+ * them; the kept entries are moved to the front. Returns the number kept.
+ * Closes the root; d still owns the paths. */
+size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_strlist *notes,
+                           ld_gap_list *gaps);
 
 /* Frees d and the paths of files[0..n) it owns (setting them to NULL, so
  * that freeing the entries afterwards frees only their links). */

@@ -12,11 +12,19 @@
  * directories to list. The entry list and the paths live in a few large
  * blocks that ask for transparent huge pages: on virtual machines the first
  * touch of each 4 KiB page is a costly fault, and a root file system has
- * thousands of entries. Not for image archives (the layer readers). */
+ * thousands of entries. What the walk cannot see (a directory it cannot
+ * open or list, one nested deeper than MAX_DEPTH, a path over
+ * LD_IMG_MAX_PATH, a file it cannot open, one over an analyzer's cap) is a
+ * gap as well as a note, so that no consumer mistakes it for absence.
+ * After the walk, the links analyzers want are resolved under the root
+ * (links.c) with the same O_NOFOLLOW walk, never out to the host, and the
+ * files they lead to are read under the links' paths. Not for image
+ * archives (the layer readers). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,6 +37,8 @@
 #include "util/mem.h"
 
 #define MAX_DEPTH 256
+/* a path in a gap's text: its first 200 bytes ("%.200s%s") */
+#define SHORT(p) (p), strlen(p) > 200 ? "..." : ""
 #define MAX_NOTES 1000
 #define WALK_THREADS_MAX 4
 #define DENTS_BYTES 32768
@@ -102,6 +112,7 @@ typedef struct {
     char *lease; /* path memory taken from w->st, lease_left bytes free */
     size_t lease_left;
     ld_strlist notes;
+    ld_gap_list gaps;
     uint8_t *buf; /* file content, reused */
     size_t buf_cap;
     bool *want;
@@ -172,6 +183,29 @@ static void read_link(ld_file_entry *e, int dfd, const char *name)
     }
 }
 
+/* A gap about path: for the index (analyzer NULL) or for the analyzers
+ * marked in k->want. */
+static void gap(worker *k, ld_gap_kind kind, const char *path, bool subtree, bool per_analyzer,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void gap(worker *k, ld_gap_kind kind, const char *path, bool subtree, bool per_analyzer,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = ld_xvasprintf(fmt, ap);
+    va_end(ap);
+    if (!per_analyzer) {
+        ld_gap_add(&k->gaps, kind, path, -1, NULL, subtree, text);
+        return;
+    }
+    const walker *w = k->w;
+    for (size_t i = 0; i < w->n_an; i++)
+        if (k->want[i])
+            ld_gap_add(&k->gaps, kind, path, -1, w->an[i].name ? w->an[i].name : "?", subtree,
+                       ld_xstrdup(text));
+    free(text);
+}
+
 /* Might any analyzer want a regular file at path? Asked before the file is
  * stat'ed, with a size of one byte: analyzers bound sizes from above (and
  * may skip empty files), so one that refuses a one-byte file refuses every
@@ -199,10 +233,11 @@ static bool choose_analyzers(worker *k, const char *path, uint64_t size)
         if (cap > w->opt->max_file_bytes)
             cap = w->opt->max_file_bytes;
         if (size > cap) {
-            note(k, ld_xasprintf(
-                        "%s is %llu bytes, over the %llu-byte limit for analyzer %s; not analysed",
-                        path, (unsigned long long)size, (unsigned long long)cap,
-                        an->name ? an->name : "?"));
+            char *msg = ld_xasprintf("%s is %llu bytes, over the %llu-byte limit for analyzer %s",
+                                     path, (unsigned long long)size, (unsigned long long)cap,
+                                     an->name ? an->name : "?");
+            note(k, ld_xasprintf("%s; not analysed", msg));
+            ld_gap_add(&k->gaps, LD_GAP_SIZE, path, -1, an->name ? an->name : "?", false, msg);
             k->want[i] = false;
             continue;
         }
@@ -235,8 +270,11 @@ static int analyze(worker *k, int dfd, const char *name, ld_file_entry *e)
 {
     ld_autoclose int fd =
         openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int open_errno = fd < 0 ? errno : 0;
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) {
+        if (!open_errno)
+            open_errno = errno;
         /* say so only if an analyzer would have read it */
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
             set_metadata(e, &st);
@@ -244,9 +282,17 @@ static int analyze(worker *k, int dfd, const char *name, ld_file_entry *e)
                 read_link(e, dfd, name);
             if (e->type != LD_FILE_REGULAR || !choose_analyzers(k, e->path, e->size))
                 return 0;
+        } else {
+            const walker *w = k->w; /* by its path alone, as anyone_may_want */
+            for (size_t i = 0; i < w->n_an; i++)
+                k->want[i] =
+                    w->an[i].wants && w->an[i].file && w->an[i].wants(e->path, 1, w->an[i].ctx);
         }
-        note(k, ld_xasprintf("%s changed or could not be opened while reading; not analysed",
-                             e->path));
+        char *msg = ld_xasprintf("%s changed or could not be opened while reading (%s)", e->path,
+                                 strerror(open_errno));
+        gap(k, ld_gap_kind_of_errno(open_errno), e->path, false, true, "%s", msg);
+        note(k, ld_xasprintf("%s; not analysed", msg));
+        free(msg);
         return 0;
     }
     set_metadata(e, &st);
@@ -278,6 +324,13 @@ static int analyze(worker *k, int dfd, const char *name, ld_file_entry *e)
         got += (size_t)n;
     }
     k->buf[got] = '\0';
+    if (got < size) {
+        /* the rest is not seen: what was read is still searched */
+        char *msg = ld_xasprintf("%s changed while reading (%zu of %llu bytes read)", e->path, got,
+                                 (unsigned long long)size);
+        gap(k, LD_GAP_READ, e->path, false, true, "%s", msg);
+        note(k, msg);
+    }
     const walker *w = k->w;
     for (size_t i = 0; i < w->n_an; i++) {
         if (!k->want[i])
@@ -382,6 +435,8 @@ static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char 
     size_t nlen = strlen(name);
     if (plen + 1 + nlen > LD_IMG_MAX_PATH) {
         ld_autofree char *full = ld_xasprintf("%.*s/%s", (int)plen, job->path, name);
+        gap(k, LD_GAP_DEPTH, full, d_type == DT_DIR || d_type == DT_UNKNOWN, false,
+            "%.200s...: path longer than %d bytes; not read", full, LD_IMG_MAX_PATH);
         note(k, ld_xasprintf("%.200s...: path too long; skipped", full));
         return 0;
     }
@@ -404,7 +459,10 @@ static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char 
     } else {
         struct stat st;
         if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-            note(k, ld_xasprintf("%s: %s", path, strerror(errno)));
+            int e_no = errno;
+            gap(k, ld_gap_kind_of_errno(e_no), path, true, false, "%.200s%s: %s; not read",
+                SHORT(path), strerror(e_no));
+            note(k, ld_xasprintf("%s: %s", path, strerror(e_no)));
             return 0; /* its path memory stays unused */
         }
         set_metadata(e, &st);
@@ -416,6 +474,8 @@ static int add_entry(worker *k, dir_handle *dir, const dir_job *job, const char 
         return analyze(k, dir->fd, name, e);
     if (e->type == LD_FILE_DIR) {
         if (job->depth >= MAX_DEPTH) {
+            gap(k, LD_GAP_DEPTH, path, true, false,
+                "%.200s%s: nested deeper than %d directories; not walked", SHORT(path), MAX_DEPTH);
             note(k, ld_xasprintf("%s: nested deeper than %d directories; not walked", path,
                                  MAX_DEPTH));
             return 0;
@@ -437,6 +497,8 @@ static int list_dir(worker *k, const dir_job *job)
         int saved = errno;
         release(w, job->parent);
         if (fd < 0) {
+            gap(k, ld_gap_kind_of_errno(saved), job->path, true, false,
+                "%.200s%s: cannot open: %s; not walked", SHORT(job->path), strerror(saved));
             note(k, ld_xasprintf("%s: cannot open: %s", job->path, strerror(saved)));
             return 0;
         }
@@ -449,7 +511,10 @@ static int list_dir(worker *k, const dir_job *job)
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            note(k, ld_xasprintf("%s: cannot list: %s", job->path, strerror(errno)));
+            int e_no = errno;
+            gap(k, ld_gap_kind_of_errno(e_no), job->path, true, false,
+                "%.200s%s: cannot list: %s; not walked", SHORT(job->path), strerror(e_no));
+            note(k, ld_xasprintf("%s: cannot list: %s", job->path, strerror(e_no)));
             break;
         }
         if (got == 0)
@@ -515,10 +580,14 @@ static void worker_clear(worker *k)
     free_links(k->batch, k->n_batch);
     free(k->batch);
     ld_strlist_clear(&k->notes);
+    ld_gap_list_clear(&k->gaps);
     free(k->buf);
     free(k->want);
     free(k->dents);
 }
+
+static int follow_links(ld_image *img, int root_fd, const ld_file_entry *files, size_t n,
+                        const ld_img_opts *opt, const ld_analyzer *an, size_t n_an, ld_error *err);
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -602,11 +671,13 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
     ld_strlist notes = {0};
     notes.v = ld_xcalloc(n_notes ? n_notes : 1, sizeof(*notes.v));
     notes.cap = n_notes ? n_notes : 1;
+    ld_gap_list gaps = {0};
     for (size_t t = 0; t < nt; t++) {
         worker *k = &ks[t];
         for (size_t i = 0; i < k->notes.n; i++)
             notes.v[notes.n++] = k->notes.v[i];
         k->notes.n = 0;
+        ld_gap_list_move(&gaps, &k->gaps);
         worker_clear(k);
     }
     free(ks);
@@ -616,11 +687,18 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
         qsort(notes.v, notes.n, sizeof(*notes.v), cmp_note);
     ld_image *img = ld_img_new_dir(path, files, n, &notes);
     ld_strlist_clear(&notes);
+    ld_img_take_gaps(img, &gaps);
+    rc = follow_links(img, st->root_fd, files, n, opt, an, n_an, err);
     if (!st->n_pending) {
         close(st->root_fd);
         st->root_fd = -1;
     }
     ld_img_dir_attach(img, st);
+    if (rc < 0) {
+        ld_error_wrap(err, "dir:%s", path);
+        ld_image_free(img);
+        return NULL;
+    }
     return img;
 }
 
@@ -688,7 +766,8 @@ static int open_parent(dir_stack *s, const char *parent, size_t plen)
     return s->v[s->n - 1].fd;
 }
 
-size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_strlist *notes)
+size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_strlist *notes,
+                           ld_gap_list *gaps)
 {
     dir_stack *s = ld_xcalloc(1, sizeof(*s));
     ld_xgrow(&s->v, &s->cap, 1, sizeof(*s->v));
@@ -703,8 +782,13 @@ size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_s
             int dfd = open_parent(s, e.path, (size_t)(base - e.path));
             struct stat st;
             if (dfd < 0 || fstatat(dfd, base + 1, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                int e_no = errno;
                 if (notes->n < MAX_NOTES)
-                    ld_strlist_push_owned(notes, ld_xasprintf("%s: %s", e.path, strerror(errno)));
+                    ld_strlist_push_owned(notes, ld_xasprintf("%s: %s", e.path, strerror(e_no)));
+                /* dropped from the index: what it was (perhaps a directory) is unknown */
+                ld_gap_add(gaps, ld_gap_kind_of_errno(e_no), e.path, -1, NULL,
+                           e.type == LD_FILE_DIR,
+                           ld_xasprintf("%s: %s; not read", e.path, strerror(e_no)));
                 free(e.link); /* the path stays in d's blocks */
                 continue;
             }
@@ -722,4 +806,168 @@ size_t ld_img_dir_complete(ld_dir_state *d, ld_file_entry *files, size_t n, ld_s
     d->root_fd = -1;
     d->n_pending = 0;
     return kept;
+}
+
+/* ---- links, followed under the root --------------------------------------- */
+
+typedef struct {
+    dir_stack *s;
+    char link[LD_IMG_MAX_PATH + 1];
+} dir_lookup_ctx;
+
+static dir_stack *stack_new(int root_fd)
+{
+    dir_stack *s = ld_xcalloc(1, sizeof(*s));
+    ld_xgrow(&s->v, &s->cap, 1, sizeof(*s->v));
+    s->v[0].fd = root_fd;
+    s->v[0].len = 0;
+    s->n = 1;
+    return s;
+}
+
+static void stack_free(dir_stack *s)
+{
+    while (s->n > 1)
+        close(s->v[--s->n].fd);
+    free(s->v);
+    free(s);
+}
+
+/* ld_link_lookup_fn under the root: the parent opened one component at a
+ * time with O_NOFOLLOW (open_parent), the name looked at with
+ * AT_SYMLINK_NOFOLLOW; nothing outside the root is ever reached. */
+static void dir_lookup(void *ctx, const char *path, ld_link_node *nd)
+{
+    dir_lookup_ctx *c = ctx;
+    const char *base = strrchr(path, '/');
+    int dfd = open_parent(c->s, path, (size_t)(base - path));
+    struct stat st;
+    if (dfd < 0 || fstatat(dfd, base + 1, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            nd->kind = LD_NODE_MISSING;
+        } else {
+            nd->kind = LD_NODE_ERROR;
+            nd->err = errno;
+        }
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        nd->kind = LD_NODE_DIR;
+    } else if (S_ISREG(st.st_mode)) {
+        nd->kind = LD_NODE_FILE;
+        nd->layer = -1;
+        nd->size = (uint64_t)st.st_size;
+    } else if (S_ISLNK(st.st_mode)) {
+        ssize_t l = readlinkat(dfd, base + 1, c->link, sizeof(c->link));
+        if (l < 0 || (size_t)l >= sizeof(c->link)) {
+            nd->kind = LD_NODE_ERROR;
+            nd->err = l < 0 ? errno : ENAMETOOLONG;
+            return;
+        }
+        c->link[l] = '\0';
+        nd->kind = LD_NODE_SYMLINK;
+        nd->link = c->link;
+    } else {
+        nd->kind = LD_NODE_OTHER;
+        nd->type = type_of(st.st_mode);
+    }
+}
+
+/* Opens the regular file at path (no link in it: the resolver's answer)
+ * under the root. Returns the fd or -1 with errno set. */
+static int open_resolved(dir_stack *s, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    int dfd = open_parent(s, path, (size_t)(base - path));
+    if (dfd < 0)
+        return -1;
+    int fd = openat(dfd, base + 1, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL; /* replaced since it was resolved */
+        return -1;
+    }
+    return fd;
+}
+
+/* One planned call: reads the target and hands it to the analyzer. */
+static int deliver_one(ld_image *img, dir_stack *s, const ld_link_delivery *d, const ld_analyzer *a,
+                       const ld_img_opts *opt, ld_gap_list *gaps, ld_strlist *notes, ld_error *err)
+{
+    const char *who = a->name ? a->name : "?";
+    ld_autoclose int fd = open_resolved(s, d->content);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        int e = errno;
+        char *msg = ld_xasprintf("%.200s, the file %.200s leads to, could not be opened (%s)",
+                                 d->content, d->path, strerror(e));
+        ld_strlist_push_owned(notes, ld_xasprintf("%s; not analysed", msg));
+        ld_gap_add(gaps, ld_gap_kind_of_errno(e), d->path, -1, who, false, msg);
+        return 0;
+    }
+    uint64_t size = (uint64_t)st.st_size, cap = ld_img_analyzer_cap(a, opt);
+    if (size > cap) {
+        char *msg = ld_xasprintf("%.200s, the file %.200s leads to, is %llu bytes, over the "
+                                 "%llu-byte limit for analyzer %s",
+                                 d->content, d->path, (unsigned long long)size,
+                                 (unsigned long long)cap, who);
+        ld_strlist_push_owned(notes, ld_xasprintf("%s; not analysed", msg));
+        ld_gap_add(gaps, LD_GAP_SIZE, d->path, -1, who, false, msg);
+        return 0;
+    }
+    if (a->needs_content) {
+        ld_file_reader r = ld_file_reader_fd(fd, size);
+        if (!a->needs_content(d->path, &r, a->ctx))
+            return 0;
+    }
+    ld_autofree uint8_t *buf = ld_xmalloc(size + 1);
+    size_t got = 0;
+    while (got < size) {
+        ssize_t k = pread(fd, buf + got, size - got, (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    buf[got] = '\0';
+    if (got < size) {
+        char *msg = ld_xasprintf("%.200s, the file %.200s leads to, changed while reading (%zu "
+                                 "of %llu bytes read)",
+                                 d->content, d->path, got, (unsigned long long)size);
+        ld_gap_add(gaps, LD_GAP_READ, d->path, -1, who, false, ld_xstrdup(msg));
+        ld_strlist_push_owned(notes, msg);
+    }
+    if (a->file(d->path, -1, buf, got, a->ctx, err) < 0) {
+        if (err->code == LD_OK)
+            ld_error_set(err, LD_ERR_GENERIC, "analyzer %s failed on %s", who, d->path);
+        return err->code;
+    }
+    if (d->alias)
+        ld_img_add_alias(img, d->path, -1);
+    return 0;
+}
+
+/* The links of the walked tree that analyzers want (links.c decides),
+ * each resolved and read under root_fd. */
+static int follow_links(ld_image *img, int root_fd, const ld_file_entry *files, size_t n,
+                        const ld_img_opts *opt, const ld_analyzer *an, size_t n_an, ld_error *err)
+{
+    if (!n_an)
+        return 0;
+    dir_lookup_ctx c = {.s = stack_new(root_fd)};
+    ld_link_plan plan;
+    ld_img_plan_links(files, n, dir_lookup, &c, an, n_an, opt, &plan);
+    int rc = 0;
+    for (size_t i = 0; i < plan.n && rc == 0; i++)
+        rc = deliver_one(img, c.s, &plan.v[i], &an[plan.v[i].analyzer], opt, &plan.gaps,
+                         &plan.notes, err);
+    stack_free(c.s);
+    ld_img_take_gaps(img, &plan.gaps);
+    ld_img_add_notes(img, &plan.notes);
+    ld_link_plan_clear(&plan);
+    return rc;
 }

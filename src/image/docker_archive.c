@@ -22,6 +22,7 @@
 
 #include "image/image_internal.h"
 #include "util/cleanup.h"
+#include "util/input_file.h"
 #include "util/mem.h"
 
 #define PEEK 512
@@ -44,10 +45,20 @@ typedef struct {
     char *path, *target;
 } alias;
 
-/* What the first pass decided: which archive paths are layers, at which index. */
+/* A member that looked like a JSON document but was too large to keep:
+ * remembered so that a missing manifest or config can be reported as over
+ * the limit rather than as absent. */
 typedef struct {
     char *path;
-    int index; /* -1 when the blob fills several positions */
+    uint64_t size;
+} big_doc;
+
+/* What the first pass decided: which archive paths are layers, at which
+ * positions (a blob listed several times is read once). */
+typedef struct {
+    char *path;
+    int *positions;
+    size_t n_positions;
     char *digest, *diff_id;
 } planned;
 
@@ -68,6 +79,8 @@ typedef struct {
     size_t n_layers, cap_layers;
     alias *aliases;
     size_t n_aliases, cap_aliases;
+    big_doc *big;
+    size_t n_big, cap_big;
     planned *plan; /* NULL: one pass, everything deferred */
     size_t n_plan;
     bool docs_only;
@@ -94,8 +107,14 @@ static void walk_clear(walk *w)
         free(w->aliases[i].target);
     }
     free(w->aliases);
+    for (size_t i = 0; i < w->n_big; i++)
+        free(w->big[i].path);
+    free(w->big);
+    w->big = NULL;
+    w->n_big = 0;
     for (size_t i = 0; i < w->n_plan; i++) {
         free(w->plan[i].path);
+        free(w->plan[i].positions);
         free(w->plan[i].digest);
         free(w->plan[i].diff_id);
     }
@@ -170,25 +189,82 @@ static char *link_target(const char *path, const char *t)
     return out;
 }
 
+/* ---- looking members up ---------------------------------------------------
+ * The walk appends documents, layers, symlinks and member offsets as they
+ * come; index_walk then sorts each array by path (every element type
+ * starts with its char *path) and refuses a path that appears twice, and
+ * lookups are binary searches. An archive of 200,000 members costs
+ * O(n log n), not a pairwise scan, and no member name can make it slower. */
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The element of base[0..n) (each size bytes, sorted by path) whose path
+ * is path, or NULL; *dup (may be NULL) tells whether a neighbour has the
+ * same path. */
+static void *find_path(const void *base, size_t n, size_t size, const char *path, bool *dup)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *at = (const char *)base + mid * size;
+        int c = strcmp(*(char *const *)at, path);
+        if (c == 0) {
+            if (dup)
+                *dup = (mid > 0 && strcmp(*(char *const *)(at - size), path) == 0) ||
+                       (mid + 1 < n && strcmp(*(char *const *)(at + size), path) == 0);
+            return (void *)at;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Sorts base[0..n) by path; with refuse_dups, a path that appears twice
+ * is an error (which copy would count is ambiguous). */
+static int sort_paths(void *base, size_t n, size_t size, bool refuse_dups, ld_error *err)
+{
+    if (n > 1)
+        qsort(base, n, size, cmp_path);
+    if (!refuse_dups)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        const char *a = *(char *const *)((const char *)base + (i - 1) * size);
+        const char *b = *(char *const *)((const char *)base + i * size);
+        if (strcmp(a, b) == 0)
+            return ld_error_set(err, LD_ERR_CORRUPT, "%s appears twice in the archive", b);
+    }
+    return 0;
+}
+
+static int index_walk(walk *w, ld_error *err)
+{
+    if (sort_paths(w->docs, w->n_docs, sizeof(*w->docs), true, err) < 0 ||
+        sort_paths(w->layers, w->n_layers, sizeof(*w->layers), true, err) < 0 ||
+        sort_paths(w->aliases, w->n_aliases, sizeof(*w->aliases), true, err) < 0)
+        return err->code;
+    /* duplicates among member offsets are refused when a layer is looked up */
+    return sort_paths(w->locs, w->n_locs, sizeof(*w->locs), false, err);
+}
+
 static const doc *find_doc(const walk *w, const char *path)
 {
-    for (size_t i = 0; i < w->n_docs; i++)
-        if (strcmp(w->docs[i].path, path) == 0)
-            return &w->docs[i];
-    return NULL;
+    return find_path(w->docs, w->n_docs, sizeof(*w->docs), path, NULL);
 }
 
 /* Follows outer-archive symlinks (docker save links duplicate layer.tar files). */
 static const char *resolve_alias(const walk *w, const char *path)
 {
     for (int hop = 0; hop < 8; hop++) {
-        const char *next = NULL;
-        for (size_t i = 0; i < w->n_aliases && !next; i++)
-            if (strcmp(w->aliases[i].path, path) == 0)
-                next = w->aliases[i].target;
-        if (!next)
+        const alias *a = find_path(w->aliases, w->n_aliases, sizeof(*w->aliases), path, NULL);
+        if (!a)
             return path;
-        path = next;
+        path = a->target;
     }
     return path;
 }
@@ -196,9 +272,15 @@ static const char *resolve_alias(const walk *w, const char *path)
 static ld_layer_result *find_layer(walk *w, const char *path)
 {
     path = resolve_alias(w, path);
-    for (size_t i = 0; i < w->n_layers; i++)
-        if (strcmp(w->layers[i].path, path) == 0)
-            return &w->layers[i].res;
+    blob_layer *bl = find_path(w->layers, w->n_layers, sizeof(*w->layers), path, NULL);
+    return bl ? &bl->res : NULL;
+}
+
+static const big_doc *find_big(const walk *w, const char *path)
+{
+    for (size_t i = 0; i < w->n_big; i++) /* only asked when a document is missing */
+        if (strcmp(w->big[i].path, path) == 0)
+            return &w->big[i];
     return NULL;
 }
 
@@ -260,11 +342,6 @@ static bool looks_like_json(const uint8_t *p, size_t n)
 static int keep_doc(walk *w, struct archive *a, char *path, const uint8_t *peek, size_t peek_len,
                     size_t size, ld_error *err)
 {
-    if (find_doc(w, path)) {
-        ld_error_set(err, LD_ERR_CORRUPT, "%s appears twice in the archive", path);
-        free(path);
-        return LD_ERR_CORRUPT;
-    }
     if (w->doc_bytes + size > MAX_DOC_TOTAL) {
         ld_error_set(err, LD_ERR_LIMIT, "%s: the archive's JSON documents exceed %llu bytes", path,
                      (unsigned long long)MAX_DOC_TOTAL);
@@ -304,12 +381,6 @@ static int stream_layer(walk *w, member_reader *mr, char *path, ld_error *err)
         if (!ld_img_digest_valid(expect))
             expect[0] = '\0';
     }
-    for (size_t i = 0; i < w->n_layers; i++)
-        if (strcmp(w->layers[i].path, path) == 0) {
-            ld_error_set(err, LD_ERR_CORRUPT, "%s appears twice in the archive", path);
-            free(path);
-            return LD_ERR_CORRUPT;
-        }
     char *name = ld_xasprintf("layer %s", path);
     ld_layer_job job = {
         .read = member_read,
@@ -375,11 +446,22 @@ static int walk_member(walk *w, struct archive *a, struct archive_entry *ae, ld_
             break;
         mr.peek_len += (size_t)n;
     }
-    if (looks_like_json(mr.peek, mr.peek_len) && (uint64_t)size <= LD_IMG_MAX_JSON_BYTES)
+    bool json = looks_like_json(mr.peek, mr.peek_len);
+    if (json && (uint64_t)size <= LD_IMG_MAX_JSON_BYTES)
         return keep_doc(w, a, path, mr.peek, mr.peek_len, (size_t)size, err);
-    if (!w->docs_only && looks_like_layer(mr.peek, mr.peek_len, size))
+    if (!w->docs_only && !json && looks_like_layer(mr.peek, mr.peek_len, size))
         return stream_layer(w, &mr, path, err);
+    if (json) { /* too large to keep: said so if the image needs it */
+        ld_xgrow(&w->big, &w->cap_big, w->n_big + 1, sizeof(*w->big));
+        w->big[w->n_big++] = (big_doc){path, (uint64_t)size};
+        path = NULL;
+    }
     free(path); /* VERSION files, non-layer blobs, or layers in the first pass */
+    /* Skipping a member of a stream still reads it (and a whole-file
+     * gzip/zstd still inflates it): it counts against the image's total.
+     * A file's first pass skips with lseek, for free. */
+    if (!w->record_locs && ld_img_charge(w->opt, (uint64_t)size, err) < 0)
+        return err->code;
     return 0;
 }
 
@@ -404,6 +486,16 @@ static int walk_archive(walk *w, struct archive *a, const char *what, ld_error *
         if (rc < 0)
             return ld_error_wrap(err, "%s", what);
     }
+}
+
+/* Walks the archive, then indexes what the walk found. */
+static int walk_and_index(walk *w, struct archive *a, const char *what, ld_error *err)
+{
+    if (walk_archive(w, a, what, err) < 0)
+        return err->code;
+    if (index_walk(w, err) < 0)
+        return ld_error_wrap(err, "%s", what);
+    return 0;
 }
 
 /* ---- matching blobs to the manifest -------------------------------------- */
@@ -438,17 +530,26 @@ static char *blob_path(const char *digest)
     return ld_xasprintf("blobs/sha256/%s", digest + 7);
 }
 
+/* The document at path (what it is for messages, NULL: the path says it),
+ * or NULL with err: missing, or over the size limit. */
 static const doc *need_doc(const walk *w, const char *path, const char *what, ld_error *err)
 {
-    const doc *d = find_doc(w, resolve_alias(w, path));
-    if (!d)
-        ld_error_set(err, LD_ERR_NOT_FOUND, "%s %s is missing from the archive", what, path);
-    return d;
+    const char *real = resolve_alias(w, path);
+    const doc *d = find_doc(w, real);
+    if (d)
+        return d;
+    ld_autofree char *name = what ? ld_xasprintf("%s %s", what, path) : ld_xstrdup(path);
+    const big_doc *big = find_big(w, real);
+    if (big)
+        ld_img_doc_too_large(name, big->size, err);
+    else
+        ld_error_set(err, LD_ERR_NOT_FOUND, "%s is missing from the archive", name);
+    return NULL;
 }
 
 static int resolve_oci(const walk *w, const ld_img_opts *opt, resolved *out, ld_error *err)
 {
-    const doc *d = need_doc(w, "index.json", "OCI index", err);
+    const doc *d = need_doc(w, "index.json", NULL, err);
     if (!d)
         return err->code;
     char *digest = NULL;
@@ -548,7 +649,9 @@ static int resolve(const walk *w, const ld_img_opts *opt, resolved *out, ld_erro
     const doc *md = find_doc(w, "manifest.json");
     if (md)
         return resolve_docker(w, md, opt, out, err);
-    if (find_doc(w, "index.json"))
+    if (find_big(w, "manifest.json"))
+        return need_doc(w, "manifest.json", NULL, err) ? 0 : err->code;
+    if (find_doc(w, "index.json") || find_big(w, "index.json"))
         return resolve_oci(w, opt, out, err);
     return ld_error_set(err, LD_ERR_CORRUPT,
                         "neither manifest.json nor index.json in the archive: not a docker save or "
@@ -681,7 +784,7 @@ ld_image *ld_img_read_tar_stream(const char *kind, const char *name, ld_blob_rea
                          archive_error_string(a) ? archive_error_string(a) : "unknown error");
         goto out;
     }
-    if (walk_archive(&w, a, name, err) < 0)
+    if (walk_and_index(&w, a, name, err) < 0)
         goto out;
     resolved r;
     if (resolve(&w, opt, &r, err) < 0) {
@@ -733,21 +836,20 @@ static int make_plan(walk *w, const resolved *r, ld_error *err)
     if (ld_image_config_parse(cfgd->data, cfgd->len, &cfg, err) < 0)
         return err->code;
     w->plan = ld_xcalloc(r->n + 1, sizeof(*w->plan));
-    for (size_t i = 0; i < r->n; i++) {
+    for (size_t i = 0; i < r->n; i++) { /* r->n <= LD_IMG_MAX_LAYERS */
         const char *path = resolve_alias(w, r->layer_paths[i]);
-        planned *dup = NULL;
-        for (size_t j = 0; j < w->n_plan; j++)
+        planned *p = NULL;
+        for (size_t j = 0; j < w->n_plan && !p; j++)
             if (strcmp(w->plan[j].path, path) == 0)
-                dup = &w->plan[j];
-        if (dup) {
-            dup->index = -1;
-            continue;
+                p = &w->plan[j];
+        if (!p) {
+            p = &w->plan[w->n_plan++];
+            p->path = ld_xstrdup(path);
+            p->positions = ld_xcalloc(r->n, sizeof(int));
+            p->digest = ld_xstrdup(r->layer_digests[i]);
+            p->diff_id = i < cfg.n_diff_ids ? ld_xstrdup(cfg.diff_ids[i]) : NULL;
         }
-        planned *p = &w->plan[w->n_plan++];
-        p->path = ld_xstrdup(path);
-        p->index = (int)i;
-        p->digest = ld_xstrdup(r->layer_digests[i]);
-        p->diff_id = i < cfg.n_diff_ids ? ld_xstrdup(cfg.diff_ids[i]) : NULL;
+        p->positions[p->n_positions++] = (int)i; /* read once, analysed at each */
     }
     ld_image_config_clear(&cfg);
     return 0;
@@ -790,14 +892,17 @@ static int read_planned_layers(walk *w, int fd, ld_error *err)
     char **names = ld_xcalloc(n + 1, sizeof(char *));
     char **expects = ld_xcalloc(n + 1, sizeof(char *)); /* digests named by blobs/sha256/<hex> */
     size_t k = 0;
+    int rc = 0;
     for (size_t i = 0; i < n; i++) {
         const planned *pl = &w->plan[i];
-        const member_loc *loc = NULL;
-        for (size_t j = 0; j < w->n_locs && !loc; j++)
-            if (strcmp(w->locs[j].path, pl->path) == 0)
-                loc = &w->locs[j];
+        bool twice = false;
+        const member_loc *loc = find_path(w->locs, w->n_locs, sizeof(*w->locs), pl->path, &twice);
         if (!loc)
             continue; /* reported as missing when matched */
+        if (twice) {
+            rc = ld_error_set(err, LD_ERR_CORRUPT, "%s appears twice in the archive", pl->path);
+            break;
+        }
         rr[k] = (range_reader){fd, loc->offset, loc->size};
         names[k] = ld_xasprintf("layer %s", pl->path);
         if (!pl->digest && strncmp(pl->path, "blobs/sha256/", 13) == 0) {
@@ -813,7 +918,9 @@ static int read_planned_layers(walk *w, int fd, ld_error *err)
             .name = names[k],
             .expect_digest = pl->digest ? pl->digest : expects[k],
             .expect_diff_id = pl->diff_id,
-            .layer = pl->index,
+            .layer = pl->positions[0],
+            .more_layers = pl->positions + 1,
+            .n_more_layers = pl->n_positions - 1,
             .opt = w->opt,
             .analyzers = w->an,
             .n_analyzers = w->n_an,
@@ -821,7 +928,8 @@ static int read_planned_layers(walk *w, int fd, ld_error *err)
         };
         k++;
     }
-    int rc = ld_img_run_layers(jobs, results, k, w->opt->threads, err);
+    if (rc == 0)
+        rc = ld_img_run_layers(jobs, results, k, w->opt->threads, err);
     ld_xgrow(&w->layers, &w->cap_layers, w->n_layers + k, sizeof(*w->layers));
     for (size_t i = 0; i < k; i++) {
         blob_layer *bl = &w->layers[w->n_layers++];
@@ -835,23 +943,18 @@ static int read_planned_layers(walk *w, int fd, ld_error *err)
     free(rr);
     free(results);
     free(jobs);
+    if (rc == 0)
+        rc = sort_paths(w->layers, w->n_layers, sizeof(*w->layers), true, err);
     return rc;
 }
 
 ld_image *ld_img_read_archive_file(const char *kind, const char *path, const ld_img_opts *opt,
                                    const ld_analyzer *an, size_t n_an, ld_error *err)
 {
-    ld_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        ld_error_set_errno(err, errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_GENERIC, errno,
-                           "cannot open image archive %s", path);
+    /* a FIFO or a device is refused without blocking in open() */
+    ld_autoclose int fd = ld_input_open(path, "image archive", NULL, err);
+    if (fd < 0)
         return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        ld_error_set(err, LD_ERR_INVALID, "%s is not a regular file", path);
-        return NULL;
-    }
     if (compressed_file(fd))
         return ld_img_read_tar_stream(NULL, path, fd_read, &fd, opt, an, n_an, err);
 
@@ -867,7 +970,7 @@ ld_image *ld_img_read_archive_file(const char *kind, const char *path, const ld_
         ld_error_set(err, LD_ERR_CORRUPT, "%s: not a tar archive", path);
         goto out;
     }
-    if (walk_archive(&w, a, path, err) < 0)
+    if (walk_and_index(&w, a, path, err) < 0)
         goto out;
     archive_read_free(a);
     a = NULL;

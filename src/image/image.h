@@ -65,13 +65,51 @@ typedef struct {
 
 typedef struct ld_image ld_image;
 
+/* What the reader could not see: a path whose content (or listing) no
+ * analyzer got, and why. Consumers turn these into "not assessed", never a
+ * pass: an image check that finds its file missing asks here whether it
+ * is missing or unseen. */
+typedef enum {
+    LD_GAP_SIZE,       /* over a size limit (the analyzer's max_bytes, max_file_bytes) */
+    LD_GAP_DEPTH,      /* nested deeper than a dir: walk goes, or a path over 4096 bytes */
+    LD_GAP_PERMISSION, /* could not be opened or listed: permission denied */
+    LD_GAP_LINK,       /* a symlink or hard link that cannot be followed inside the
+                          image's root: dangling, a loop, more than 40 links, the lookup
+                          budget (one to a directory or a device is no file, not a gap) */
+    LD_GAP_READ,       /* anything else: vanished or changed while read, an I/O error, a
+                          link target whose layer could not be read a second time */
+} ld_gap_kind;
+
+typedef struct {
+    char *path; /* image path ("/etc/passwd") */
+    int layer;  /* layer of the version not seen; -1 for dir: and the final file system */
+    ld_gap_kind kind;
+    bool subtree;   /* path is a directory that was not listed: nothing below it was seen */
+    char *analyzer; /* the analyzer (ld_analyzer.name) that did not get this listed
+                       file's content; NULL: path is missing from the file system index
+                       itself, so no analyzer and no check of the index saw it */
+    char *text;     /* one line, what happened ("/etc/passwd is a symlink to \"/x/p\", and
+                       /x does not exist in the image") */
+} ld_image_gap;
+
 /* Analyzer: called for each regular file whose path matches, in every
  * layer (also versions later deleted or overwritten), with its full content
- * (up to max_bytes; larger files are skipped and noted). May run on several
- * threads at once for different layers: it must only touch its own state
- * through ctx with its own locking. Return < 0 with err set to abort the read.
- * A dir: source may ask wants() with a size of 1 before it stats a file:
- * refusing a 1-byte file must mean refusing it at every size. */
+ * (up to max_bytes; larger files are skipped, noted and left a gap). May
+ * run on several threads at once for different layers: it must only touch
+ * its own state through ctx with its own locking. Return < 0 with err set
+ * to abort the read. A dir: source may ask wants() with a size of 1 before
+ * it stats a file: refusing a 1-byte file must mean refusing it at every
+ * size. wants() may be asked about a path more than once.
+ *
+ * Links: once the final file system is known, each symlink and hard link
+ * in it that an analyzer may take is resolved inside the image's own root
+ * as a runtime would (absolute targets from the image's root, ".." never
+ * above it, at most 40 links; a dir: root with openat(O_NOFOLLOW), never
+ * out to the host), and when it ends at a regular file that the analyzer
+ * takes, file() gets that file's content under the link's path, with the
+ * layer of the link (so ld_image_visible holds for it). A link that cannot
+ * be followed, or whose target is over the cap, is a gap naming the
+ * analyzer (ld_image_gaps). */
 typedef struct {
     const char *name;
     bool (*wants)(const char *path, uint64_t size, void *ctx);
@@ -83,6 +121,21 @@ typedef struct {
      * for a file wants() took, before reading it whole; false: the file is
      * not read and file() is not called for it. NULL: always read. */
     bool (*needs_content)(const char *path, const ld_file_reader *r, void *ctx);
+    /* Optional: does this analyzer take the content of a link at path whose
+     * target, a regular file, is target (size bytes)? Asked first with
+     * target NULL (and size 0) before the link is resolved: false means no
+     * whatever the target. NULL: the default rule, wants(path, size) unless
+     * wants(target, size) also holds (the content was then seen under the
+     * target's own name: a versioned jar and its link, /etc/os-release and
+     * /usr/lib/os-release). An analyzer whose meaning depends on the path
+     * (/etc/passwd) takes every link it wants; one that sees every file
+     * version anyway (secrets) takes none. */
+    bool (*wants_link)(const char *path, const char *target, uint64_t size, void *ctx);
+    /* Optional, NULL-terminated: absolute paths this analyzer reads by name
+     * ("/etc/passwd"). One that is no entry of the final file system but
+     * resolves through a symlinked directory (/etc -> usr/etc) is offered
+     * like a link; one that cannot be resolved is a gap. */
+    const char *const *paths;
 } ld_analyzer;
 
 typedef struct {
@@ -91,8 +144,20 @@ typedef struct {
     int threads;            /* parallel layer decompression; 0: number of cores */
     uint64_t max_file_bytes;   /* default per-file content cap for analyzers (default 64 MiB) */
     uint64_t max_layer_bytes;  /* uncompressed bytes per layer (default 32 GiB; bomb guard) */
-    uint64_t max_entries;      /* tar entries per layer (default 5,000,000) */
+    uint64_t max_entries;      /* tar entries per layer (default 5,000,000), twice that for
+                                  all layers together; files for dir: */
+    /* Bytes read for the whole image (default 64 GiB; bomb guard across
+     * layers): each layer read counts the larger of its blob and its
+     * uncompressed tar, a blob listed at several positions is read and
+     * counted once, and a streamed archive's members that are neither
+     * layers nor documents count too. */
+    uint64_t max_image_bytes;
     const char *docker_host;   /* for docker: sources; NULL: $DOCKER_HOST or the default socket */
+    /* docker: sources: ld_engine_timeouts.request_ms (--engine-timeout; 0:
+     * LD_ENGINE_REQUEST_MS): the most one Engine API request may take, and
+     * for the image export the most the engine may take to start sending;
+     * after that it must keep sending (docker/engine.h's low-speed limit). */
+    long engine_timeout_ms;
     /* Trivy's --skip-dirs / --skip-files: fnmatch(3) globs ('*' also matches
      * '/') over image paths, with or without the leading '/'. A file under a
      * skipped directory, or a skipped file, reaches no analyzer; *skipped
@@ -126,11 +191,30 @@ const ld_layer_info *ld_image_layer(const ld_image *img, size_t i);
 size_t ld_image_file_count(const ld_image *img);
 const ld_file_entry *ld_image_file(const ld_image *img, size_t i);
 const ld_file_entry *ld_image_lookup(const ld_image *img, const char *path); /* no link following */
-/* Is (path, layer) the version visible in the final file system? */
+/* Is (path, layer) the version visible in the final file system? Also
+ * true for a path the reader delivered through a symlinked directory (an
+ * analyzer's `paths`), with the layer it was delivered with. */
 bool ld_image_visible(const ld_image *img, const char *path, int layer);
 size_t ld_image_removed_count(const ld_image *img);
 const ld_removed_file *ld_image_removed(const ld_image *img, size_t i);
 /* Notes gathered while reading (skipped oversize files, ...). */
 const ld_strlist *ld_image_notes(const ld_image *img);
+
+/* The gaps (see ld_image_gap), sorted by path, at most 10,000 of them. A
+ * dir: image may add some when its file metadata is first read (an entry
+ * gone since the walk: ld_image_file_count and the like); pointers already
+ * handed out stay valid. */
+size_t ld_image_gap_count(const ld_image *img);
+const ld_image_gap *ld_image_gap_at(const ld_image *img, size_t i);
+/* "size", "depth", "permission", "link", "read" */
+const char *ld_image_gap_kind_name(ld_gap_kind k);
+/* The gaps that concern analyzer (its own, and the index's, those with
+ * analyzer NULL); analyzer NULL: only the index's. Returns how many (also
+ * those past the 10,000 kept) and sets *first (may be NULL) to the first
+ * kept one by path, or NULL. */
+uint64_t ld_image_gaps_for(const ld_image *img, const char *analyzer, const ld_image_gap **first);
+/* Why analyzer did not see path: a gap about path itself (its own or the
+ * index's), or an index gap about a directory above it. NULL: none. */
+const ld_image_gap *ld_image_gap_find(const ld_image *img, const char *path, const char *analyzer);
 
 #endif

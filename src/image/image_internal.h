@@ -25,6 +25,8 @@
 #define LD_IMG_DEFAULT_FILE_BYTES ((uint64_t)64 * 1024 * 1024)
 #define LD_IMG_DEFAULT_LAYER_BYTES ((uint64_t)32 * 1024 * 1024 * 1024)
 #define LD_IMG_DEFAULT_ENTRIES ((uint64_t)5000000)
+#define LD_IMG_IMAGE_ENTRIES_FACTOR 2 /* entries of all layers together, x max_entries */
+#define LD_IMG_DEFAULT_IMAGE_BYTES ((uint64_t)64 * 1024 * 1024 * 1024)
 /* Analyzer content kept while a streamed archive's manifest is not yet known. */
 #define LD_IMG_DEFAULT_DEFER_BYTES ((uint64_t)512 * 1024 * 1024)
 #define LD_DIGEST_LEN 71 /* "sha256:" + 64 hex */
@@ -38,10 +40,64 @@ typedef struct {
     uint64_t max_layer_bytes;
     uint64_t max_entries;
     uint64_t max_defer_bytes;
+    uint64_t max_image_bytes;
+    /* Bytes read so far for this image, shared by every layer and read
+     * atomically (ld_img_charge); NULL: no total is kept. */
+    uint64_t *image_bytes;
+    /* Tar entries so far for this image, every layer together (an atomic
+     * count, at most LD_IMG_IMAGE_ENTRIES_FACTOR x max_entries: the index
+     * and the layer lists grow with it); NULL: not counted. */
+    uint64_t *image_entries;
     const char *docker_host;
+    long engine_timeout_ms;
+    /* A second read for link targets (links.c): layers whose expected
+     * diff_id is known and not in this list are skipped unread (their
+     * result has skipped set). NULL: every layer is read. */
+    const ld_strlist *only_layers;
 } ld_img_opts;
 
+/* Fills out from in with the defaults; out->image_bytes is left NULL (the
+ * caller points it at a counter that lives as long as the read). */
 void ld_img_resolve_options(const ld_image_options *in, ld_img_opts *out);
+
+/* Counts n more bytes read for the image against opt->max_image_bytes (an
+ * atomic add: layers are read on several threads). Returns 0, or
+ * LD_ERR_LIMIT with err naming the limit once the total passes it. */
+int ld_img_charge(const ld_img_opts *opt, uint64_t n, ld_error *err);
+
+/* A limit as people write it: "64 GiB", "8 MiB", "1536 KiB", "100 bytes". */
+void ld_img_format_size(uint64_t n, char *buf, size_t len);
+
+/* The error for an image JSON document (what: "config 3f2a.json",
+ * "index.json") of size bytes, over LD_IMG_MAX_JSON_BYTES: LD_ERR_LIMIT
+ * naming the document, its size and the limit. Returns that code. */
+int ld_img_doc_too_large(const char *what, uint64_t size, ld_error *err);
+
+/* ---- gaps: what the reader could not see (links.c) ------------------------ */
+
+#define LD_IMG_MAX_GAPS 10000 /* kept per image; further ones are only counted */
+
+typedef struct {
+    ld_image_gap *v;
+    size_t n, cap;
+    /* gaps past LD_IMG_MAX_GAPS, per analyzer name (NULL: the index) */
+    struct ld_gap_tally {
+        char *analyzer;
+        uint64_t n;
+    } * dropped;
+    size_t n_dropped;
+} ld_gap_list;
+
+/* Adds a gap (copies path and analyzer; takes text). */
+void ld_gap_add(ld_gap_list *l, ld_gap_kind kind, const char *path, int layer, const char *analyzer,
+                bool subtree, char *text);
+/* Moves every gap of src to dst (src is left empty). */
+void ld_gap_list_move(ld_gap_list *dst, ld_gap_list *src);
+void ld_gap_list_sort(ld_gap_list *l);
+void ld_gap_list_clear(ld_gap_list *l);
+/* The kind for an errno: EACCES/EPERM permission, ELOOP link, ENAMETOOLONG
+ * depth, anything else read. */
+ld_gap_kind ld_gap_kind_of_errno(int e);
 
 /* Pull-style byte source: fills buf with up to len bytes; returns the count,
  * 0 at end of blob, or < 0 with err set. */
@@ -86,6 +142,8 @@ typedef struct {
     ld_strlist notes;
     ld_deferred_call *deferred;
     size_t n_deferred, cap_deferred;
+    ld_gap_list gaps; /* files an analyzer wanted but did not get (over its cap) */
+    bool skipped;     /* not read (opt->only_layers): digests are the expected ones */
 } ld_layer_result;
 
 typedef struct {
@@ -95,6 +153,11 @@ typedef struct {
     const char *expect_digest;  /* verified at end of stream when non-NULL */
     const char *expect_diff_id; /* idem */
     int layer;                  /* index passed to analyzers; -1: defer the calls */
+    /* Further positions of the same blob in the manifest (a descriptor
+     * listed more than once is read once): each analyzer call is made for
+     * layer and then for each of these. May be NULL. */
+    const int *more_layers;
+    size_t n_more_layers;
     const ld_img_opts *opt;
     const ld_analyzer *analyzers;
     size_t n_analyzers;
@@ -116,11 +179,24 @@ char *ld_img_normalize_path(const char *name, size_t max, ld_error *err);
 
 /* ---- fs index ----------------------------------------------------------- */
 
+/* A hard link of the final file system and the version it shares content
+ * with (its target when the link was written; a later change to the
+ * target's path does not change the link). */
+typedef struct {
+    const char *path; /* the link; borrowed from the index's files */
+    char *src_path;   /* the version linked to */
+    int src_layer;
+    ld_file_type src_type; /* what that version is (a symlink: src_link) */
+    char *src_link;
+} ld_fs_hardlink;
+
 typedef struct {
     ld_file_entry *files; /* sorted by path */
     size_t n_files;
     ld_removed_file *removed;
     size_t n_removed, cap_removed;
+    ld_fs_hardlink *hardlinks; /* sorted by path; NULL for dir: */
+    size_t n_hardlinks;
 } ld_fs_index;
 
 /* Applies layers[0..n) in order (whiteouts, opaque dirs, replacement).
@@ -129,6 +205,116 @@ typedef struct {
 int ld_fs_index_build(const ld_layer_result *const *layers, size_t n, ld_fs_index *out,
                       ld_error *err);
 void ld_fs_index_clear(ld_fs_index *idx);
+/* The hard link at path (binary search), or NULL. */
+const ld_fs_hardlink *ld_fs_index_hardlink(const ld_fs_index *idx, const char *path);
+
+/* ---- links, resolved inside the image's root (links.c) ------------------ */
+
+#define LD_IMG_LINK_HOPS 40 /* symlinks followed in one path, as Linux (MAXSYMLINKS) */
+/* lookups for every link of one image together (a hostile image of
+ * thousands of 40-link chains stops here, each link left a gap) */
+#define LD_IMG_LINK_LOOKUPS ((uint64_t)4000000)
+
+typedef enum {
+    LD_NODE_MISSING,
+    LD_NODE_DIR,
+    LD_NODE_FILE,    /* a regular file, or a hard link to one */
+    LD_NODE_SYMLINK, /* also a hard link to a symlink */
+    LD_NODE_OTHER,   /* device, FIFO, socket */
+    LD_NODE_ERROR,   /* the lookup itself failed (err) */
+} ld_node_kind;
+
+/* What is at one path, without following a link there. */
+typedef struct {
+    ld_node_kind kind;
+    const char *link;    /* SYMLINK: the target as stored; valid until the next lookup */
+    const char *content; /* FILE: the path of the version holding the content (a hard
+                            link's source); NULL: the path itself */
+    int layer;           /* FILE: layer of that version (-1 for dir:) */
+    uint64_t size;       /* FILE */
+    ld_file_type type;   /* OTHER: what it is */
+    int err;             /* ERROR: errno */
+} ld_link_node;
+
+/* Fills node for path (absolute, normalised, no link in it but perhaps
+ * the last component). */
+typedef void (*ld_link_lookup_fn)(void *ctx, const char *path, ld_link_node *node);
+
+typedef enum {
+    LD_RESOLVE_OK,       /* a regular file */
+    LD_RESOLVE_MISSING,  /* a component does not exist */
+    LD_RESOLVE_NOT_DIR,  /* a component before the last is not a directory */
+    LD_RESOLVE_NOT_FILE, /* it ends at a directory, device, FIFO or socket */
+    LD_RESOLVE_LOOP,     /* more than max_hops symlinks */
+    LD_RESOLVE_TOO_LONG, /* a path longer than LD_IMG_MAX_PATH on the way */
+    LD_RESOLVE_BUDGET,   /* the lookups allowed ran out */
+    LD_RESOLVE_ERROR,    /* a lookup failed (err) */
+} ld_resolve_status;
+
+typedef struct {
+    ld_resolve_status status;
+    unsigned hops;     /* symlinks followed */
+    char *link;        /* the first symlink's target as stored; NULL: none followed */
+    char *path;        /* OK: the file reached; else where resolution stopped */
+    char *content;     /* OK: the version holding the content (== path unless a hard link) */
+    int layer;         /* OK: that version's layer */
+    uint64_t size;     /* OK */
+    ld_file_type type; /* NOT_FILE: what it ended at */
+    int err;           /* ERROR */
+} ld_link_result;
+
+/* Resolves path as the kernel would inside a chroot at the image's root:
+ * each component looked up with lookup, a symlink's target spliced in
+ * (absolute ones from the root), ".." never above the root, at most
+ * max_hops symlinks, the last component followed too. *budget (may be
+ * NULL) is decremented per lookup. Fills out (ld_link_result_clear frees
+ * it); returns out->status. Pure: reads nothing but through lookup. */
+ld_resolve_status ld_img_resolve(const char *path, ld_link_lookup_fn lookup, void *ctx,
+                                 unsigned max_hops, uint64_t *budget, ld_link_result *out);
+void ld_link_result_clear(ld_link_result *r);
+/* One line on why a resolution failed ("leads to /x, a directory"). */
+char *ld_link_result_text(const ld_link_result *r);
+
+/* Does analyzer a take the content of a link at path whose target (a
+ * regular file) is target, size bytes? target NULL: might it take a link
+ * at path at all (asked before resolving)? The default without
+ * a->wants_link: wants(path) at that size unless wants() also takes the
+ * target's own path (then it saw that content under that name). */
+bool ld_img_takes_link(const ld_analyzer *a, const char *path, const char *target, uint64_t size);
+
+/* One analyzer call owed for a link: analyzer gets the content of
+ * (content, content_layer) under path, with layer. */
+typedef struct {
+    size_t analyzer;
+    char *path;
+    int layer;
+    char *content;
+    int content_layer;
+    uint64_t size;
+    bool alias; /* path is no entry of the index (it resolves through a
+                   symlinked directory): made visible by the delivery */
+} ld_link_delivery;
+
+typedef struct {
+    ld_link_delivery *v;
+    size_t n, cap;
+    ld_gap_list gaps;
+    ld_strlist notes;
+    bool budget_noted;
+} ld_link_plan;
+
+/* Plans the link deliveries of one image: every symlink and hard link of
+ * files[0..n) (sorted) that an analyzer may take (ld_img_takes_link), and
+ * every path of the analyzers' `paths` that is no entry of files but
+ * resolves through a link, resolved with lookup. What cannot be followed,
+ * or is over the analyzer's cap, becomes a gap (and a note) for each
+ * analyzer that wanted it. Fills plan (ld_link_plan_clear frees it). */
+void ld_img_plan_links(const ld_file_entry *files, size_t n, ld_link_lookup_fn lookup, void *ctx,
+                       const ld_analyzer *an, size_t n_an, const ld_img_opts *opt,
+                       ld_link_plan *plan);
+void ld_link_plan_clear(ld_link_plan *plan);
+/* The cap of analyzer a under opt (its max_bytes, at most max_file_bytes). */
+uint64_t ld_img_analyzer_cap(const ld_analyzer *a, const ld_img_opts *opt);
 
 /* ---- JSON documents ----------------------------------------------------- */
 
@@ -227,6 +413,12 @@ ld_image *ld_img_assemble(const ld_img_parts *p, const ld_analyzer *analyzers, s
                           ld_error *err);
 /* dir: sources build the image directly. */
 ld_image *ld_img_new_dir(const char *name, ld_file_entry *files, size_t n, ld_strlist *notes);
+/* What a source adds to an image it built: gaps (moved; sorted when the
+ * read ends), notes (moved), and a path delivered through a symlinked
+ * directory, visible with layer (ld_image_visible). */
+void ld_img_take_gaps(ld_image *img, ld_gap_list *gaps);
+void ld_img_add_notes(ld_image *img, ld_strlist *notes);
+void ld_img_add_alias(ld_image *img, const char *path, int layer);
 
 /* ---- sources ------------------------------------------------------------ */
 

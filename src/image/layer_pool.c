@@ -1,12 +1,29 @@
 /* Runs layer jobs on a small pool of pthreads, one layer per worker at a
  * time, so several layers decompress at once. Analyzer callbacks therefore
- * run concurrently for different layers (see ld_analyzer in image.h). Not a
- * general thread pool. */
+ * run concurrently for different layers (see ld_analyzer in image.h). Also
+ * the byte budget those layers share (ld_img_charge): one total per image,
+ * so that many layers within their own limit cannot add up to an unbounded
+ * read. Not a general thread pool. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "image/image_internal.h"
 #include "util/mem.h"
+
+int ld_img_charge(const ld_img_opts *opt, uint64_t n, ld_error *err)
+{
+    if (!opt->image_bytes || n == 0)
+        return 0;
+    uint64_t total = __atomic_add_fetch(opt->image_bytes, n, __ATOMIC_RELAXED);
+    if (total >= n && total <= opt->max_image_bytes)
+        return 0;
+    char cap[32];
+    ld_img_format_size(opt->max_image_bytes, cap, sizeof(cap));
+    return ld_error_set(err, LD_ERR_LIMIT,
+                        "more than %s read for this image in all (a decompression bomb?); "
+                        "raise --max-image-bytes if the image is genuine",
+                        cap);
+}
 
 typedef struct {
     ld_layer_job *jobs;

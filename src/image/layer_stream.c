@@ -4,9 +4,12 @@
  * libarchive's tar reader through our own read callback, and each entry is
  * recorded (normalised path, type, mode, owner, size, link) for the fs index.
  * Regular files an analyzer wants are read into one reusable buffer capped
- * per analyzer. Nothing is written to disk. Not for outer archives
+ * per analyzer (a file over an analyzer's cap is a gap). A second read for
+ * link targets skips, unread, the layers that hold none (opt->only_layers).
+ * Nothing is written to disk. Not for outer archives
  * (docker_archive.c) or for applying whiteouts (fs_index.c). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +47,33 @@ typedef struct {
     size_t zstd_last; /* last ZSTD_decompressStream hint: 0 = frame complete */
     bool zstd_any;
     uint64_t blob_size, tar_size;
+    uint64_t charged; /* of max(blob_size, tar_size), counted for the image */
 } stream_ctx;
+
+/* The layer's size so far against the limits: the larger of the blob read
+ * and the tar it expanded to (zstd skippable frames or empty gzip members
+ * expand to nothing) must stay under the layer limit, and what it adds
+ * counts toward the image's total (ld_img_charge). */
+static int check_size(stream_ctx *s)
+{
+    uint64_t size = s->blob_size > s->tar_size ? s->blob_size : s->tar_size;
+    if (size > s->job->opt->max_layer_bytes) {
+        ld_error_set(s->err, LD_ERR_LIMIT,
+                     "uncompressed layer is larger than %llu bytes (a decompression bomb?); "
+                     "raise the layer size limit if it is genuine",
+                     (unsigned long long)s->job->opt->max_layer_bytes);
+        s->failed = true;
+        return -1;
+    }
+    if (size > s->charged) {
+        if (ld_img_charge(s->job->opt, size - s->charged, s->err) < 0) {
+            s->failed = true;
+            return -1;
+        }
+        s->charged = size;
+    }
+    return 0;
+}
 
 static int fill_in(stream_ctx *s)
 {
@@ -74,6 +103,8 @@ static int fill_in(stream_ctx *s)
     EVP_DigestUpdate(s->blob_md, s->in + s->in_len, (size_t)n);
     s->blob_size += (uint64_t)n;
     s->in_len += (size_t)n;
+    if (check_size(s) < 0)
+        return -1;
     return 1;
 }
 
@@ -174,12 +205,7 @@ static ssize_t tar_read_cb(struct archive *a, void *ud, const void **buf)
         if (s->tar_md)
             EVP_DigestUpdate(s->tar_md, p, (size_t)n);
         s->tar_size += (uint64_t)n;
-        if (s->tar_size > s->job->opt->max_layer_bytes) {
-            ld_error_set(s->err, LD_ERR_LIMIT,
-                         "uncompressed layer is larger than %llu bytes (a decompression bomb?); "
-                         "raise the layer size limit if it is genuine",
-                         (unsigned long long)s->job->opt->max_layer_bytes);
-            s->failed = true;
+        if (check_size(s) < 0) {
             archive_set_error(a, EFBIG, "layer too large");
             return -1;
         }
@@ -314,12 +340,15 @@ static int analyze_entry(struct archive *a, const ld_layer_job *job, ld_layer_re
         if (cap > opt->max_file_bytes)
             cap = opt->max_file_bytes;
         if (size > cap) {
-            add_note(
-                res,
-                ld_xasprintf(
-                    "%s: %s is %llu bytes, over the %llu-byte limit for analyzer %s; not analysed",
-                    job->name, path, (unsigned long long)size, (unsigned long long)cap,
-                    an->name ? an->name : "?"));
+            char *msg = ld_xasprintf(
+                "%s: %s is %llu bytes, over the %llu-byte limit for analyzer %s; not analysed",
+                job->name, path, (unsigned long long)size, (unsigned long long)cap,
+                an->name ? an->name : "?");
+            ld_gap_add(&res->gaps, LD_GAP_SIZE, path, job->layer, an->name ? an->name : "?", false,
+                       ld_xasprintf("%s is %llu bytes, over the %llu-byte limit for analyzer %s",
+                                    path, (unsigned long long)size, (unsigned long long)cap,
+                                    an->name ? an->name : "?"));
+            add_note(res, msg);
             cs->want[i] = false;
             continue;
         }
@@ -340,6 +369,10 @@ static int analyze_entry(struct archive *a, const ld_layer_job *job, ld_layer_re
             rc = defer_call(job, res, i, path, cs->buf, (size_t)size, err);
         else
             rc = an->file(path, job->layer, cs->buf, (size_t)size, an->ctx, err);
+        /* a blob listed again later in the manifest: the same content at
+         * each of its positions, from this one read */
+        for (size_t k = 0; rc >= 0 && job->layer >= 0 && k < job->n_more_layers; k++)
+            rc = an->file(path, job->more_layers[k], cs->buf, (size_t)size, an->ctx, err);
         if (rc < 0) {
             if (err->code == LD_OK)
                 ld_error_set(err, LD_ERR_GENERIC, "analyzer %s failed on %s",
@@ -502,6 +535,16 @@ static int stream_tar(stream_ctx *s, ld_layer_result *res, ld_error *err)
                               (unsigned long long)job->opt->max_entries);
             goto out;
         }
+        /* the layers' lists and the index grow with every entry of every
+         * layer: bounded for the image too, not only per layer */
+        uint64_t all = LD_IMG_IMAGE_ENTRIES_FACTOR * job->opt->max_entries;
+        if (job->opt->image_entries &&
+            __atomic_add_fetch(job->opt->image_entries, 1, __ATOMIC_RELAXED) > all) {
+            rc = ld_error_set(err, LD_ERR_LIMIT,
+                              "more than %llu tar entries in the image's layers together",
+                              (unsigned long long)all);
+            goto out;
+        }
         if ((rc = record_entry(a, job, res, &cs, ae, err)) < 0) {
             if (s->failed || err->code == LD_OK)
                 goto tar_error;
@@ -515,6 +558,10 @@ static int stream_tar(stream_ctx *s, ld_layer_result *res, ld_error *err)
         if (s->tar_md)
             EVP_DigestUpdate(s->tar_md, p, (size_t)n);
         s->tar_size += (uint64_t)n;
+        if (check_size(s) < 0) { /* the padding is under the same limits */
+            n = -1;
+            break;
+        }
     }
     if (n < 0)
         rc = -1;
@@ -536,6 +583,15 @@ out:
 
 int ld_layer_stream(const ld_layer_job *job, ld_layer_result *res, ld_error *err)
 {
+    /* a second read for link targets: a layer holding none is not read */
+    if (job->opt->only_layers && job->expect_digest && job->expect_diff_id &&
+        !ld_strlist_contains(job->opt->only_layers, job->expect_diff_id)) {
+        snprintf(res->digest, sizeof(res->digest), "%s", job->expect_digest);
+        snprintf(res->diff_id, sizeof(res->diff_id), "%s", job->expect_diff_id);
+        res->compression = "none";
+        res->skipped = true;
+        return 0;
+    }
     stream_ctx s = {0};
     s.job = job;
     s.err = err;
@@ -603,5 +659,6 @@ void ld_layer_result_clear(ld_layer_result *res)
     }
     free(res->deferred);
     ld_strlist_clear(&res->notes);
+    ld_gap_list_clear(&res->gaps);
     memset(res, 0, sizeof(*res));
 }

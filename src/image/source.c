@@ -1,15 +1,39 @@
 /* Which source a target names: an explicit prefix (docker-archive:,
  * oci-archive:, oci:, dir:, docker:) or, for a bare target, what is at that
  * path (an OCI layout directory, another directory, an archive file), and
- * an engine image name when nothing is there. Not for reading anything. */
+ * an engine image name when nothing is there; and the words every source
+ * uses for its limits. Not for reading anything. */
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "image/image_internal.h"
+
+void ld_img_format_size(uint64_t n, char *buf, size_t len)
+{
+    static const char *const units[] = {"TiB", "GiB", "MiB", "KiB"};
+    for (int u = 0; u < 4; u++) {
+        uint64_t unit = (uint64_t)1 << (10 * (4 - u));
+        if (n >= unit && n % unit == 0) {
+            snprintf(buf, len, "%llu %s", (unsigned long long)(n / unit), units[u]);
+            return;
+        }
+    }
+    snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+}
+
+int ld_img_doc_too_large(const char *what, uint64_t size, ld_error *err)
+{
+    char cap[32];
+    ld_img_format_size(LD_IMG_MAX_JSON_BYTES, cap, sizeof(cap));
+    return ld_error_set(err, LD_ERR_LIMIT,
+                        "%s is %llu bytes, over the %s limit for an image's JSON documents", what,
+                        (unsigned long long)size, cap);
+}
 
 static const struct {
     const char *prefix;
@@ -87,12 +111,12 @@ int ld_img_detect_source(const char *target, ld_src_kind *kind, const char **res
                         : LD_SRC_DIR;
             return 0;
         }
-        if (S_ISREG(st.st_mode)) {
-            /* docker-archive and oci-archive share a reader that decides by content. */
-            *kind = LD_SRC_DOCKER_ARCHIVE;
-            return 0;
-        }
-        return ld_error_set(err, LD_ERR_INVALID, "%s is neither a directory nor a file", target);
+        /* docker-archive and oci-archive share a reader that decides by
+         * content; it refuses what is not a regular file (a FIFO, a device)
+         * without opening it in a way that could block, in the words every
+         * input file gets (util/input_file.h) */
+        *kind = LD_SRC_DOCKER_ARCHIVE;
+        return 0;
     }
     if (errno != ENOENT)
         return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot stat %s", target);

@@ -3,8 +3,11 @@
  * built with cargo-auditable, whose ELF section .dep-v0 holds
  * zlib-compressed JSON {"packages":[{"name","version","source","kind",..}]}.
  * Build-time dependencies (kind "build") are not in the binary and are not
- * reported. Not a general TOML parser: anything outside [[package]] tables
- * and multi-line arrays inside them is skipped. */
+ * reported. The inflated JSON is bounded three ways: 16 MiB per binary, the
+ * image's decompression budget (cataloger.h), and a count of its values
+ * before jansson builds it (util/json_budget.h). Not a general TOML parser:
+ * anything outside [[package]] tables and multi-line arrays inside them is
+ * skipped. */
 #include <jansson.h>
 #include <stdbool.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "sbom/elf_probe.h"
 #include "util/cleanup.h"
 #include "util/elf_view.h"
+#include "util/json_budget.h"
 #include "util/mem.h"
 
 #define MAX_PACKAGES 100000
@@ -170,9 +174,10 @@ fail:
 
 /* --- cargo-auditable ---------------------------------------------------- */
 
-/* Inflate zlib data into a new buffer of at most MAX_AUDIT_JSON bytes. */
-static char *inflate_capped(const char *path, const uint8_t *in, size_t n, size_t *out_len,
-                            ld_error *err)
+/* Inflate zlib data into a new buffer of at most MAX_AUDIT_JSON bytes,
+ * taking what it inflates from the image's budget (NULL: none). */
+static char *inflate_capped(const char *path, const uint8_t *in, size_t n,
+                            ld_cataloger_budget *budget, size_t *out_len, ld_error *err)
 {
     z_stream zs = {0};
     if (inflateInit(&zs) != Z_OK) {
@@ -198,7 +203,16 @@ static char *inflate_capped(const char *path, const uint8_t *in, size_t n, size_
         zs.next_out = (Bytef *)buf + have;
         zs.avail_out = (uInt)(cap - have);
         rc = inflate(&zs, Z_NO_FLUSH);
-        have = cap - zs.avail_out;
+        size_t grown = cap - zs.avail_out - have;
+        have += grown;
+        if (!ld_cataloger_budget_take(budget, grown)) {
+            inflateEnd(&zs);
+            ld_error_set(err, LD_ERR_LIMIT,
+                         "%s: .dep-v0: the files of this image decompressed to more than %llu "
+                         "bytes in all; not read",
+                         path, (unsigned long long)budget->inflate_total);
+            return NULL;
+        }
     } while (rc == Z_OK);
     inflateEnd(&zs);
     if (rc != Z_STREAM_END) {
@@ -216,22 +230,25 @@ static void json_decref_p(json_t **j)
         json_decref(*j);
 }
 
-static int parse_auditable(const char *path, const ld_elf_view *e, ld_package_list *out,
-                           ld_error *err)
+static int parse_auditable(const char *path, const ld_elf_view *e, ld_cataloger_budget *budget,
+                           ld_package_list *out, ld_error *err)
 {
     uint64_t off, size;
     if (ld_elf_section(e, ".dep-v0", &off, &size) != LD_ELF_SECTION_FOUND)
         return 0; /* not built with cargo-auditable */
     size_t jl;
-    ld_autofree char *text = inflate_capped(path, e->data + off, (size_t)size, &jl, err);
+    ld_autofree char *text =
+        inflate_capped(path, e->data + off, (size_t)size, budget, &jl, err);
     if (!text)
         return err->code;
-    json_error_t je;
-    __attribute__((cleanup(json_decref_p))) json_t *root = json_loadb(text, jl, 0, &je);
-    json_t *pkgs = root ? json_object_get(root, "packages") : NULL;
+    ld_autofree char *what = ld_xasprintf("%s: .dep-v0", path);
+    __attribute__((cleanup(json_decref_p))) json_t *root =
+        ld_json_load_bounded(what, text, jl, 0, &ld_json_cataloger_limits, err);
+    if (!root)
+        return err->code;
+    json_t *pkgs = json_object_get(root, "packages");
     if (!json_is_array(pkgs))
-        return ld_error_set(err, LD_ERR_CORRUPT, "%s: .dep-v0: no packages array%s%s", path,
-                            root ? "" : ": ", root ? "" : je.text);
+        return ld_error_set(err, LD_ERR_CORRUPT, "%s: .dep-v0: no packages array", path);
     if (json_array_size(pkgs) > MAX_PACKAGES)
         return ld_error_set(err, LD_ERR_LIMIT, "%s: more than %d packages", path, MAX_PACKAGES);
     size_t i;
@@ -257,18 +274,24 @@ static bool is_lock_name(const char *path)
     return strcmp(base ? base + 1 : path, "Cargo.lock") == 0;
 }
 
-static int cargo_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
-                       ld_error *err)
+static int cargo_parse_budgeted(const char *path, const uint8_t *data, size_t len,
+                                ld_cataloger_budget *budget, ld_package_list *out, ld_error *err)
 {
     /* 64 bytes for either class (a 32-bit ELF file shorter than that is skipped). */
     ld_elf_view e;
     if (len >= LD_ELF_EHDR64_SIZE && ld_elf_open(&e, data, len))
-        return parse_auditable(path, &e, out, err);
+        return parse_auditable(path, &e, budget, out, err);
     if (len >= 4 && memcmp(data, "\177ELF", 4) == 0)
         return 0; /* an ELF file too short or odd to view */
     if (!is_lock_name(path))
         return 0; /* a script or other text among the binaries: not a lock file */
     return parse_lock(path, (const char *)data, len, out, err);
+}
+
+static int cargo_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
+                       ld_error *err)
+{
+    return cargo_parse_budgeted(path, data, len, NULL, out, err);
 }
 
 /* Cargo.lock anywhere; binaries in the usual executable directories (the
@@ -282,6 +305,12 @@ static bool cargo_wants(const char *path)
     if (ld_cataloger_in_exec_dir(path))
         return true;
     return base == path + 1 && *base && !strchr(base, '.');
+}
+
+/* A binary is taken for where it is; a Cargo.lock is a package database. */
+static bool cargo_speculative(const char *path)
+{
+    return !is_lock_name(path);
 }
 
 /* cargo_parse reports nothing for an ELF file of 64 bytes or more without
@@ -312,4 +341,6 @@ const ld_cataloger ld_cataloger_cargo = {
     .wants = cargo_wants,
     .parse = cargo_parse,
     .needs_content = cargo_needs_content,
+    .parse_budgeted = cargo_parse_budgeted,
+    .speculative = cargo_speculative,
 };

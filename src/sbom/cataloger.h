@@ -9,12 +9,34 @@
 #ifndef LD_SBOM_CATALOGER_H
 #define LD_SBOM_CATALOGER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "core/error.h"
 #include "sbom/package.h"
 #include "util/file_reader.h"
+
+/* What one read of an image (or dir:) may spend in all its files together,
+ * shared by the threads that read its layers: a per-file cap alone lets 150
+ * copies of one jar inflate 150 times as much. Set up by the SBOM collector
+ * (ld_cataloger_budget_init), taken from by the catalogers that decompress
+ * (jar members, cargo-auditable sections). */
+typedef struct {
+    _Atomic uint64_t inflate_left; /* decompressed bytes still allowed */
+    uint64_t inflate_total;        /* the allowance it started with (messages) */
+} ld_cataloger_budget;
+
+/* Decompressed bytes allowed per read of an image: the nested archives of
+ * the largest real Java images (Jenkins and its plugins, Spring Boot fat
+ * jars) inflate to a few hundred MiB; 150 copies of a jar bomb would
+ * inflate 19 GiB. */
+#define LD_CATALOGER_INFLATE_BUDGET ((uint64_t)1 << 30)
+
+void ld_cataloger_budget_init(ld_cataloger_budget *b, uint64_t inflate_bytes);
+/* Takes n decompressed bytes from b; false (taking nothing) when fewer are
+ * left. b NULL: no shared budget, always true. Safe from several threads. */
+bool ld_cataloger_budget_take(ld_cataloger_budget *b, uint64_t n);
 
 typedef struct {
     const char *name;    /* "dpkg", "apk", "rpm-sqlite", "python", "npm", ... */
@@ -33,6 +55,19 @@ typedef struct {
      * fail (so the file need not be read); true when unsure. NULL: always
      * read. Hostile input: reads are bounded, r may fail or come up short. */
     bool (*needs_content)(const char *path, const ld_file_reader *r);
+    /* Optional: parse() with the budget of the whole read (b is never
+     * NULL); the SBOM collector calls it instead of parse(). For catalogers
+     * whose work one file cannot bound (decompression). Same contract as
+     * parse(); going over the budget is LD_ERR_LIMIT. */
+    int (*parse_budgeted)(const char *path, const uint8_t *data, size_t len,
+                          ld_cataloger_budget *b, ld_package_list *out, ld_error *err);
+    /* Optional: did wants() take path only on speculation? Catalogers of
+     * binaries take every file in an executable directory, and most hold
+     * no packages: such a file skipped for its size is noted, but not
+     * counted as a package database that could not be read (ld_sbom.unread).
+     * NULL: every path wants() takes is a package database (dpkg status, a
+     * lock file, a jar, ...). */
+    bool (*speculative)(const char *path);
 } ld_cataloger;
 
 /* NULL-terminated list of every cataloger in this build. */

@@ -1,5 +1,6 @@
 /* The cataloger registry: every cataloger named in sbom/catalogers_list.h,
- * in that order. Not for choosing catalogers per run (callers filter). */
+ * in that order, and the budget shared by the catalogers of one read
+ * (cataloger.h). Not for choosing catalogers per run (callers filter). */
 #include "sbom/catalogers_list.h"
 
 #include <stddef.h>
@@ -26,4 +27,22 @@ bool ld_cataloger_in_exec_dir(const char *path)
             return true;
     }
     return false;
+}
+
+void ld_cataloger_budget_init(ld_cataloger_budget *b, uint64_t inflate_bytes)
+{
+    atomic_init(&b->inflate_left, inflate_bytes);
+    b->inflate_total = inflate_bytes;
+}
+
+bool ld_cataloger_budget_take(ld_cataloger_budget *b, uint64_t n)
+{
+    if (!b)
+        return true;
+    uint64_t left = atomic_load(&b->inflate_left);
+    do {
+        if (left < n)
+            return false;
+    } while (!atomic_compare_exchange_weak(&b->inflate_left, &left, left - n));
+    return true;
 }

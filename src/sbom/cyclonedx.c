@@ -269,11 +269,14 @@ int ld_sbom_write_cyclonedx(FILE *out, const ld_sbom *s, const ld_image *img, ld
         image_properties(&j, img);
         ld_json_object_end(&j);
     }
-    if (s->notes.n > 0) {
+    if (s->notes.n > 0 || s->n_unread > 0) {
         ld_json_key(&j, "properties");
         ld_json_array_begin(&j);
         for (size_t i = 0; i < s->notes.n; i++)
             property(&j, "lockdown:note", s->notes.v[i]);
+        /* the package databases not read: this BOM lacks their packages */
+        for (size_t i = 0; i < s->n_unread; i++)
+            property(&j, "lockdown:not-read", s->unread[i].path);
         ld_json_array_end(&j);
     }
     ld_json_object_end(&j);

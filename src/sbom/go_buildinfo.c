@@ -301,6 +301,13 @@ static bool go_needs_content(const char *path, const ld_file_reader *r)
     return need;
 }
 
+/* Every path go_wants takes is a guess: most executables are not Go. */
+static bool go_speculative(const char *path)
+{
+    (void)path;
+    return true;
+}
+
 const ld_cataloger ld_cataloger_go_buildinfo = {
     .name = "go-buildinfo",
     .eco = LD_ECO_GO,
@@ -308,4 +315,5 @@ const ld_cataloger ld_cataloger_go_buildinfo = {
     .wants = go_wants,
     .parse = go_parse,
     .needs_content = go_needs_content,
+    .speculative = go_speculative,
 };

@@ -4,9 +4,10 @@
  * main section of META-INF/MANIFEST.MF (Implementation-*, Bundle-*) when an
  * archive has no pom.properties. Archives nested inside (WEB-INF/lib,
  * BOOT-INF/lib, ear modules: any .jar, .war or .ear entry) are read the same
- * way, up to a nesting depth and a total decompressed byte budget, so zip
- * bombs and archive recursion stay bounded. Not for pom.xml dependency
- * resolution or class-file hashing. */
+ * way, up to a nesting depth and decompressed byte budgets — one per file,
+ * one shared by every archive of the image (cataloger.h) — so zip bombs,
+ * archive recursion and many copies of one bomb stay bounded. Not for
+ * pom.xml dependency resolution or class-file hashing. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdbool.h>
@@ -25,7 +26,9 @@
 
 typedef struct {
     const char *path; /* the file in the image; also found_in */
-    uint64_t budget;  /* decompressed bytes left */
+    uint64_t budget;  /* decompressed bytes left for this file */
+    ld_cataloger_budget *shared; /* the image's, for every archive; NULL: none */
+    bool spent;       /* a budget ran out: the file is not read */
     size_t entries;   /* entries seen, all levels */
     ld_package_list *out;
 } java_ctx;
@@ -84,8 +87,17 @@ static uint8_t *read_entry(java_ctx *c, struct archive *a, const char *name, siz
             break;
         if ((uint64_t)r > c->budget) {
             c->budget = 0;
+            c->spent = true;
             ld_error_set(err, LD_ERR_LIMIT, "%s: more than %llu decompressed bytes (zip bomb?)",
                          c->path, (unsigned long long)MAX_TOTAL);
+            return NULL;
+        }
+        if (!ld_cataloger_budget_take(c->shared, (uint64_t)r)) {
+            c->spent = true;
+            ld_error_set(err, LD_ERR_LIMIT,
+                         "%s: the archives of this image decompressed to more than %llu bytes "
+                         "in all (zip bombs?); not read",
+                         c->path, (unsigned long long)c->shared->inflate_total);
             return NULL;
         }
         c->budget -= (uint64_t)r;
@@ -266,8 +278,8 @@ static int scan_archive(java_ctx *c, const uint8_t *data, size_t len, const char
         ld_autofree uint8_t *buf =
             read_entry(c, a, en, nested && !pom && !mf ? MAX_NESTED : MAX_META, &n, err);
         if (!buf) {
-            if (c->budget == 0)
-                return err->code; /* the whole file's budget is spent */
+            if (c->spent)
+                return err->code; /* the file's or the image's budget is spent */
             /* too large for its kind, encrypted or bad data: skip the member */
             ld_error_clear(err);
             continue;
@@ -299,12 +311,12 @@ static int scan_archive(java_ctx *c, const uint8_t *data, size_t len, const char
     return 0;
 }
 
-static int java_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
-                      ld_error *err)
+static int java_parse_budgeted(const char *path, const uint8_t *data, size_t len,
+                               ld_cataloger_budget *shared, ld_package_list *out, ld_error *err)
 {
     if (len < 4 || memcmp(data, "PK", 2) != 0)
         return ld_error_set(err, LD_ERR_CORRUPT, "%s: not a zip archive", path);
-    java_ctx c = {.path = path, .budget = MAX_TOTAL, .out = out};
+    java_ctx c = {.path = path, .budget = MAX_TOTAL, .shared = shared, .out = out};
     size_t start = out->n;
     if (scan_archive(&c, data, len, path, 0, err) < 0) {
         while (out->n > start)
@@ -314,10 +326,17 @@ static int java_parse(const char *path, const uint8_t *data, size_t len, ld_pack
     return 0;
 }
 
+static int java_parse(const char *path, const uint8_t *data, size_t len, ld_package_list *out,
+                      ld_error *err)
+{
+    return java_parse_budgeted(path, data, len, NULL, out, err);
+}
+
 const ld_cataloger ld_cataloger_java = {
     .name = "java",
     .eco = LD_ECO_MAVEN,
     .max_bytes = (uint64_t)512 << 20,
     .wants = java_wants,
     .parse = java_parse,
+    .parse_budgeted = java_parse_budgeted,
 };

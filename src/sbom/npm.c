@@ -22,13 +22,15 @@
 #include <string.h>
 
 #include "sbom/catalogers_list.h"
+#include "util/json_budget.h"
 #include "util/mem.h"
 
 #define NPM_FIELD_MAX 4096  /* longer name/version/licence: ignored */
 #define NPM_MAX_DEPTH 64    /* nesting of v1 "dependencies" followed */
 #define NPM_MAX_LICENSES 32 /* entries taken from a "licenses" array */
 
-/* jansson's own parser depth limit (JSON_PARSER_MAX_DEPTH, 2048) bounds the
+/* Documents are counted before jansson builds them (util/json_budget.h:
+ * values, objects and arrays, nesting), which bounds the memory and the
  * recursion inside json_loadb; our own walk is bounded by NPM_MAX_DEPTH. */
 
 static const char *short_string(const json_t *v)
@@ -95,13 +97,10 @@ static void add_pkg(ld_package_list *out, const char *name, size_t name_n, const
 
 static json_t *load(const char *path, const uint8_t *data, size_t len, ld_error *err)
 {
-    json_error_t je;
-    json_t *root = json_loadb((const char *)data, len, 0, &je);
-    if (!root) {
-        ld_error_set(err, LD_ERR_CORRUPT, "%s: invalid JSON at line %d: %s", path, je.line,
-                     je.text);
+    json_t *root =
+        ld_json_load_bounded(path, (const char *)data, len, 0, &ld_json_cataloger_limits, err);
+    if (!root)
         return NULL;
-    }
     if (!json_is_object(root)) {
         json_decref(root);
         ld_error_set(err, LD_ERR_CORRUPT, "%s: not a JSON object", path);

@@ -4,7 +4,16 @@
  * layers are read in parallel, and after the read keeps only packages whose
  * source file is the version visible in the final file system. Also reads
  * os-release for the distribution, which names the purl namespace and
- * "distro" qualifier of OS packages. Not for writing SBOM formats (see
+ * "distro" qualifier of OS packages.
+ *
+ * Nothing that was not read passes for read: every package database of the
+ * final file system that no cataloger could read becomes an ld_sbom_unread
+ * entry and a note naming the file and why — over a cataloger's size cap
+ * (refused in wants(), so never read into memory), a cataloger that failed
+ * on it (corrupt, over a budget, refused), or a gap of the image reader
+ * (image.h: a link it could not follow, a file it could not open, a
+ * directory it could not list). The catalogers of one read share a budget
+ * of decompressed bytes (cataloger.h). Not for writing SBOM formats (see
  * sbom_writers.h and cmd_image.c). */
 #include "sbom/sbom.h"
 
@@ -34,7 +43,7 @@ typedef struct {
     size_t len;
 } os_candidate;
 
-/* A cataloged file version: (path, layer). */
+/* A file version delivered to the catalogers: (path, layer). */
 typedef struct {
     char *path;
     int layer;
@@ -45,19 +54,36 @@ typedef struct {
     char *path;
     int layer;
     char *msg;
+    bool unread; /* the file's packages are missing (not a benign note) */
 } file_note;
+
+/* A file a cataloger wanted but refused for its size, before it was read
+ * (wants() knows no layer: the final file system decides afterwards). */
+typedef struct {
+    char *path;
+    uint64_t size;
+    const ld_cataloger *cat;
+} oversize_file;
 
 typedef struct {
     pthread_mutex_t lock;
     const ld_cataloger *const *cats;
+    ld_cataloger_budget budget; /* shared by every file of this read */
     ld_package_list pkgs;
     seen_file *seen;
     size_t n_seen, cap_seen;
     file_note *notes;
     size_t n_notes, cap_notes;
+    oversize_file *oversize;
+    size_t n_oversize, cap_oversize;
     os_candidate os[OS_CANDIDATES_MAX];
     size_t n_os;
 } collect_ctx;
+
+/* Package databases read by name; through a symlinked directory too
+ * (ld_analyzer.paths). */
+static const char *const named_databases[] = {"/var/lib/dpkg/status", "/lib/apk/db/installed",
+                                              NULL};
 
 static int os_file_index(const char *path)
 {
@@ -68,26 +94,85 @@ static int os_file_index(const char *path)
 }
 
 /* Called with c->lock held; takes msg. */
-static void add_note(collect_ctx *c, const char *path, int layer, char *msg)
+static void add_note(collect_ctx *c, const char *path, int layer, char *msg, bool unread)
 {
     ld_xgrow(&c->notes, &c->cap_notes, c->n_notes + 1, sizeof(*c->notes));
-    c->notes[c->n_notes++] = (file_note){ld_xstrdup(path), layer, msg};
+    c->notes[c->n_notes++] = (file_note){ld_xstrdup(path), layer, msg, unread};
 }
 
+/* Did cat take path as a package database (not on speculation)? */
+static bool takes_as_database(const ld_cataloger *cat, const char *path)
+{
+    return cat->wants(path) && !(cat->speculative && cat->speculative(path));
+}
+
+/* Does any cataloger take path as a package database? */
+static bool is_database(const ld_cataloger *const *cats, const char *path)
+{
+    for (const ld_cataloger *const *cp = cats; *cp; cp++)
+        if (takes_as_database(*cp, path))
+            return true;
+    return false;
+}
+
+static char *oversize_message(const char *path, const ld_cataloger *cat, uint64_t size)
+{
+    return ld_xasprintf("%s: skipped by the %s cataloger: %llu bytes is over its limit of %llu",
+                        path, cat->name, (unsigned long long)size,
+                        (unsigned long long)cat->max_bytes);
+}
+
+/* A file over a cataloger's cap is refused here, so it is never read into
+ * memory, and remembered: if it is the version the final file system
+ * shows, it is noted (and unread) after the read. */
 static bool sbom_wants(const char *path, uint64_t size, void *vctx)
 {
     collect_ctx *c = vctx;
     if (os_file_index(path) >= 0)
         return size <= LD_OS_RELEASE_MAX;
-    for (const ld_cataloger *const *cp = c->cats; *cp; cp++)
-        if ((*cp)->wants(path) && size <= (*cp)->max_bytes)
+    bool want = false;
+    for (const ld_cataloger *const *cp = c->cats; *cp; cp++) {
+        const ld_cataloger *cat = *cp;
+        if (!cat->wants(path))
+            continue;
+        if (size <= cat->max_bytes) {
+            want = true;
+            continue;
+        }
+        pthread_mutex_lock(&c->lock);
+        ld_xgrow(&c->oversize, &c->cap_oversize, c->n_oversize + 1, sizeof(*c->oversize));
+        c->oversize[c->n_oversize++] = (oversize_file){ld_xstrdup(path), size, cat};
+        pthread_mutex_unlock(&c->lock);
+    }
+    return want;
+}
+
+/* Which links the SBOM reads through. A cataloger that reads a file by
+ * its name (a package database, a manifest, os-release) takes a link at
+ * that name unless it also wants the target, whose content it then sees
+ * under the target's own name. Binary catalogers (those that judge a
+ * file by its content: needs_content) take no link: the executable a link
+ * in a bin directory points at (Debian's /usr/bin/ld.so) is the same
+ * bytes, and following every such link would read the base layer twice. */
+static bool sbom_wants_link(const char *path, const char *target, uint64_t size, void *vctx)
+{
+    collect_ctx *c = vctx;
+    if (os_file_index(path) >= 0)
+        return !target || (os_file_index(target) < 0 && size <= LD_OS_RELEASE_MAX);
+    for (const ld_cataloger *const *cp = c->cats; *cp; cp++) {
+        const ld_cataloger *cat = *cp;
+        if (cat->needs_content || !cat->wants(path))
+            continue;
+        if (!target || !cat->wants(target))
             return true;
+    }
     return false;
 }
 
-/* Read a file whole only when a cataloger that wants it needs its content
- * (binary catalogers tell from an ELF file's section tables that it holds
- * nothing for them), or to note that it is over a cataloger's limit. */
+/* Read a file whole only when a cataloger that wants it, within its cap,
+ * needs its content (binary catalogers tell from an ELF file's section
+ * tables that it holds nothing for them). A cataloger it is too big for
+ * was noted by sbom_wants. */
 static bool sbom_needs_content(const char *path, const ld_file_reader *r, void *vctx)
 {
     collect_ctx *c = vctx;
@@ -95,8 +180,8 @@ static bool sbom_needs_content(const char *path, const ld_file_reader *r, void *
         return true;
     for (const ld_cataloger *const *cp = c->cats; *cp; cp++) {
         const ld_cataloger *cat = *cp;
-        if (cat->wants(path) &&
-            (!cat->needs_content || r->size > cat->max_bytes || cat->needs_content(path, r)))
+        if (cat->wants(path) && r->size <= cat->max_bytes &&
+            (!cat->needs_content || cat->needs_content(path, r)))
             return true;
     }
     return false;
@@ -120,30 +205,39 @@ static int sbom_file(const char *path, int layer, const uint8_t *data, size_t le
         pthread_mutex_unlock(&c->lock);
         return 0;
     }
+    bool delivered = false;
     for (const ld_cataloger *const *cp = c->cats; *cp; cp++) {
         const ld_cataloger *cat = *cp;
         if (!cat->wants(path))
             continue;
-        if (len > cat->max_bytes) {
+        if (!delivered) {
+            /* recorded once per version: visibility and layer attribution */
             pthread_mutex_lock(&c->lock);
-            add_note(c, path, layer,
-                     ld_xasprintf("%s: skipped by the %s cataloger: %zu bytes is over its limit "
-                                  "of %llu",
-                                  path, cat->name, len, (unsigned long long)cat->max_bytes));
+            ld_xgrow(&c->seen, &c->cap_seen, c->n_seen + 1, sizeof(*c->seen));
+            c->seen[c->n_seen++] = (seen_file){ld_xstrdup(path), layer};
+            pthread_mutex_unlock(&c->lock);
+            delivered = true;
+        }
+        if (len > cat->max_bytes) {
+            /* another cataloger with a larger cap took it */
+            pthread_mutex_lock(&c->lock);
+            add_note(c, path, layer, oversize_message(path, cat, len),
+                     takes_as_database(cat, path));
             pthread_mutex_unlock(&c->lock);
             continue;
         }
-        pthread_mutex_lock(&c->lock);
-        ld_xgrow(&c->seen, &c->cap_seen, c->n_seen + 1, sizeof(*c->seen));
-        c->seen[c->n_seen++] = (seen_file){ld_xstrdup(path), layer};
-        pthread_mutex_unlock(&c->lock);
         ld_package_list local = {0};
         ld_error perr = LD_ERROR_INIT;
-        int rc = cat->parse(path, data, len, &local, &perr);
+        int rc = cat->parse_budgeted
+                     ? cat->parse_budgeted(path, data, len, &c->budget, &local, &perr)
+                     : cat->parse(path, data, len, &local, &perr);
         pthread_mutex_lock(&c->lock);
+        /* a file that held packages it could not give (even a binary taken
+         * on speculation: an error means it found build info) */
         if (rc < 0)
             add_note(c, path, layer,
-                     ld_xasprintf("%s cataloger: %s", cat->name, perr.msg[0] ? perr.msg : path));
+                     ld_xasprintf("%s cataloger: %s", cat->name, perr.msg[0] ? perr.msg : path),
+                     true);
         for (size_t i = 0; i < local.n; i++) {
             ld_package *dst = ld_package_list_add(&c->pkgs, local.items[i].eco);
             *dst = local.items[i]; /* moves ownership of every field */
@@ -339,6 +433,166 @@ static void read_os(const collect_ctx *c, const ld_image *img, ld_sbom *s)
     }
 }
 
+/* Was a version of path that the final file system shows delivered to
+ * the catalogers? seen is sorted by cmp_seen. */
+static bool delivered_visible(const collect_ctx *c, const ld_image *img, const char *path)
+{
+    size_t lo = 0, hi = c->n_seen;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->seen[mid].path, path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < c->n_seen && strcmp(c->seen[i].path, path) == 0; i++)
+        if (ld_image_visible(img, path, c->seen[i].layer))
+            return true;
+    return false;
+}
+
+/* Unread entries as found, in order; sorted and made one per path at the end. */
+typedef struct {
+    ld_sbom_unread *v;
+    size_t n, cap;
+} unread_list;
+
+/* Takes reason. */
+static void unread_add(unread_list *l, const char *path, char *reason)
+{
+    ld_xgrow(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    l->v[l->n++] = (ld_sbom_unread){ld_xstrdup(path), reason};
+}
+
+static int cmp_oversize(const void *va, const void *vb)
+{
+    const oversize_file *a = va, *b = vb;
+    int r = strcmp(a->path, b->path);
+    return r ? r : (a->size > b->size) - (a->size < b->size);
+}
+
+/* Files refused for their size in sbom_wants whose refused version is the
+ * one the final file system shows (a regular file of that size, or a link
+ * that led to one), and that no cataloger read in another version: a note
+ * each, and an unread entry when a cataloger took it as a package
+ * database. */
+static void note_oversize(collect_ctx *c, const ld_image *img, ld_sbom *out, unread_list *unread)
+{
+    if (c->n_oversize > 1)
+        qsort(c->oversize, c->n_oversize, sizeof(*c->oversize), cmp_oversize);
+    for (size_t i = 0; i < c->n_oversize;) {
+        const char *path = c->oversize[i].path;
+        size_t end = i;
+        while (end < c->n_oversize && strcmp(c->oversize[end].path, path) == 0)
+            end++;
+        const ld_file_entry *e = ld_image_lookup(img, path);
+        const oversize_file *pick = NULL;
+        if (e && !delivered_visible(c, img, path)) {
+            bool link = e->type == LD_FILE_SYMLINK || e->type == LD_FILE_HARDLINK;
+            for (size_t k = i; k < end; k++) {
+                const oversize_file *o = &c->oversize[k];
+                if (!link && (e->type != LD_FILE_REGULAR || o->size != e->size))
+                    continue;
+                if (!pick || (!takes_as_database(pick->cat, path) &&
+                              takes_as_database(o->cat, path)))
+                    pick = o;
+            }
+        }
+        if (pick) {
+            char *msg = oversize_message(path, pick->cat, pick->size);
+            if (takes_as_database(pick->cat, path))
+                unread_add(unread, path, ld_xstrdup(msg));
+            ld_strlist_push_owned(&out->notes, msg);
+        }
+        i = end;
+    }
+}
+
+/* Package files the reader could not see named one by one in the notes;
+ * the rest are counted (a hostile image can make thousands). */
+#define GAP_NOTES_MAX 20
+
+/* The image reader's gaps that concern the SBOM: a package database it
+ * did not deliver (a link it could not follow, a file it could not open or
+ * that was over the reader's own cap) or a directory it could not list
+ * (anything may be below it). Binaries taken on speculation are left to
+ * the reader's own notes. */
+static void note_gaps(const collect_ctx *c, const ld_image *img, ld_sbom *out,
+                      unread_list *unread)
+{
+    size_t n = ld_image_gap_count(img), noted = 0, unnoted = 0;
+    uint64_t listed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ld_image_gap *g = ld_image_gap_at(img, i);
+        if (!g || (g->analyzer && strcmp(g->analyzer, LD_SBOM_ANALYZER) != 0))
+            continue;
+        listed++;
+        if (!g->subtree && g->layer >= 0 && !ld_image_visible(img, g->path, g->layer))
+            continue; /* a version a later layer replaced */
+        if (!g->subtree && !is_database(c->cats, g->path))
+            continue;
+        const char *text = g->text ? g->text : ld_image_gap_kind_name(g->kind);
+        char *reason =
+            strstr(text, g->path) ? ld_xstrdup(text) : ld_xasprintf("%s: %s", g->path, text);
+        /* every one is in the unread list; the notes name the first few */
+        if (noted < GAP_NOTES_MAX && !ld_strlist_contains(&out->notes, reason)) {
+            ld_strlist_push(&out->notes, reason);
+            noted++;
+        } else if (noted >= GAP_NOTES_MAX) {
+            unnoted++;
+        }
+        unread_add(unread, g->path, reason);
+    }
+    if (unnoted)
+        ld_strlist_push_owned(&out->notes,
+                              ld_xasprintf("%zu more package files the image reader could not "
+                                           "read (in the list of files not read)",
+                                           unnoted));
+    uint64_t total = ld_image_gaps_for(img, LD_SBOM_ANALYZER, NULL);
+    if (total > listed) {
+        char *reason = ld_xasprintf("%llu more paths the image reader could not see (not listed)",
+                                    (unsigned long long)(total - listed));
+        ld_strlist_push(&out->notes, reason);
+        unread_add(unread, "/", reason);
+    }
+}
+
+typedef struct {
+    const ld_sbom_unread *u;
+    size_t order;
+} unread_key;
+
+static int cmp_unread(const void *va, const void *vb)
+{
+    const unread_key *a = va, *b = vb;
+    int r = strcmp(a->u->path, b->u->path);
+    return r ? r : (a->order > b->order) - (a->order < b->order);
+}
+
+/* Moves l into out: sorted by path, the first entry found for each path. */
+static void finish_unread(unread_list *l, ld_sbom *out)
+{
+    if (!l->n)
+        return;
+    unread_key *keys = ld_xcalloc(l->n, sizeof(*keys));
+    for (size_t i = 0; i < l->n; i++)
+        keys[i] = (unread_key){&l->v[i], i};
+    qsort(keys, l->n, sizeof(*keys), cmp_unread);
+    out->unread = ld_xcalloc(l->n, sizeof(*out->unread));
+    for (size_t i = 0; i < l->n; i++) {
+        ld_sbom_unread *u = (ld_sbom_unread *)keys[i].u;
+        if (out->n_unread && strcmp(out->unread[out->n_unread - 1].path, u->path) == 0) {
+            free(u->path);
+            free(u->reason);
+            continue;
+        }
+        out->unread[out->n_unread++] = *u;
+    }
+    free(keys);
+    free(l->v);
+    *l = (unread_list){0};
+}
+
 static void set_purls(ld_sbom *s)
 {
     /* distro qualifier: "<ID>-<VERSION_ID>" ("debian-12", "alpine-3.19.1"),
@@ -372,18 +626,21 @@ int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
     memset(&c, 0, sizeof(c));
     pthread_mutex_init(&c.lock, NULL);
     c.cats = ld_catalogers();
+    ld_cataloger_budget_init(&c.budget, LD_CATALOGER_INFLATE_BUDGET);
 
     uint64_t max = LD_OS_RELEASE_MAX;
     for (const ld_cataloger *const *cp = c.cats; *cp; cp++)
         if ((*cp)->max_bytes > max)
             max = (*cp)->max_bytes;
     ld_analyzer an = {
-        .name = "sbom",
+        .name = LD_SBOM_ANALYZER,
         .wants = sbom_wants,
         .file = sbom_file,
         .ctx = &c,
         .max_bytes = max,
         .needs_content = sbom_needs_content,
+        .wants_link = sbom_wants_link,
+        .paths = named_databases,
     };
 
     ld_analyzer *all = ld_xcalloc(n_extra + 1, sizeof(*all));
@@ -413,9 +670,10 @@ int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
         }
     }
     c.pkgs.n = kept;
+    if (c.n_seen > 1)
+        qsort(c.seen, c.n_seen, sizeof(*c.seen), cmp_seen);
     if (hidden.n) {
         qsort(hidden.items, hidden.n, sizeof(*hidden.items), cmp_hidden);
-        qsort(c.seen, c.n_seen, sizeof(*c.seen), cmp_seen);
         attribute_layers(&c.pkgs, hidden.items, hidden.n, c.seen, c.n_seen, img);
     }
     ld_package_list_clear(&hidden);
@@ -424,12 +682,20 @@ int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
     drop_redundant_npm_locks(&c.pkgs);
     out->packages = c.pkgs;
     /* notes about file versions a later layer replaced are not the user's concern */
-    for (size_t i = 0; i < c.n_notes; i++)
-        if (ld_image_visible(img, c.notes[i].path, c.notes[i].layer))
-            ld_strlist_push_owned(&out->notes, ld_steal_ptr(&c.notes[i].msg));
+    unread_list unread = {0};
+    for (size_t i = 0; i < c.n_notes; i++) {
+        if (!ld_image_visible(img, c.notes[i].path, c.notes[i].layer))
+            continue;
+        if (c.notes[i].unread)
+            unread_add(&unread, c.notes[i].path, ld_xstrdup(c.notes[i].msg));
+        ld_strlist_push_owned(&out->notes, ld_steal_ptr(&c.notes[i].msg));
+    }
+    note_oversize(&c, img, out, &unread);
     const ld_strlist *inotes = ld_image_notes(img);
     for (size_t i = 0; inotes && i < inotes->n; i++)
         ld_strlist_push(&out->notes, inotes->v[i]);
+    note_gaps(&c, img, out, &unread);
+    finish_unread(&unread, out);
     read_os(&c, img, out);
     set_purls(out);
 
@@ -448,6 +714,9 @@ out:
         free(c.notes[i].msg);
     }
     free(c.notes);
+    for (size_t i = 0; i < c.n_oversize; i++)
+        free(c.oversize[i].path);
+    free(c.oversize);
     pthread_mutex_destroy(&c.lock);
     return rc;
 }
@@ -460,5 +729,10 @@ void ld_sbom_clear(ld_sbom *s)
     free(s->os_codename);
     free(s->os_pretty_name);
     ld_strlist_clear(&s->notes);
+    for (size_t i = 0; i < s->n_unread; i++) {
+        free(s->unread[i].path);
+        free(s->unread[i].reason);
+    }
+    free(s->unread);
     memset(s, 0, sizeof(*s));
 }

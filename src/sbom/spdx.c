@@ -309,6 +309,7 @@ int ld_sbom_write_spdx(FILE *out, const ld_sbom *s, const ld_image *img, ld_erro
     ld_json_string(&j, "Tool: lockdown-" LOCKDOWN_VERSION);
     ld_json_array_end(&j);
     if (s->notes.n > 0) {
+        /* the unread package databases are among the notes (ld_sbom) */
         char *notes = ld_strlist_join(&s->notes, "\n");
         ld_json_kv_string(&j, "comment", notes);
         free(notes);

@@ -791,7 +791,8 @@ static const char *plural(size_t n)
 }
 
 /* Records the coverage of group g and gives it its verdict finding when it
- * has no vulnerability finding. */
+ * has no vulnerability finding. No pass when the SBOM has unread package
+ * databases (unread_verdict says why instead). */
 static int group_verdict(scan_ctx *s, const eco_group *g, ld_error *err)
 {
     const char *eco = ld_ecosystem_name(g->eco);
@@ -822,7 +823,7 @@ static int group_verdict(scan_ctx *s, const eco_group *g, ld_error *err)
                                  subject, g->packages, plural(g->packages), names),
                     err);
         free(names);
-    } else if (g->emitted == 0) {
+    } else if (g->emitted == 0 && s->sbom->n_unread == 0) {
         char *rest = g->matched ? ld_xasprintf("no vulnerability remains (%zu matched, every one "
                                                "filtered out: see the notes)",
                                                g->matched)
@@ -837,13 +838,42 @@ static int group_verdict(scan_ctx *s, const eco_group *g, ld_error *err)
     return rc;
 }
 
+/* "N package databases could not be read (first: REASON)". */
+static char *unread_summary(const ld_sbom *sb)
+{
+    return ld_xasprintf("%zu package database%s could not be read, so %s packages are missing "
+                        "from the match (first: %s)",
+                        sb->n_unread, plural(sb->n_unread), sb->n_unread == 1 ? "its" : "their",
+                        sb->unread[0].reason);
+}
+
+/* Any package database the SBOM could not read (over a size cap or a
+ * budget, refused, corrupt, not delivered by the image reader): the target
+ * is not assessed, whatever the rest matched — its vulnerabilities may be
+ * in the packages that are missing. Vulnerability findings of the packages
+ * that were read still stand. */
+static int unread_verdict(scan_ctx *s, ld_error *err)
+{
+    char *what = unread_summary(s->sbom);
+    int rc = verdict(s, LD_STATUS_ERROR, ld_xstrdup("vulnerabilities not assessed"),
+                     ld_xasprintf("not assessed: %s", what), err);
+    free(what);
+    return rc;
+}
+
 /* No package to match: honest only when nothing was skipped. An image
  * whose catalogers read everything and found no package (a static binary
- * on scratch) passes; one where package files were skipped or could not
- * be parsed (the SBOM's notes) was not assessed. */
+ * on scratch) passes; one where package databases could not be read (the
+ * SBOM's unread list) or files were skipped (its notes) was not assessed. */
 static int empty_verdict(scan_ctx *s, size_t unversioned, ld_error *err)
 {
     const ld_sbom *sb = s->sbom;
+    if (sb->n_unread)
+        return verdict(s, LD_STATUS_ERROR, ld_xstrdup("vulnerabilities not assessed"),
+                       ld_xasprintf("not assessed: no package to match, and %zu file%s could "
+                                    "not be read (first: %s)",
+                                    sb->n_unread, plural(sb->n_unread), sb->unread[0].reason),
+                       err);
     if (sb->notes.n)
         return verdict(s, LD_STATUS_ERROR, ld_xstrdup("vulnerabilities not assessed"),
                        ld_xasprintf("not assessed: no package to match, and %zu file%s could "
@@ -935,6 +965,8 @@ int ld_vuln_scan(ld_findings *r, const ld_sbom *sbom, const ld_image *img,
     for (int e = 0; e < LD_ECO_COUNT && rc == 0; e++)
         if (groups[e].packages)
             rc = group_verdict(&s, &groups[e], err);
+    if (rc == 0 && sbom->n_unread)
+        rc = unread_verdict(&s, err);
     if (rc < 0)
         goto out;
     if (unversioned)
@@ -942,7 +974,7 @@ int ld_vuln_scan(ld_findings *r, const ld_sbom *sbom, const ld_image *img,
                          "vulnerabilities: %zu package%s without a name or version could not "
                          "be matched",
                          unversioned, plural(unversioned));
-    if (sbom->notes.n)
+    if (sbom->notes.n && !sbom->n_unread)
         ld_findings_note(r,
                          "vulnerabilities: the package list may be incomplete: %zu file%s could "
                          "not be read (first: %s)",

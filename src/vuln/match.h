@@ -48,6 +48,11 @@ typedef struct {
  *   - an ecosystem lockdown cannot match (OS packages of a distribution
  *     without a feed, no os-release): LD_STATUS_ERROR, "not assessed:
  *     lockdown cannot match ...".
+ * An SBOM with unread package databases (sbom->unread: over a size cap or
+ * a budget, refused, corrupt, not delivered by the image reader) gets no
+ * pass: one LD_STATUS_ERROR "not assessed: N package databases could not
+ * be read ... (first: REASON)" instead, beside the vulnerability findings
+ * of what was read.
  * No package at all: LD_STATUS_PASS "no packages to match" when the SBOM
  * has no notes (every cataloger read everything), LD_STATUS_ERROR when
  * files were skipped or could not be parsed. Rules: docs/vuln-matching.md.

@@ -6,8 +6,11 @@
  *     with LD_FUZZ_STRICT_PACKAGES, a non-empty version and a purl);
  *   - failure: a negative code equal to err.code and a message naming the
  *     path (and, with LD_FUZZ_ATOMIC_FAILURE, nothing appended).
- * The path matcher gets the input as a path too. Never a crash, leak or read
- * past the input (ASan/UBSan watch that). */
+ * The path matcher gets the input as a path too. A cataloger with
+ * parse_budgeted (decompression shared by one read) is also run under a
+ * small shared budget, which must never be overdrawn, under the same
+ * contract. Never a crash, leak or read past the input (ASan/UBSan watch
+ * that). */
 #ifndef LD_TESTS_FUZZ_CATALOGER_FUZZ_H
 #define LD_TESTS_FUZZ_CATALOGER_FUZZ_H
 
@@ -35,6 +38,17 @@ static void ld_fuzz_check_packages(const ld_package_list *l, const char *path, i
     }
 }
 
+/* One parse's outcome against the contract. */
+static void ld_fuzz_check_result(int rc, const ld_error *err, const ld_package_list *l,
+                                 const char *path, int flags)
+{
+    if (rc == 0)
+        ld_fuzz_check_packages(l, path, flags);
+    else if (rc > 0 || err->code != rc || !strstr(err->msg, path) ||
+             ((flags & LD_FUZZ_ATOMIC_FAILURE) && l->n != 0))
+        abort();
+}
+
 static inline void ld_fuzz_cataloger(const ld_cataloger *c, const char *const *paths, int flags,
                                      const uint8_t *data, size_t size)
 {
@@ -47,12 +61,18 @@ static inline void ld_fuzz_cataloger(const ld_cataloger *c, const char *const *p
         ld_package_list l = {0};
         ld_error err = LD_ERROR_INIT;
         int rc = c->parse(*path, data, size, &l, &err);
-        if (rc == 0)
-            ld_fuzz_check_packages(&l, *path, flags);
-        else if (rc > 0 || err.code != rc || !strstr(err.msg, *path) ||
-                 ((flags & LD_FUZZ_ATOMIC_FAILURE) && l.n != 0))
-            abort();
+        ld_fuzz_check_result(rc, &err, &l, *path, flags);
         ld_package_list_clear(&l);
+        if (c->parse_budgeted) {
+            ld_cataloger_budget b;
+            ld_cataloger_budget_init(&b, 64u << 10);
+            ld_error berr = LD_ERROR_INIT;
+            rc = c->parse_budgeted(*path, data, size, &b, &l, &berr);
+            ld_fuzz_check_result(rc, &berr, &l, *path, flags);
+            if (atomic_load(&b.inflate_left) > b.inflate_total)
+                abort();
+            ld_package_list_clear(&l);
+        }
     }
 }
 
