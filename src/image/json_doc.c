@@ -1,6 +1,6 @@
 /* Bounded JSON documents for the image reader (manifest.json, index.json,
- * OCI manifests, image configs): size and nesting capped before jansson sees
- * the bytes, plus sha256 digest helpers. Not for large or streamed JSON. */
+ * OCI manifests, image configs): size, nesting and value count capped
+ * before jansson sees the bytes, plus sha256 digest helpers. Not for large or streamed JSON. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,36 +8,17 @@
 #include <openssl/evp.h>
 
 #include "image/image_internal.h"
+#include "util/json_budget.h"
 
-/* Nesting depth of a JSON text, counting brackets outside strings. Stops at
- * limit + 1; malformed input is left for jansson to reject. */
-static size_t json_depth(const char *s, size_t len, size_t limit)
-{
-    size_t depth = 0, max = 0;
-    bool in_str = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = false;
-            continue;
-        }
-        if (c == '"') {
-            in_str = true;
-        } else if (c == '{' || c == '[') {
-            depth++;
-            if (depth > max)
-                max = depth;
-            if (max > limit)
-                return max;
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            depth--;
-        }
-    }
-    return max;
-}
+/* What an image's JSON document may hold before jansson builds it: a
+ * config with thousands of history entries and labels holds some tens of
+ * thousands of values; 8 MiB of "{}" would hold four million objects and
+ * cost jansson over 600 MB. */
+static const ld_json_limits image_json_limits = {
+    .max_values = 1000000,
+    .max_containers = 100000,
+    .max_depth = LD_IMG_MAX_JSON_DEPTH,
+};
 
 json_t *ld_img_json_parse(const void *buf, size_t len, const char *what, ld_error *err)
 {
@@ -45,10 +26,14 @@ json_t *ld_img_json_parse(const void *buf, size_t len, const char *what, ld_erro
         return ld_error_set(err, LD_ERR_LIMIT, "%s: JSON document of %zu bytes is larger than %zu",
                             what, len, LD_IMG_MAX_JSON_BYTES),
                NULL;
-    if (json_depth(buf, len, LD_IMG_MAX_JSON_DEPTH) > LD_IMG_MAX_JSON_DEPTH)
+    ld_json_count count;
+    ld_json_count_values(buf, len, &count);
+    if (count.depth > LD_IMG_MAX_JSON_DEPTH)
         return ld_error_set(err, LD_ERR_CORRUPT, "%s: JSON nested deeper than %d levels", what,
                             LD_IMG_MAX_JSON_DEPTH),
                NULL;
+    if (ld_json_check_limits(what, &count, &image_json_limits, err) < 0)
+        return NULL;
     json_error_t je;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)

@@ -108,13 +108,16 @@ def small_layer(files):
     return Layer(blob, sha(blob))
 
 
-def config_doc(diff_ids, pad=0):
+def config_doc(diff_ids, pad=0, objects=0):
     cfg = {"architecture": "amd64", "os": "linux", "config": {"Env": ["PATH=/usr/bin"]},
            "rootfs": {"type": "layers", "diff_ids": diff_ids},
            "history": [{"created_by": "step %d" % i} for i in range(len(diff_ids))]}
     if pad:
         cfg["padding"] = "x" * pad
-    return json.dumps(cfg).encode()
+    doc = json.dumps(cfg).encode()
+    if objects:  # an array of empty objects, under the byte limit
+        doc = doc[:-1] + b', "empty": [' + b",".join([b"{}"] * objects) + b"]}"
+    return doc
 
 
 def write_oci(out, layers, order, cfg=None, index_pad=0, manifest_pad=0):
@@ -220,6 +223,8 @@ def main():
         write_oci(out, [tiny], [0])
     elif mode == "big-config-docker":  # config of more than PAD_MIB
         write_docker(out, [tiny], [0], cfg=config_doc([tiny.diff_id], n[0] * MIB))
+    elif mode == "objects-config-docker":  # config of COUNT empty objects
+        write_docker(out, [tiny], [0], cfg=config_doc([tiny.diff_id], objects=n[0]))
     elif mode == "big-manifest-docker":
         write_docker(out, [tiny], [0], manifest_pad=n[0] * MIB)
     elif mode == "big-config-oci":
@@ -379,6 +384,11 @@ gen big-config-docker "$HOSTILE_DIR/img.tar" 9
 gzip -1 "$HOSTILE_DIR/img.tar"
 over_case cfg-stream "the same, compressed as a whole" "docker-archive:$HOSTILE_DIR/img.tar.gz" \
   "config [0-9a-f]{64}\\.json"
+hostile_dir cfg-objects
+gen objects-config-docker "$HOSTILE_DIR/img.tar" 2700000
+hostile_case "a 7.7 MiB config of 2.7 million empty objects (jansson: over 400 MB)" 3 10 64 -- \
+  image sbom "docker-archive:$HOSTILE_DIR/img.tar"
+says "JSON objects and arrays, over the limit of 100000" "the config's value count is capped before it is built"
 hostile_dir manifest-docker
 gen big-manifest-docker "$HOSTILE_DIR/img.tar" 9
 over_case manifest-docker "a docker save whose manifest.json is 9 MiB" \
