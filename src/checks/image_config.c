@@ -9,6 +9,7 @@
  * history command shown is masked (ld_secret_mask_text). Not for the file
  * system (image_files.c) or layer content (secrets). */
 #include "checks/image_checks.h"
+#include "checks/secret_placeholder.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -18,6 +19,7 @@
 #include <strings.h>
 
 #include "util/cleanup.h"
+#include "util/image_ref.h"
 #include "util/mem.h"
 
 #define CONFIG_MAX_BYTES ((size_t)8 << 20)
@@ -193,27 +195,6 @@ static int check_healthcheck(ld_findings *r, const ld_image_facts *f, json_t *cf
                          "config Healthcheck %s %s", first, cmd);
 }
 
-/* Is a value a placeholder or a reference rather than a secret? */
-static bool placeholder_value(const char *v, size_t n)
-{
-    if (n < 4)
-        return true;
-    if (v[0] == '$' || v[0] == '<' || (n > 1 && v[0] == '{' && v[1] == '{'))
-        return true;
-    static const char *const words[] = {"changeme", "example", "placeholder", "dummy", "xxxx",
-                                        "/run/secrets/", "_file", "none", "null", "true",
-                                        "false", NULL};
-    char low[64];
-    size_t k = n < sizeof(low) - 1 ? n : sizeof(low) - 1;
-    for (size_t i = 0; i < k; i++)
-        low[i] = (char)tolower((unsigned char)v[i]);
-    low[k] = '\0';
-    for (size_t i = 0; words[i]; i++)
-        if (strstr(low, words[i]))
-            return true;
-    return false;
-}
-
 /* What the secret checks over the configuration saw. */
 typedef struct {
     size_t found;      /* secrets reported */
@@ -242,7 +223,7 @@ static int check_pair(ld_findings *r, const ld_image_facts *f, const char *where
             t->incomplete++;
         ld_secret_hits_clear(&h);
     }
-    if (!rule && ld_secret_key_name(name, nlen) && !placeholder_value(value, vlen)) {
+    if (!rule && ld_secret_key_name(name, nlen) && !ld_secret_placeholder_value(value, vlen)) {
         rule = "secret-name";
         ld_secret_mask(value, vlen, masked);
     }
@@ -505,34 +486,6 @@ static int check_history(ld_findings *r, const ld_image_facts *f, json_t *hist, 
     return 0;
 }
 
-/* Splits a reference "[registry/]path[:tag][@digest]" into its registry
- * (docker.io when the first component is not a host), tag and digest. */
-static void parse_ref(const char *ref, char **registry, char **repo, char **tag, char **digest)
-{
-    *registry = *repo = *tag = *digest = NULL;
-    const char *at = strchr(ref, '@');
-    size_t n = at ? (size_t)(at - ref) : strlen(ref);
-    if (at)
-        *digest = ld_xstrdup(at + 1);
-    ld_autofree char *name = ld_xstrndup(ref, n);
-    char *slash = strchr(name, '/');
-    char *colon = strrchr(name, ':');
-    if (colon && (!slash || colon > strrchr(name, '/'))) {
-        *tag = ld_xstrdup(colon + 1);
-        *colon = '\0';
-    }
-    slash = strchr(name, '/');
-    if (slash && (memchr(name, '.', (size_t)(slash - name)) ||
-                  memchr(name, ':', (size_t)(slash - name)) ||
-                  strncmp(name, "localhost/", 10) == 0)) {
-        *registry = ld_xstrndup(name, (size_t)(slash - name));
-        *repo = ld_xstrdup(slash + 1);
-    } else {
-        *registry = ld_xstrdup("docker.io");
-        *repo = slash ? ld_xstrdup(name) : ld_xasprintf("library/%s", name);
-    }
-}
-
 /* A reference usable for the tag and registry checks: strips the source
  * prefix; archives and directories give none (their name is a path). */
 static const char *usable_ref(const char *ref)
@@ -560,7 +513,7 @@ static int check_tag(ld_findings *r, const ld_image_facts *f, ld_error *err)
                              "no image reference (the target is an archive or directory without "
                              "a repository tag)");
     ld_autofree char *reg = NULL, *repo = NULL, *tag = NULL, *dig = NULL;
-    parse_ref(ref, &reg, &repo, &tag, &dig);
+    ld_image_ref_split(ref, &reg, &repo, &tag, &dig);
     if (dig)
         return ld_image_emit(r, f, "image.tag-latest", LD_STATUS_PASS, NULL, err,
                              "reference %s is pinned by digest", ref);
@@ -572,22 +525,6 @@ static int check_tag(ld_findings *r, const ld_image_facts *f, ld_error *err)
                              "reference %s uses the latest tag", ref);
     return ld_image_emit(r, f, "image.tag-latest", LD_STATUS_PASS, NULL, err,
                          "reference %s has the version tag %s", ref, tag);
-}
-
-/* Is registry/repo under a trusted entry ("host" or "host/path"), by whole
- * path components? */
-static bool trusted(const ld_strlist *list, const char *registry, const char *repo)
-{
-    ld_autofree char *full = ld_xasprintf("%s/%s", registry, repo);
-    for (size_t i = 0; i < list->n; i++) {
-        const char *t = list->v[i];
-        size_t n = strlen(t);
-        while (n && t[n - 1] == '/')
-            n--;
-        if (strncmp(full, t, n) == 0 && (full[n] == '/' || full[n] == '\0'))
-            return true;
-    }
-    return false;
 }
 
 static int check_base(ld_findings *r, const ld_image_facts *f, json_t *cfg, ld_error *err)
@@ -609,14 +546,14 @@ static int check_base(ld_findings *r, const ld_image_facts *f, json_t *cfg, ld_e
                              "base image unknown: no org.opencontainers.image.base.name label and "
                              "no image reference");
     ld_autofree char *reg = NULL, *repo = NULL, *tag = NULL, *dig = NULL;
-    parse_ref(base, &reg, &repo, &tag, &dig);
-    bool ok = trusted(f->trusted_registries, reg, repo);
+    ld_image_ref_split(base, &reg, &repo, &tag, &dig);
+    bool ok = ld_image_ref_trusted(f->trusted_registries, reg, repo);
     ld_autofree char *list = ld_strlist_join(f->trusted_registries, ", ");
     /* a label is free text ("https://user:token@host/..."): what evidence
      * shows is split from the masked text, never from the raw one */
     ld_autofree char *shown = shown_value(f, base);
     ld_autofree char *sreg = NULL, *srepo = NULL, *stag = NULL, *sdig = NULL;
-    parse_ref(shown, &sreg, &srepo, &stag, &sdig);
+    ld_image_ref_split(shown, &sreg, &srepo, &stag, &sdig);
     return ld_image_emit(r, f, "image.base-trusted", ok ? LD_STATUS_PASS : LD_STATUS_FAIL, NULL,
                          err, "%s %s is from %s/%s, %s the trusted registries (%s)", what, shown,
                          sreg, srepo, ok ? "within" : "outside", list);

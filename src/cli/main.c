@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_k8s.h"
 #include "util/suggest.h"
 #include "util/term_text.h"
 
@@ -22,6 +23,7 @@ static const command commands[] = {
     {"docker", cmd_docker, "docker audit: the CIS Docker Benchmark on a live engine"},
     {"dockerfile", cmd_dockerfile, "dockerfile lint: USER, secrets, ADD, curl | sh, pinning, base images"},
     {"image", cmd_image, "image scan (config, secrets, vulnerabilities), image sbom (packages)"},
+    {"k8s", cmd_k8s, "k8s scan, node, who-can, access: Kubernetes manifests, clusters and nodes"},
     {"level", cmd_level, "derive the security level from an environment profile"},
     {"policy", cmd_policy, "policy check, policy show: validate or show a policy file"},
     {"version", cmd_version, "print the version; version compare ECOSYSTEM A B"},

@@ -158,6 +158,37 @@ static void control_clear(ld_control *c)
     ld_strlist_clear(&c->checks);
 }
 
+/* A benchmark item is the most precise home of a check: the CIS control
+ * that lists it wins; catalog_index keeps the answers. */
+const ld_control *ld_catalog_scan_for_check(const ld_catalog *cat, const char *check_id)
+{
+    const ld_control *first = NULL;
+    for (size_t i = 0; i < cat->n; i++) {
+        const ld_control *c = &cat->controls[i];
+        if (!ld_strlist_contains(&c->checks, check_id))
+            continue;
+        if (ld_framework_is_cis(c->framework))
+            return c;
+        if (!first)
+            first = c;
+    }
+    return first;
+}
+
+/* (Re)builds the check -> control index; controls must not move after. */
+static void catalog_index(ld_catalog *cat)
+{
+    ld_strmap_clear(&cat->by_check);
+    for (size_t i = 0; i < cat->n; i++)
+        for (size_t k = 0; k < cat->controls[i].checks.n; k++) {
+            const char *id = cat->controls[i].checks.v[k];
+            bool created = false;
+            void **slot = ld_strmap_put(&cat->by_check, id, &created);
+            if (created)
+                *slot = (void *)ld_catalog_scan_for_check(cat, id);
+        }
+}
+
 ld_catalog *ld_catalog_parse(const char *name, const char *buf, size_t len, ld_error *err)
 {
     ld_yaml_node *root = ld_yaml_parse(name, buf, len, NULL, err);
@@ -190,6 +221,8 @@ ld_catalog *ld_catalog_parse(const char *name, const char *buf, size_t len, ld_e
         }
     }
 out:
+    if (cat)
+        catalog_index(cat);
     ld_yaml_free(root);
     return cat;
 }
@@ -211,8 +244,10 @@ static int catalog_append(ld_catalog *cat, ld_catalog *more, const char *name, l
         cat->controls[cat->n].index = cat->n;
         cat->n++;
     }
+    ld_strmap_clear(&more->by_check);
     free(more->controls);
     free(more);
+    catalog_index(cat);
     return 0;
 }
 
@@ -248,6 +283,7 @@ void ld_catalog_free(ld_catalog *cat)
         return;
     for (size_t i = 0; i < cat->n; i++)
         control_clear(&cat->controls[i]);
+    ld_strmap_clear(&cat->by_check);
     free(cat->controls);
     free(cat);
 }

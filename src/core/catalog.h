@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/types.h"
 #include "util/strlist.h"
+#include "util/strmap.h"
 
 typedef enum { LD_FW_NIST_800_190, LD_FW_CIS_DOCKER_16, LD_FW_CIS_KUBERNETES } ld_framework;
 
@@ -43,6 +44,10 @@ typedef struct {
 typedef struct {
     ld_control *controls;
     size_t n;
+    /* check id -> the control ld_catalog_control_for_check gives, built
+     * once at load (empty for a catalog assembled by hand: then the
+     * lookup scans) */
+    ld_strmap by_check;
 } ld_catalog;
 
 /* Loads the catalog compiled into the binary. Caller frees. */
@@ -54,6 +59,10 @@ void ld_catalog_free(ld_catalog *cat);
 const ld_control *ld_catalog_find(const ld_catalog *cat, const char *id);
 /* The first control whose checks include check_id, or NULL. */
 const ld_control *ld_catalog_find_by_check(const ld_catalog *cat, const char *check_id);
+/* The control a finding of check_id points at, by one scan of the catalog
+ * (a CIS control listing it first, else the first that does); what
+ * ld_catalog_control_for_check answers from the index. */
+const ld_control *ld_catalog_scan_for_check(const ld_catalog *cat, const char *check_id);
 bool ld_control_has_ref(const ld_control *c, const char *ref);
 const char *ld_framework_name(ld_framework fw);
 /* True if this build of lockdown implements check_id (see check_registry.c). */

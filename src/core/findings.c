@@ -110,17 +110,9 @@ int ld_findings_add(ld_findings *fs, ld_finding *f, ld_error *err)
 
 const ld_control *ld_catalog_control_for_check(const ld_catalog *cat, const char *check_id)
 {
-    const ld_control *first = NULL;
-    for (size_t i = 0; i < cat->n; i++) {
-        const ld_control *c = &cat->controls[i];
-        if (!ld_strlist_contains(&c->checks, check_id))
-            continue;
-        if (ld_framework_is_cis(c->framework))
-            return c;
-        if (!first)
-            first = c;
-    }
-    return first;
+    if (cat->by_check.n)
+        return ld_strmap_get(&cat->by_check, check_id);
+    return ld_catalog_scan_for_check(cat, check_id);
 }
 
 int ld_findings_check(ld_findings *fs, const char *check_id, ld_status status,

@@ -39,7 +39,7 @@ extern const size_t ld_data_default_policy_yaml_len;
 
 static const char *const top_keys[] = {
     "version",      "profile", "level",   "gate", "exceptions", "attestations", "trusted-registries",
-    "trusted-keys", "secrets", NULL};
+    "trusted-keys", "secrets", "kubernetes", NULL};
 static const char *const profile_keys[] = {"data-classification", "exposure", "use-case", NULL};
 static const char *const gate_keys[] = {"fail-on", "required-controls", "allow-incomplete",
                                         "fail-on-review", NULL};
@@ -380,6 +380,7 @@ static void parse_root(pol_ctx *c, const ld_yaml_node *root, ld_policy *p)
         case 6: parse_registries(c, k, v, p); break;
         case 7: parse_trusted_keys(c, k, v, p); break;
         case 8: pol_parse_secrets(c, k, v, p); break;
+        case 9: pol_parse_kubernetes(c, k, v, p); break;
         default: break;
         }
     }
@@ -527,6 +528,9 @@ void ld_policy_free(ld_policy *p)
         free(p->secret_allow[i].regex);
     }
     free(p->secret_allow);
+    ld_strlist_clear(&p->k8s_production_namespaces);
+    ld_strlist_clear(&p->k8s_developer_groups);
+    free(p->k8s_sensitivity_label);
     free(p->path);
     free(p);
 }

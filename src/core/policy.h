@@ -88,6 +88,10 @@ typedef struct {
     uint64_t secret_max_bytes; /* 0: default (10 MiB) */
     bool has_secret_skip_binary;
     bool secret_skip_binary;
+    /* kubernetes: the orchestrator tier's view of the environment */
+    ld_strlist k8s_production_namespaces; /* names or fnmatch(3) globs */
+    ld_strlist k8s_developer_groups;      /* RBAC group names */
+    char *k8s_sensitivity_label;          /* label key; NULL: the default */
 } ld_policy;
 
 /* The embedded default policy (data/default-policy.yaml). */
@@ -104,6 +108,10 @@ void ld_policy_free(ld_policy *p);
  * policy's accepted risks. */
 void ld_policy_add_exception(ld_policy *p, const char *source, int line, const char *id,
                              const char *target, const char *reason, const char *expires);
+
+/* Is namespace ns one of the policy's kubernetes.production-namespaces
+ * (names or globs)? */
+bool ld_policy_production_namespace(const ld_policy *p, const char *ns);
 
 /* True if the YYYY-MM-DD date is before today (local date of now): a date D
  * is still valid on D and expired from D+1. A malformed date counts as

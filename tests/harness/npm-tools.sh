@@ -65,6 +65,9 @@ CDX_SCHEMAS=(
 
 die() { echo "npm-tools: error: $*" >&2; exit 1; }
 
+# kubectl and helm for the Kubernetes tests: their own script and stamp
+bash "$here/k8s-tools.sh" || echo "npm-tools: warning: kubectl and helm not installed (tests/harness/k8s-tools.sh failed)" >&2
+
 stamp_text="packages=${NPM_PACKAGES[*]} schema=$SARIF_SCHEMA_PACKAGE:$SARIF_SCHEMA_SHA256"
 stamp_text+=" cdx=$CDX_SCHEMA_PACKAGE:${CDX_SCHEMAS[*]} recipe=2"
 if [[ -f $TOOLS/.stamp && $(<"$TOOLS/.stamp") == "$stamp_text" &&
