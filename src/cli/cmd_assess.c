@@ -1,8 +1,9 @@
-/* `lockdown assess`: assess this machine — the host OS and, when one
- * answers, the full Docker audit (ld_docker_audit: daemon, host files,
- * containers; the same entry point as `lockdown docker audit`) — and report
- * against the controls catalog. Only wiring: the checks live in src/host
- * and src/docker.
+/* `lockdown assess`: assess this machine — the host OS, when one answers,
+ * the full Docker audit (ld_docker_audit: daemon, host files, containers;
+ * the same entry point as `lockdown docker audit`), and the orchestrator
+ * tier (assess_k8s.c: the Kubernetes node, and the cluster a kubeconfig
+ * names) — and report against the controls catalog. Only wiring: the
+ * checks live in src/host, src/docker and src/k8s.
  *
  * An engine that does not answer is not an error of `assess` (it assesses
  * what it finds): where Docker is installed its controls are "not assessed"
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/assess_k8s.h"
 #include "cli/cli.h"
 #include "cli/container_opts.h"
 #include "docker/engine.h"
@@ -28,6 +30,8 @@ typedef struct {
     const char *docker_host;
     cli_container_selection select; /* --container, --exclude-container */
     ld_engine_timeouts timeouts;    /* --engine-timeout */
+    const char *kubeconfig;         /* --kubeconfig */
+    const char *context;            /* --context */
 } assess_args;
 
 enum {
@@ -35,7 +39,9 @@ enum {
     OPT_DOCKER_HOST,
     OPT_CONTAINER,
     OPT_EXCLUDE_CONTAINER,
-    OPT_ENGINE_TIMEOUT
+    OPT_ENGINE_TIMEOUT,
+    OPT_KUBECONFIG,
+    OPT_CONTEXT
 };
 
 static const struct option assess_opts[] = {
@@ -44,6 +50,8 @@ static const struct option assess_opts[] = {
     {"container", required_argument, NULL, OPT_CONTAINER},
     {"exclude-container", required_argument, NULL, OPT_EXCLUDE_CONTAINER},
     {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT},
+    {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+    {"context", required_argument, NULL, OPT_CONTEXT},
     {NULL, 0, NULL, 0},
 };
 
@@ -56,6 +64,8 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_CONTAINER: return cli_container_option("assess", &a->select, false, arg);
     case OPT_EXCLUDE_CONTAINER: return cli_container_option("assess", &a->select, true, arg);
     case OPT_ENGINE_TIMEOUT: return cli_engine_timeout_option("assess", &a->timeouts, arg);
+    case OPT_KUBECONFIG: a->kubeconfig = arg; return 0;
+    case OPT_CONTEXT: a->context = arg; return 0;
     default: return 1;
     }
 }
@@ -71,10 +81,16 @@ static void usage(void)
            "audit rules, every running container). An engine that does not answer is not an\n"
            "error: on a host with Docker installed its controls are reported as not assessed,\n"
            "and the gate fails on the required ones (see --allow-incomplete); on a host\n"
-           "without Docker they are not applicable.\n"
+           "without Docker they are not applicable. The orchestrator tier: the Kubernetes node\n"
+           "checks of 'lockdown k8s node' when Kubernetes is on the host, and the checks of\n"
+           "'lockdown k8s scan' on the cluster a kubeconfig names (--kubeconfig, else\n"
+           "$KUBECONFIG or ~/.kube/config when present); no kubeconfig: not applicable; a\n"
+           "cluster that cannot be read: not assessed.\n"
            "\n"
            "Options:\n"
            "      --host-root DIR    the host's root directory (default /)\n"
+           "      --kubeconfig FILE  the cluster to assess (read with GET only)\n"
+           "      --context NAME     the kubeconfig context (default: its current context)\n"
            "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
            "                         (default $DOCKER_HOST, else unix:///var/run/docker.sock;\n"
            "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
@@ -199,6 +215,20 @@ static int run(cli_session *s, const assess_args *a)
             rc = cli_error_exit(&err);
             goto out;
         }
+    }
+    cli_assess_k8s k = {.host_root = a->host_root,
+                        .host_name = host,
+                        .kubeconfig = a->kubeconfig,
+                        .context = a->context};
+    ld_autofree char *k8s_scope = NULL;
+    if (cli_assess_k8s_run(s, r, &k, &k8s_scope, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    if (k8s_scope) {
+        char *both = ld_xasprintf("%s; %s", scope, k8s_scope);
+        free(scope);
+        scope = both;
     }
     rc = cli_session_finish(s, r, "assess", scope);
 out:
