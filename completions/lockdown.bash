@@ -29,7 +29,7 @@ _lockdown()
             COMPREPLY=($(compgen -W "none indirect direct" -- "$cur")); return ;;
         --use-case)
             COMPREPLY=($(compgen -W "development test production" -- "$cur")); return ;;
-        --output|-o|--policy|--host-root)
+        --output|-o|--policy|--host-root|--kubeconfig)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --container|--exclude-container)
             # container names from the engine when the docker CLI is there
@@ -40,11 +40,21 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image level policy version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image k8s level policy version --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
-        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container" -- "$cur")) ;;
+        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --kubeconfig --context" -- "$cur")) ;;
+        k8s)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "scan node who-can access --help" -- "$cur"))
+            else
+                case "${COMP_WORDS[2]}" in
+                    scan) COMPREPLY=($(compgen -f -W "$common --pss --pss-version --exit-code --kubeconfig --context --request-timeout" -- "$cur")) ;;
+                    node) COMPREPLY=($(compgen -W "$common --host-root" -- "$cur")) ;;
+                    *)    COMPREPLY=($(compgen -f -W "--namespace --subresource --name --group --format --output --help" -- "$cur")) ;;
+                esac
+            fi ;;
         controls) COMPREPLY=($(compgen -W "--level --tier --framework --format --output --help" -- "$cur")) ;;
         level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
         db)

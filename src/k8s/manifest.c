@@ -484,7 +484,8 @@ static void walk_dir(walk_state *w, int dfd, const char *path, int depth)
         }
         ld_strlist_push(&names, e->d_name);
     }
-    qsort(names.v, names.n, sizeof(*names.v), compare_names);
+    if (names.n > 1)
+        qsort(names.v, names.n, sizeof(*names.v), compare_names);
     for (size_t i = 0; i < names.n && !w->stopped; i++) {
         const char *name = names.v[i];
         ld_autofree char *child = ld_xasprintf("%s%s%s", path,

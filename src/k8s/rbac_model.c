@@ -423,7 +423,8 @@ ld_rbac_model *ld_rbac_model_build(const ld_k8s_set *s, ld_error *err)
     m->by_id = ld_xcalloc(m->n_roles ? m->n_roles : 1, sizeof(*m->by_id));
     for (size_t k = 0; k < m->n_roles; k++)
         m->by_id[k] = &m->roles[k];
-    qsort(m->by_id, m->n_roles, sizeof(*m->by_id), cmp_role_ptr);
+    if (m->n_roles > 1)
+        qsort(m->by_id, m->n_roles, sizeof(*m->by_id), cmp_role_ptr);
     unsigned char *state = ld_xcalloc(m->n_roles ? m->n_roles : 1, 1);
     for (size_t k = 0; k < m->n_roles; k++)
         compute_effective(m, &m->roles[k], state);
@@ -435,8 +436,11 @@ ld_rbac_model *ld_rbac_model_build(const ld_k8s_set *s, ld_error *err)
     }
     for (size_t i = 0; i < m->n_bindings; i++)
         resolve_binding(m, &m->bindings[i]);
-    qsort(m->missing.v, m->missing.n, sizeof(*m->missing.v), cmp_str_ptr);
-    qsort(m->builtin_used.v, m->builtin_used.n, sizeof(*m->builtin_used.v), cmp_str_ptr);
+    /* qsort wants a non-null base even for no element */
+    if (m->missing.n > 1)
+        qsort(m->missing.v, m->missing.n, sizeof(*m->missing.v), cmp_str_ptr);
+    if (m->builtin_used.n > 1)
+        qsort(m->builtin_used.v, m->builtin_used.n, sizeof(*m->builtin_used.v), cmp_str_ptr);
     return m;
 }
 
@@ -978,8 +982,10 @@ int ld_rbac_who_can(const ld_rbac_model *m, const ld_rbac_request *q, const char
             }
         }
     }
-    qsort(out->v, out->n, sizeof(*out->v), cmp_grant);
-    qsort(out->unresolved.v, out->unresolved.n, sizeof(*out->unresolved.v), cmp_cstr);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_grant);
+    if (out->unresolved.n > 1)
+        qsort(out->unresolved.v, out->unresolved.n, sizeof(*out->unresolved.v), cmp_cstr);
     return 0;
 }
 
@@ -1009,7 +1015,9 @@ int ld_rbac_access(const ld_rbac_model *m, const ld_rbac_identity *id, const cha
             grants_add(out, b, NULL, r, r->resource_names.n > 0);
         }
     }
-    qsort(out->v, out->n, sizeof(*out->v), cmp_grant);
-    qsort(out->unresolved.v, out->unresolved.n, sizeof(*out->unresolved.v), cmp_cstr);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_grant);
+    if (out->unresolved.n > 1)
+        qsort(out->unresolved.v, out->unresolved.n, sizeof(*out->unresolved.v), cmp_cstr);
     return 0;
 }
