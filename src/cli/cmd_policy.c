@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "k8s/k8s_scan.h"
 #include "core/catalog.h"
 #include "core/level.h"
 #include "core/policy.h"
@@ -213,6 +214,15 @@ static void show_level(const ld_policy *p)
     ld_strlist_clear(&why);
 }
 
+/* " a, b" or " none" */
+static void print_names(const ld_strlist *l)
+{
+    if (l->n == 0)
+        printf(" none");
+    for (size_t i = 0; i < l->n; i++)
+        printf("%s %s", i ? "," : "", l->v[i]);
+}
+
 static void show_policy(const ld_policy *p, time_t now)
 {
     printf("policy: %s\n", p->path);
@@ -265,7 +275,12 @@ static void show_policy(const ld_policy *p, time_t now)
     }
     if (p->n_trusted_keys)
         printf("\n  (not used yet: this version verifies no image signature)");
-    printf("\n");
+    printf("\nkubernetes:\n  production-namespaces:");
+    print_names(&p->k8s_production_namespaces);
+    printf("\n  developer-groups:");
+    print_names(&p->k8s_developer_groups);
+    printf("\n  sensitivity-label: %s\n",
+           p->k8s_sensitivity_label ? p->k8s_sensitivity_label : LD_K8S_DEFAULT_SENSITIVITY_LABEL);
 }
 
 static int policy_show(int argc, char **argv)

@@ -124,3 +124,17 @@ run_ld policy frob
 assert_exit 2
 run_ld policy show a.yaml b.yaml
 assert_exit 2
+
+# policy show prints the kubernetes section as the policy gives it
+cat >"$LD_TMP/k8s-policy.yaml" <<'YAML'
+version: 1
+kubernetes:
+  production-namespaces: [prod, prod-*]
+  developer-groups: [devs]
+  sensitivity-label: example.com/tier
+YAML
+run_ld policy show "$LD_TMP/k8s-policy.yaml"
+assert_exit 0
+assert_stdout_contains "production-namespaces: prod, prod-*"
+assert_stdout_contains "developer-groups: devs"
+assert_stdout_contains "sensitivity-label: example.com/tier"
