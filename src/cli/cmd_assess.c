@@ -175,6 +175,7 @@ static int run(cli_session *s, const assess_args *a)
     ld_findings *r = NULL;
     ld_autofree char *host = ld_host_name(a->host_root);
     ld_autofree char *scope = NULL;
+    ld_autofree char *k8s_scope = NULL; /* before any goto out: freed there */
     ld_error err = LD_ERROR_INIT;
     int rc = fetch_engine(s, a, &st);
     if (rc)
@@ -220,7 +221,6 @@ static int run(cli_session *s, const assess_args *a)
                         .host_name = host,
                         .kubeconfig = a->kubeconfig,
                         .context = a->context};
-    ld_autofree char *k8s_scope = NULL;
     if (cli_assess_k8s_run(s, r, &k, &k8s_scope, &err) < 0) {
         rc = cli_error_exit(&err);
         goto out;

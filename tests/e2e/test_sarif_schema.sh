@@ -304,3 +304,24 @@ assert_ran "assess (table) with a hostile policy"
 assert_stdout_not_contains $'\x1b' "no raw escape character in the table without a terminal"
 assert_stdout_contains "Compliance"
 assert_stdout_matches '^gate: (passed|FAILED)'
+
+# ---- Kubernetes findings (target kind "kubernetes", framework cis-kubernetes-1.10) ------
+mkdir -p "$LD_TMP/k8s"
+cat >"$LD_TMP/k8s/pod.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  hostNetwork: true
+  containers:
+  - name: web
+    image: nginx:latest
+    securityContext: {privileged: true}
+YAML
+run_ld k8s scan --format json --quiet "$LD_TMP/k8s"
+assert_exit 1 "k8s scan: a privileged pod fails the gate"
+assert_json_schema "$report_schema" -
+assert_json 'any(.findings[]; .target.kind == "kubernetes" and .framework == "cis-kubernetes-1.10")' \
+  "a Kubernetes finding carries its target kind and CIS framework"
+run_ld k8s scan --format sarif --output "$sarif" --quiet "$LD_TMP/k8s"
+assert_valid_sarif "$sarif"
