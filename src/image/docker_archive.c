@@ -204,17 +204,26 @@ static int cmp_path(const void *a, const void *b)
 /* The element of base[0..n) (each size bytes, sorted by path) whose path
  * is path, or NULL; *dup (may be NULL) tells whether a neighbour has the
  * same path. */
+/* The path an element starts with (elements are byte offsets into base:
+ * read the pointer without assuming its alignment). */
+static const char *path_at(const char *at)
+{
+    const char *p;
+    memcpy(&p, at, sizeof(p));
+    return p;
+}
+
 static void *find_path(const void *base, size_t n, size_t size, const char *path, bool *dup)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *at = (const char *)base + mid * size;
-        int c = strcmp(*(char *const *)at, path);
+        int c = strcmp(path_at(at), path);
         if (c == 0) {
             if (dup)
-                *dup = (mid > 0 && strcmp(*(char *const *)(at - size), path) == 0) ||
-                       (mid + 1 < n && strcmp(*(char *const *)(at + size), path) == 0);
+                *dup = (mid > 0 && strcmp(path_at(at - size), path) == 0) ||
+                       (mid + 1 < n && strcmp(path_at(at + size), path) == 0);
             return (void *)at;
         }
         if (c < 0)
@@ -234,8 +243,8 @@ static int sort_paths(void *base, size_t n, size_t size, bool refuse_dups, ld_er
     if (!refuse_dups)
         return 0;
     for (size_t i = 1; i < n; i++) {
-        const char *a = *(char *const *)((const char *)base + (i - 1) * size);
-        const char *b = *(char *const *)((const char *)base + i * size);
+        const char *a = path_at((const char *)base + (i - 1) * size);
+        const char *b = path_at((const char *)base + i * size);
         if (strcmp(a, b) == 0)
             return ld_error_set(err, LD_ERR_CORRUPT, "%s appears twice in the archive", b);
     }
