@@ -615,6 +615,34 @@ static void rule_host_probes_lifecycle(judge *j)
  *    "", "runtime/default" or "localhost/..."
  *  - appArmorProfile.type of the pod and of every container (the field of
  *    v1.30+): RuntimeDefault or Localhost (so not Unconfined). */
+typedef void (*sc_judge_fn)(judge *j, const ld_yaml_node *sc, const char *scpath,
+                            const ld_k8s_container *c);
+
+/* Calls fn on the pod's securityContext (c NULL) and then on each
+ * container's, those that are defined maps, with the path of each. */
+static void each_security_context(judge *j, sc_judge_fn fn)
+{
+    const ld_yaml_node *sc = pod_sc(j);
+    if (sc) {
+        char *scp = ld_xasprintf("%s.securityContext", j->pod->path);
+        fn(j, sc, scp, NULL);
+        free(scp);
+    }
+    for (size_t i = 0; i < ctr_count(j); i++) {
+        ld_k8s_container c;
+        if (!ld_k8s_pod_container(j->pod, i, &c))
+            continue;
+        const ld_yaml_node *csc = ctr_sc(j, &c);
+        if (!csc)
+            continue;
+        char *base = ctr_path(j, &c);
+        char *scp = ld_xasprintf("%s.securityContext", base);
+        fn(j, csc, scp, &c);
+        free(scp);
+        free(base);
+    }
+}
+
 #define APPARMOR_ANNOTATION_PREFIX "container.apparmor.security.beta.kubernetes.io/"
 
 static void apparmor_field(judge *j, const ld_yaml_node *sc, const char *scpath,
@@ -659,25 +687,7 @@ static const char *annotation_value(judge *j, const ld_yaml_node *ann, size_t k)
 static void rule_apparmor(judge *j)
 {
     j->out->reason = "forbidden AppArmor profile";
-    const ld_yaml_node *sc = pod_sc(j);
-    if (sc) {
-        char *scp = ld_xasprintf("%s.securityContext", j->pod->path);
-        apparmor_field(j, sc, scp, NULL);
-        free(scp);
-    }
-    for (size_t i = 0; i < ctr_count(j); i++) {
-        ld_k8s_container c;
-        if (!ld_k8s_pod_container(j->pod, i, &c))
-            continue;
-        const ld_yaml_node *csc = ctr_sc(j, &c);
-        if (!csc)
-            continue;
-        char *base = ctr_path(j, &c);
-        char *scp = ld_xasprintf("%s.securityContext", base);
-        apparmor_field(j, csc, scp, &c);
-        free(scp);
-        free(base);
-    }
+    each_security_context(j, apparmor_field);
     const ld_yaml_node *ann = ld_yaml_get(j->pod->metadata, "annotations");
     if (ann && ann->kind == LD_YAML_MAP) {
         char *mp = meta_path(j);
@@ -746,25 +756,7 @@ static void selinux_options(judge *j, const ld_yaml_node *sc, const char *scpath
 static void rule_selinux(judge *j)
 {
     j->out->reason = "seLinuxOptions";
-    const ld_yaml_node *sc = pod_sc(j);
-    if (sc) {
-        char *scp = ld_xasprintf("%s.securityContext", j->pod->path);
-        selinux_options(j, sc, scp, NULL);
-        free(scp);
-    }
-    for (size_t i = 0; i < ctr_count(j); i++) {
-        ld_k8s_container c;
-        if (!ld_k8s_pod_container(j->pod, i, &c))
-            continue;
-        const ld_yaml_node *csc = ctr_sc(j, &c);
-        if (!csc)
-            continue;
-        char *base = ctr_path(j, &c);
-        char *scp = ld_xasprintf("%s.securityContext", base);
-        selinux_options(j, csc, scp, &c);
-        free(scp);
-        free(base);
-    }
+    each_security_context(j, selinux_options);
 }
 
 /* /proc Mount Type (procMount, and procMount_restricted from v1.35): every
