@@ -55,6 +55,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
 
 /* Prints "lockdown CMD: message" and a hint to stderr; returns LD_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --exit-code N: a number from 1 to 255 other than lockdown's usage (2) and
+ * could-not-complete (3) codes, into *out; else a usage error naming cmd,
+ * and -1 (as an on_opt callback returns). */
+int cli_exit_code_option(const char *cmd, const char *arg, int *out);
 /* Prints "lockdown CMD: unknown subcommand "WORD"; did you mean "X"?" (or
  * the list of subcommands) and a hint; returns LD_EXIT_USAGE. subcommands
  * is NULL-terminated. */

@@ -564,22 +564,7 @@ static int on_scan_opt(int opt, const char *arg, void *ctx)
             return -1;
         }
         return 0;
-    case OPT_EXIT_CODE: {
-        int n = 0;
-        bool ok = *arg != '\0';
-        for (const char *p = arg; *p && ok; p++)
-            ok = *p >= '0' && *p <= '9' && !__builtin_mul_overflow(n, 10, &n) &&
-                 !__builtin_add_overflow(n, *p - '0', &n);
-        if (!ok || n < 1 || n > 255 || n == LD_EXIT_USAGE || n == LD_EXIT_ERROR) {
-            cli_usage_error("image scan",
-                            "--exit-code must be a number from 1 to 255 other than 2 and 3 "
-                            "(lockdown's usage and could-not-complete codes), not \"%s\"",
-                            arg);
-            return -1;
-        }
-        a->exit_code = n;
-        return 0;
-    }
+    case OPT_EXIT_CODE: return cli_exit_code_option("image scan", arg, &a->exit_code);
     case OPT_IGNORE_UNFIXED: a->vopt.ignore_unfixed = true; return 0;
     case OPT_IGNORE_STATUS: {
         char *copy = ld_xstrdup(arg), *save = NULL;

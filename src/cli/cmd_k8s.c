@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checks/image_scan.h"
@@ -203,22 +202,7 @@ static int on_scan_opt(int opt, const char *arg, void *ctx)
         }
         a->pss_version = arg;
         return 0;
-    case OPT_EXIT_CODE: {
-        int n = 0;
-        bool ok = *arg != '\0';
-        for (const char *p = arg; *p && ok; p++)
-            ok = *p >= '0' && *p <= '9' && !__builtin_mul_overflow(n, 10, &n) &&
-                 !__builtin_add_overflow(n, *p - '0', &n);
-        if (!ok || n < 1 || n > 255 || n == LD_EXIT_USAGE || n == LD_EXIT_ERROR) {
-            cli_usage_error("k8s scan",
-                            "--exit-code must be a number from 1 to 255 other than 2 and 3 "
-                            "(lockdown's usage and could-not-complete codes), not \"%s\"",
-                            arg);
-            return -1;
-        }
-        a->exit_code = n;
-        return 0;
-    }
+    case OPT_EXIT_CODE: return cli_exit_code_option("k8s scan", arg, &a->exit_code);
     case OPT_KUBECONFIG:
         if (!*arg) {
             cli_usage_error("k8s scan", "--kubeconfig needs a file name");
@@ -323,18 +307,9 @@ static int load_inputs(ld_k8s_set *set, char **paths, size_t n, const cli_sessio
                        ld_error *err)
 {
     for (size_t i = 0; i < n; i++) {
-        const char *path = paths[i];
-        cli_progress(s, "reading %s", path);
-        size_t unread_before = ld_k8s_set_unread(set)->n;
-        if (ld_k8s_load_path(set, path, err) < 0)
+        cli_progress(s, "reading %s", paths[i]);
+        if (ld_k8s_load_named(set, paths[i], err) < 0)
             return -1;
-        struct stat st;
-        bool dir = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-        const ld_strlist *unread = ld_k8s_set_unread(set);
-        if (!dir && unread->n > unread_before) {
-            ld_error_set(err, LD_ERR_CORRUPT, "%s", unread->v[unread_before]);
-            return -1;
-        }
     }
     return 0;
 }

@@ -63,6 +63,24 @@ static void put_message_v(const char *head, const char *fmt, va_list ap)
     free(msg);
 }
 
+int cli_exit_code_option(const char *cmd, const char *arg, int *out)
+{
+    int n = 0;
+    bool ok = *arg != '\0';
+    for (const char *p = arg; *p && ok; p++)
+        ok = *p >= '0' && *p <= '9' && !__builtin_mul_overflow(n, 10, &n) &&
+             !__builtin_add_overflow(n, *p - '0', &n);
+    if (!ok || n < 1 || n > 255 || n == LD_EXIT_USAGE || n == LD_EXIT_ERROR) {
+        cli_usage_error(cmd,
+                        "--exit-code must be a number from 1 to 255 other than 2 and 3 "
+                        "(lockdown's usage and could-not-complete codes), not \"%s\"",
+                        arg);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
