@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/cmd_k8s.h"
@@ -141,16 +140,9 @@ static void usage_access(void)
  * is fatal, a file under a directory that cannot be read is reported. */
 static int load_paths(ld_k8s_set *set, char **paths, int n, ld_error *err)
 {
-    for (int i = 0; i < n; i++) {
-        size_t before = ld_k8s_set_unread(set)->n;
-        if (ld_k8s_load_path(set, paths[i], err) < 0)
+    for (int i = 0; i < n; i++)
+        if (ld_k8s_load_named(set, paths[i], err) < 0)
             return -1;
-        struct stat st;
-        bool dir = strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
-        const ld_strlist *unread = ld_k8s_set_unread(set);
-        if (!dir && unread->n > before)
-            return ld_error_set(err, LD_ERR_CORRUPT, "%s", unread->v[before]);
-    }
     return 0;
 }
 

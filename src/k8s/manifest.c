@@ -743,3 +743,16 @@ char *ld_k8s_object_id(const ld_k8s_object *o)
     const char *ns = ld_k8s_namespace(o);
     return ns ? ld_xasprintf("%s/%s/%s", kind, ns, name) : ld_xasprintf("%s/%s", kind, name);
 }
+
+int ld_k8s_load_named(ld_k8s_set *s, const char *path, ld_error *err)
+{
+    size_t before = ld_k8s_set_unread(s)->n;
+    if (ld_k8s_load_path(s, path, err) < 0)
+        return -1;
+    struct stat st;
+    bool dir = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    const ld_strlist *unread = ld_k8s_set_unread(s);
+    if (!dir && unread->n > before)
+        return ld_error_set(err, LD_ERR_CORRUPT, "%s", unread->v[before]);
+    return 0;
+}

@@ -59,6 +59,11 @@ int ld_k8s_load_buffer(ld_k8s_set *s, const char *name, const char *buf, size_t 
  * itself cannot be opened (err names it). */
 int ld_k8s_load_path(ld_k8s_set *s, const char *path, ld_error *err);
 
+/* ld_k8s_load_path for an input the user named: when path is a file (or
+ * "-") that could not be read or parsed, that is an error (err names it)
+ * rather than an unread entry; under a directory the walk goes on. */
+int ld_k8s_load_named(ld_k8s_set *s, const char *path, ld_error *err);
+
 size_t ld_k8s_set_count(const ld_k8s_set *s);
 const ld_k8s_object *ld_k8s_set_object(const ld_k8s_set *s, size_t i);
 /* Files (or API lists) that could not be read, each "FILE: reason". */
