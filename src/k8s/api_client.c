@@ -634,28 +634,11 @@ ld_k8s_api_outcome ld_k8s_api_get(ld_k8s_api *a, const char *path, ld_yaml_node 
     return *out ? LD_K8S_API_OK : LD_K8S_API_UNREAD;
 }
 
-/* Overwrites every scalar of a page before it is freed: a page dropped
- * (a restart, a failure, a list the caller did not take) may hold Secret
- * values. Parsed trees are at most PAGE_MAX_DEPTH deep. */
-static void wipe_tree(ld_yaml_node *n, int depth)
-{
-    if (!n || depth > PAGE_MAX_DEPTH + 2)
-        return;
-    if (n->kind == LD_YAML_SCALAR) {
-        if (n->value)
-            explicit_bzero(n->value, strlen(n->value));
-        return;
-    }
-    for (size_t i = 0; i < n->n; i++) {
-        if (n->keys)
-            wipe_tree(n->keys[i], depth + 1);
-        wipe_tree(n->items[i], depth + 1);
-    }
-}
-
 static void free_page(ld_yaml_node *page)
 {
-    wipe_tree(page, 0);
+    /* a page dropped (a restart, a failure, a list the caller did not
+     * take) may hold Secret values */
+    ld_yaml_wipe(page, PAGE_MAX_DEPTH + 2);
     ld_yaml_free(page);
 }
 

@@ -56,24 +56,6 @@ void ld_k8s_free_secret(char *s)
     }
 }
 
-/* Wipes every scalar of a tree: kubeconfig trees hold tokens and keys. A
- * tree with aliases is a DAG; wiping a shared node twice is harmless. */
-static void wipe_tree(ld_yaml_node *n, int depth)
-{
-    if (!n || depth > KUBECONFIG_MAX_DEPTH + 2)
-        return;
-    if (n->kind == LD_YAML_SCALAR) {
-        if (n->value)
-            explicit_bzero(n->value, strlen(n->value));
-        return;
-    }
-    for (size_t i = 0; i < n->n; i++) {
-        if (n->keys)
-            wipe_tree(n->keys[i], depth + 1);
-        wipe_tree(n->items[i], depth + 1);
-    }
-}
-
 static void entries_clear(kc_entries *e)
 {
     for (size_t i = 0; i < e->n; i++)
@@ -87,7 +69,7 @@ void ld_kubeconfig_free(ld_kubeconfig *kc)
     if (!kc)
         return;
     for (size_t i = 0; i < kc->docs.n; i++)
-        wipe_tree(kc->docs.docs[i], 0);
+        ld_yaml_wipe(kc->docs.docs[i], KUBECONFIG_MAX_DEPTH + 2); /* tokens, keys */
     ld_yaml_docs_clear(&kc->docs);
     entries_clear(&kc->clusters);
     entries_clear(&kc->users);

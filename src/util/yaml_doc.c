@@ -1291,6 +1291,22 @@ done:
     return 0;
 }
 
+void ld_yaml_wipe(ld_yaml_node *node, int max_depth)
+{
+    if (!node || max_depth < 0)
+        return;
+    if (node->kind == LD_YAML_SCALAR) {
+        if (node->value)
+            explicit_bzero(node->value, strlen(node->value));
+        return;
+    }
+    for (size_t i = 0; i < node->n; i++) {
+        if (node->keys)
+            ld_yaml_wipe(node->keys[i], max_depth - 1);
+        ld_yaml_wipe(node->items[i], max_depth - 1);
+    }
+}
+
 void ld_yaml_free(ld_yaml_node *node)
 {
     if (!node)

@@ -75,6 +75,11 @@ ld_yaml_node *ld_yaml_parse(const char *name, const char *buf, size_t len,
  * inside a tree, or a document of an ld_yaml_docs, is freed with its
  * owner (no-op here). NULL is fine. */
 void ld_yaml_free(ld_yaml_node *node);
+/* Overwrites every scalar (keys and values) of the tree under node with
+ * zeros, down to max_depth levels, before a tree that held secrets (tokens,
+ * keys, Secret values) is freed. A tree with aliases is a DAG: a shared
+ * node is wiped more than once, harmlessly. */
+void ld_yaml_wipe(ld_yaml_node *node, int max_depth);
 
 /* ---- streams ---- */
 
