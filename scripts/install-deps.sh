@@ -17,6 +17,7 @@ BUILD_PACKAGES=(
   clang libclang-rt-14-dev # libFuzzer targets and clang sanitizer runtimes
   libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libjansson-dev
   libyaml-dev libpcre2-dev libcmocka-dev libzstd-dev zlib1g-dev
+  libsodium-dev # cosign/sigstore encrypted private keys (NaCl secretbox)
   jq ca-certificates
 )
 TEST_PACKAGES=(
@@ -27,6 +28,7 @@ TEST_PACKAGES=(
   rpm db5.3-util sqlite3 # rpm databases (sqlite, Berkeley DB) for the rpm cataloger tests
   python3 openssl # the local HTTPS feed server of test_db.sh; Python metadata reference
   cargo # writes a real Cargo.lock for test_sbom_cargo
+  docker-registry skopeo apache2-utils # a real registry (distribution 2.8), the containers/image peer, htpasswd
 )
 # Debian packages whose .deb files the tests unpack as real data, downloaded
 # (not installed) into $LOCKDOWN_CACHE/debs, where the tests look first.

@@ -14,6 +14,7 @@
 
 #include "checks/image_scan.h"
 #include "cli/cli.h"
+#include "cli/cmd_registry.h"
 #include "cli/container_opts.h"
 #include "image/image.h"
 #include "util/mem.h"
@@ -818,6 +819,10 @@ int cmd_image(int argc, char **argv)
         return cmd_sbom(argc - 1, argv + 1);
     if (strcmp(sub, "scan") == 0)
         return cmd_scan(argc - 1, argv + 1);
-    static const char *const subs[] = {"scan", "sbom", NULL};
+    if (strcmp(sub, "sign") == 0)
+        return cmd_image_sign(argc - 1, argv + 1);
+    if (strcmp(sub, "verify") == 0)
+        return cmd_image_verify(argc - 1, argv + 1);
+    static const char *const subs[] = {"scan", "sbom", "sign", "verify", NULL};
     return cli_unknown_subcommand("image", sub, subs);
 }

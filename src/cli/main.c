@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_k8s.h"
+#include "cli/cmd_registry.h"
 #include "util/suggest.h"
 #include "util/term_text.h"
 
@@ -24,8 +25,10 @@ static const command commands[] = {
     {"dockerfile", cmd_dockerfile, "dockerfile lint: USER, secrets, ADD, curl | sh, pinning, base images"},
     {"image", cmd_image, "image scan (config, secrets, vulnerabilities), image sbom (packages)"},
     {"k8s", cmd_k8s, "k8s scan, node, who-can, access: Kubernetes manifests, clusters and nodes"},
+    {"key", cmd_key, "key generate: a signing key pair (cosign/sigstore formats)"},
     {"level", cmd_level, "derive the security level from an environment profile"},
     {"policy", cmd_policy, "policy check, policy show: validate or show a policy file"},
+    {"registry", cmd_registry, "registry audit, scan, prune: the registry tier"},
     {"version", cmd_version, "print the version; version compare ECOSYSTEM A B"},
     {NULL, NULL, NULL},
 };

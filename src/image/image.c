@@ -83,6 +83,8 @@ void ld_img_resolve_options(const ld_image_options *in, ld_img_opts *out)
         out->max_image_bytes = in->max_image_bytes;
         out->docker_host = in->docker_host;
         out->engine_timeout_ms = in->engine_timeout_ms;
+        out->registry = in->registry;
+        out->cache_dir = in->cache_dir;
     }
     if (out->threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);

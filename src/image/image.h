@@ -10,6 +10,10 @@
  *   oci:DIR               OCI image layout directory
  *   dir:DIR               a root file system directory (no layers)
  *   docker:NAME[:TAG]     an image in the local engine, streamed from GET /images/{name}/get
+ *   registry:REF          an image pulled from its registry (OCI distribution API),
+ *                         layers streamed, nothing written to disk
+ * A bare reference ("alpine:3.19", "ghcr.io/org/app@sha256:..") is read
+ * from the local engine when it holds it, else pulled from its registry.
  */
 #ifndef LD_IMAGE_IMAGE_H
 #define LD_IMAGE_IMAGE_H
@@ -165,6 +169,14 @@ typedef struct {
     const ld_strlist *skip_dirs;
     const ld_strlist *skip_files;
     uint64_t *skipped;
+    /* registry: sources (and bare references the engine does not hold):
+     * credentials, CA, insecure hosts, timeouts. NULL: the defaults
+     * (docker config credentials, system CAs, TLS only). Borrowed. */
+    const struct ld_reg_options_s *registry;
+    /* The layer cache (image/layer_cache.h): what the analyzers found in a
+     * layer, kept by diff_id, so a layer already read is not read again.
+     * NULL: no cache. */
+    const char *cache_dir;
 } ld_image_options;
 
 /* Does the skip selection of opt leave path (an image path, "/etc/x") out? */

@@ -50,6 +50,8 @@ typedef struct {
     uint64_t *image_entries;
     const char *docker_host;
     long engine_timeout_ms;
+    const struct ld_reg_options_s *registry; /* registry: sources; NULL: defaults */
+    const char *cache_dir;                   /* layer cache; NULL: none */
     /* A second read for link targets (links.c): layers whose expected
      * diff_id is known and not in this list are skipped unread (their
      * result has skipped set). NULL: every layer is read. */
@@ -429,6 +431,7 @@ typedef enum {
     LD_SRC_OCI_DIR,
     LD_SRC_DIR,
     LD_SRC_ENGINE,
+    LD_SRC_REGISTRY,
 } ld_src_kind;
 
 /* Splits a known prefix off target; auto-detects paths. *rest points into target. */
@@ -456,6 +459,10 @@ ld_image *ld_img_read_dir(const char *path, const ld_img_opts *opt, const ld_ana
                           size_t n_an, ld_error *err);
 ld_image *ld_img_read_engine(const char *name, const ld_img_opts *opt, const ld_analyzer *an,
                              size_t n_an, ld_error *err);
+/* registry:REF (registry_source.c): manifest (index -> platform), config,
+ * layers streamed from the registry in parallel, digests verified. */
+ld_image *ld_img_read_registry(const char *ref, const ld_img_opts *opt, const ld_analyzer *an,
+                               size_t n_an, ld_error *err);
 
 /* Runs jobs[0..n) on up to threads workers; results[i] for jobs[i]. The
  * first failure stops the other workers; returns 0, or that failure with

@@ -1,0 +1,18 @@
+/* Placeholder: being written (issue 13). */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/cmd_registry.h"
+
+int cmd_image_sign(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fputs("lockdown: not built yet\n", stderr);
+    return LD_EXIT_ERROR;
+}
+
+int cmd_image_verify(int argc, char **argv)
+{
+    return cmd_image_sign(argc, argv);
+}
