@@ -15,6 +15,7 @@
 #include "checks/image_scan.h"
 #include "cli/cli.h"
 #include "cli/cmd_registry.h"
+#include "cli/registry_opts.h"
 #include "cli/container_opts.h"
 #include "image/image.h"
 #include "util/mem.h"
@@ -38,7 +39,7 @@ enum {
         {"skip-files", required_argument, NULL, OPT_SKIP_FILES}
 #define READ_OPTIONS                                                                               \
     {"max-image-bytes", required_argument, NULL, OPT_MAX_IMAGE_BYTES},                           \
-        {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT}
+        {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT}, CLI_REGISTRY_OPTIONS
 
 static const struct option sbom_opts[] = {
     {"platform", required_argument, NULL, OPT_PLATFORM},
@@ -53,6 +54,8 @@ static const struct option sbom_opts[] = {
 typedef struct {
     uint64_t max_image_bytes;    /* 0: the default */
     ld_engine_timeouts timeouts; /* request_ms only */
+    cli_registry_args registry;  /* registry: sources and the layer cache */
+    ld_reg_options reg;          /* made from registry by read_finish */
 } read_args;
 
 /* "64G", "512MiB", "1073741824": a byte count with an optional binary
@@ -86,6 +89,9 @@ static int on_read_opt(read_args *r, const char *cmd, int opt, const char *arg)
 {
     if (opt == OPT_ENGINE_TIMEOUT)
         return cli_engine_timeout_option(cmd, &r->timeouts, arg);
+    int reg = cli_registry_option(cmd, &r->registry, opt, arg);
+    if (reg <= 0)
+        return reg;
     if (opt != OPT_MAX_IMAGE_BYTES)
         return 1;
     r->max_image_bytes = parse_bytes(arg);
@@ -99,10 +105,22 @@ static int on_read_opt(read_args *r, const char *cmd, int opt, const char *arg)
     return 0;
 }
 
-static void read_apply(const read_args *r, ld_image_options *o)
+/* After parsing: the registry password from stdin, the client options.
+ * Returns 0 or an exit code after printing. */
+static int read_finish(read_args *r, const char *cmd)
+{
+    int rc = cli_registry_finish(cmd, &r->registry);
+    if (rc == 0)
+        r->reg = cli_registry_client_options(&r->registry);
+    return rc;
+}
+
+static void read_apply(read_args *r, ld_image_options *o)
 {
     o->max_image_bytes = r->max_image_bytes;
     o->engine_timeout_ms = r->timeouts.request_ms;
+    o->registry = &r->reg;
+    o->cache_dir = cli_registry_cache_dir(&r->registry);
 }
 
 #define READ_HELP                                                                                  \
@@ -199,6 +217,9 @@ static void usage_sbom(void)
           "  oci:DIR               an OCI image layout directory\n"
           "  dir:DIR               a root file system directory\n"
           "  docker:NAME[:TAG]     an image in the local Docker engine\n"
+          "  registry:REF          an image pulled from its registry (nothing written to disk)\n"
+          "  REF                   a reference (alpine:3.19, host:5000/app@sha256:..): the\n"
+          "                        local engine's image when it has one, else pulled\n"
           "\n"
           "Options:\n"
           "  -f, --format FORMAT   table (default), json (lockdown's own), cyclonedx\n"
@@ -215,7 +236,10 @@ static void usage_sbom(void)
           "                        the start of the image export, may take (default 60);\n"
           "                        less than 1 KiB/s for 20 s (or SECONDS, if fewer)\n"
           "                        ends it too\n"
-          "  -q, --quiet           no warnings on stderr\n"
+          ,
+          stdout);
+    fputs(cli_registry_help, stdout);
+    fputs("  -q, --quiet           no warnings on stderr\n"
           "  -h, --help            show this help\n"
           "\n"
           "Exit codes: 0 done, 2 usage error, 3 could not read the target.\n",
@@ -402,6 +426,7 @@ static int cmd_sbom(int argc, char **argv)
     sbom_args args = {0};
     int rc = sbom_run(argc, argv, &args);
     skip_clear(&args.skip);
+    cli_registry_clear(&args.read.registry);
     return rc;
 }
 
@@ -434,6 +459,8 @@ static int sbom_run(int argc, char **argv, sbom_args *a)
     if (argc - first > 1)
         return cli_usage_error("image sbom", "one TARGET expected, got \"%s\" and \"%s\"",
                                argv[first], argv[first + 1]);
+    if ((rc = read_finish(&a->read, "image sbom")) != 0)
+        return rc;
     const char *target = argv[first];
 
     ld_error err = LD_ERROR_INIT;
@@ -657,9 +684,10 @@ static void usage_scan(void)
           "                             10485760)\n"
           "      --platform P           pick P (e.g. linux/arm64) from a multi-platform index\n"
           SKIP_HELP
-          READ_HELP
-          "\n",
+          READ_HELP,
           stdout);
+    fputs(cli_registry_help, stdout);
+    fputs("\n", stdout);
     fputs(cli_common_help, stdout);
     fputs("\nExit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
           "(unreadable target, or vulnerabilities requested and no database).\n",
@@ -724,6 +752,8 @@ static int cmd_scan(int argc, char **argv)
         goto done;
     }
     const char *target = argv[first];
+    if ((rc = read_finish(&args.read, "image scan")) != 0)
+        goto done;
     rc = cli_session_open(&s, "image scan", &common);
     session = true;
     if (rc)
@@ -799,6 +829,7 @@ done:
         cli_session_close(&s);
     ld_ignore_clear(&ignores);
     skip_clear(&args.skip);
+    cli_registry_clear(&args.read.registry);
     ld_strlist_clear(&args.vopt.ignore_status);
     ld_strlist_clear(&args.vopt.vex_files);
     return rc;
