@@ -29,6 +29,7 @@ TEST_PACKAGES=(
   python3 openssl # the local HTTPS feed server of test_db.sh; Python metadata reference
   cargo # writes a real Cargo.lock for test_sbom_cargo
   docker-registry skopeo apache2-utils # a real registry (distribution 2.8), the containers/image peer, htpasswd
+  golang-go golang-golang-x-crypto-dev # a Go peer that reads/writes sigstore keys with the libraries containers/image uses
 )
 # Debian packages whose .deb files the tests unpack as real data, downloaded
 # (not installed) into $LOCKDOWN_CACHE/debs, where the tests look first.

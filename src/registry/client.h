@@ -194,5 +194,11 @@ int ld_reg_list_tags(ld_reg_client *c, const char *repo, size_t max, ld_strlist 
 /* Every repository of the catalog (/v2/_catalog, paginated, at most max,
  * 0: 100,000). 401/403/404 -> LD_ERR_UNSUPPORTED naming the status. */
 int ld_reg_catalog(ld_reg_client *c, size_t max, ld_strlist *repos, ld_error *err);
+/* The same asking for pages of page_size entries (?n=; 0: the registry's
+ * own page size). */
+int ld_reg_list_tags_paged(ld_reg_client *c, const char *repo, size_t page_size, size_t max,
+                           ld_strlist *tags, ld_error *err);
+int ld_reg_catalog_paged(ld_reg_client *c, size_t page_size, size_t max, ld_strlist *repos,
+                         ld_error *err);
 
 #endif

@@ -9,10 +9,20 @@
 #                                   skopeo, htpasswd and openssl are installed
 #   reg_pki                         the test CA and server certificate (cached in
 #                                   $LOCKDOWN_CACHE/registry-pki): REG_CA, REG_CERT, REG_KEY
-#   reg_start VAR [--tls] [--auth] [--delete] [--yaml FILE]
+#   reg_start VAR [--tls] [--auth] [--token] [--token-http] [--delete] [--yaml FILE]
 #                                   starts an instance; sets VAR=127.0.0.1:PORT,
 #                                   VAR_CONFIG (its config.yml), VAR_DIR (its directory);
 #                                   --auth: htpasswd with REG_USER / REG_PASS (bcrypt);
+#                                   --token: token authentication (distribution's
+#                                   `auth: token:`) with a test token server
+#                                   (tests/harness/registry_token_server.py, a stand-in
+#                                   for a token service such as Docker Hub's) on its own
+#                                   port over TLS, accepting REG_USER / REG_PASS and the
+#                                   identity token REG_REFRESH_TOKEN; sets VAR_TOKEN_LOG
+#                                   (one JSON line per token request) and VAR_REALM;
+#                                   --token-http: the same with the token server on
+#                                   plain HTTP (a realm clients must refuse for a TLS
+#                                   registry);
 #                                   --yaml FILE: YAML appended to the config (notifications...)
 #   reg_push ARCHIVE ADDR/REPO:TAG [--tls] [--auth]
 #                                   copies a docker-archive file into a registry with skopeo
@@ -25,6 +35,7 @@
 
 REG_USER=lockdown
 REG_PASS='registry-test-Pw-1'
+REG_REFRESH_TOKEN='lockdown-test-identity-token-7f3a'
 
 reg_require() {
   local missing=()
@@ -57,7 +68,49 @@ reg_pki() {
     cp "$tmp/ca.crt" "$REG_CERT_DIR/ca.crt"
     rm -rf "$tmp"
   fi
-  export REG_CA REG_CERT REG_KEY REG_CERT_DIR
+  # the token server's signing key and certificate, issued by the same CA
+  # (the token-auth registry's rootcertbundle)
+  REG_TOKEN_KEY=$dir/token.key REG_TOKEN_CERT=$dir/token.crt
+  if [[ ! -s $REG_TOKEN_CERT ]]; then
+    local tt
+    tt=$(mktemp -d "$dir/.tok.XXXXXX")
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=lockdown test token signer" \
+      -keyout "$tt/token.key" -out "$tt/token.csr" >/dev/null 2>&1
+    printf 'keyUsage=critical,digitalSignature\n' >"$tt/ext"
+    openssl x509 -req -in "$tt/token.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+      -CAcreateserial -days 3650 -extfile "$tt/ext" -out "$tt/token.crt" >/dev/null 2>&1
+    cp "$tt/token.key" "$tt/token.crt" "$dir/"
+    rm -rf "$tt"
+  fi
+  export REG_CA REG_CERT REG_KEY REG_CERT_DIR REG_TOKEN_KEY REG_TOKEN_CERT
+}
+
+# Starts the test token server on a free port and sets _REG_REALM to its
+# realm URL. Not to be called in a command substitution: the server and
+# its stop at exit must belong to the test's own shell.
+# _reg_token_server DIR http|https
+_reg_token_server() {
+  local dir=$1 scheme=$2
+  local args=(--sign-key "$REG_TOKEN_KEY" --sign-cert "$REG_TOKEN_CERT"
+    --user "$REG_USER" --password "$REG_PASS" --refresh-token "$REG_REFRESH_TOKEN"
+    --log "$dir/token.log")
+  [[ $scheme == https ]] && args+=(--cert "$REG_CERT" --key "$REG_KEY")
+  : >"$dir/token.log"
+  python3 "$LD_REPO/tests/harness/registry_token_server.py" "${args[@]}" \
+    >"$dir/token.out" 2>"$dir/token.err" &
+  local pid=$!
+  ld_on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+  local i
+  for ((i = 0; i < 400; i++)); do # up to 20 s: python starts slowly on a loaded machine
+    grep -q ready "$dir/token.out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if ! grep -q ready "$dir/token.out" 2>/dev/null; then
+    fail_plain "the test token server did not start" "$(tail -5 "$dir/token.err")"
+    return 1
+  fi
+  _REG_REALM="$scheme://127.0.0.1:$(sed -n 's/^ready //p' "$dir/token.out")/token"
 }
 
 _reg_free_port() {
@@ -67,11 +120,13 @@ _reg_free_port() {
 reg_start() {
   local var=$1
   shift
-  local tls=0 auth=0 del=0 yaml=
+  local tls=0 auth=0 del=0 yaml= token=
   while (($#)); do
     case $1 in
       --tls) tls=1 ;;
       --auth) auth=1 ;;
+      --token) token=https ;;
+      --token-http) token=http ;;
       --delete) del=1 ;;
       --yaml) yaml=$2; shift ;;
       *) fail_plain "reg_start: unknown option $1"; return 1 ;;
@@ -83,6 +138,11 @@ reg_start() {
   dir=$(mktemp -d "${TMPDIR:-/tmp}/ld-registry.XXXXXX")
   port=$(_reg_free_port)
   mkdir -p "$dir/storage"
+  local realm=
+  if [[ -n $token ]]; then
+    _reg_token_server "$dir" "$token" || return 1
+    realm=$_REG_REALM
+  fi
   {
     echo "version: 0.1"
     echo "log:"
@@ -108,6 +168,14 @@ reg_start() {
       echo "    realm: lockdown-test"
       echo "    path: $dir/htpasswd"
     fi
+    if [[ -n $token ]]; then
+      echo "auth:"
+      echo "  token:"
+      echo "    realm: $realm"
+      echo "    service: lockdown-test-registry"
+      echo "    issuer: lockdown-test-token-issuer"
+      echo "    rootcertbundle: $REG_CA"
+    fi
     [[ -n $yaml ]] && cat "$yaml"
   } >"$dir/config.yml"
   docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
@@ -130,7 +198,9 @@ reg_start() {
   printf -v "$var" '127.0.0.1:%s' "$port"
   printf -v "${var}_CONFIG" '%s' "$dir/config.yml"
   printf -v "${var}_DIR" '%s' "$dir"
-  export "${var?}" "${var}_CONFIG" "${var}_DIR"
+  printf -v "${var}_TOKEN_LOG" '%s' "$dir/token.log"
+  printf -v "${var}_REALM" '%s' "$realm"
+  export "${var?}" "${var}_CONFIG" "${var}_DIR" "${var}_TOKEN_LOG" "${var}_REALM"
 }
 
 reg_push() {
