@@ -8,15 +8,23 @@
  * they are links (resolved inside the image by the reader); the secret
  * scanner takes no link (it reads the target under its own name). What the
  * reader could not see (ld_image_gaps) makes image.secrets "not assessed"
- * and is said in the report's notes. Not for the CLI (cmd_image.c) or
- * vulnerability matching (vuln/match.c). */
+ * and is said in the report's notes. Both analyzers of this file save and
+ * restore what they found per layer for the layer cache (layer_cache.h):
+ * hits with masked excerpts, counters and stops; the account files. Not for
+ * the CLI (cmd_image.c) or vulnerability matching (vuln/match.c). */
 #include "checks/image_scan.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "checks/image_checks.h"
+#include "checks/secret_rules.h" /* the rules by id, to restore saved hits */
+#include "image/layer_cache.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -27,11 +35,60 @@
 #define GAP_NOTES 5 /* gaps named in the report's notes; the rest are counted */
 #define ACCOUNT_VERSIONS_MAX 256
 
+/* What the secret scanner counted in one layer (the layer cache saves it). */
+typedef struct {
+    uint64_t files_scanned, bytes_scanned, files_binary, files_incomplete;
+} layer_tally;
+
+/* Rules that stopped early, per layer (as res->stops is for the image). */
+typedef struct {
+    int layer;
+    const char *rule_id, *reason; /* borrowed from the rules / static */
+    uint64_t files;
+    char *example;
+} layer_stop;
+
 typedef struct {
     pthread_mutex_t lock;
     ld_image_scan_result *res;
     bool secrets;
+    layer_tally *tally; /* by layer */
+    size_t n_tally;
+    layer_stop *lstops;
+    size_t n_lstops, cap_lstops;
+    char secrets_cache_id[80];
 } scan_ctx;
+
+/* The tally of layer (NULL for dir:, layer -1). Under c->lock. */
+static layer_tally *tally_at(scan_ctx *c, int layer)
+{
+    if (layer < 0 || layer >= LD_IMG_MAX_LAYERS)
+        return NULL;
+    if ((size_t)layer >= c->n_tally) {
+        size_t n = (size_t)layer + 1;
+        c->tally = ld_xrealloc(c->tally, n * sizeof(*c->tally));
+        memset(c->tally + c->n_tally, 0, (n - c->n_tally) * sizeof(*c->tally));
+        c->n_tally = n;
+    }
+    return &c->tally[layer];
+}
+
+/* Tallies a rule that stopped on path in layer. Under c->lock. */
+static void count_layer_stop(scan_ctx *c, int layer, const ld_secret_stopped *s, const char *path)
+{
+    if (layer < 0)
+        return;
+    for (size_t i = 0; i < c->n_lstops; i++) {
+        layer_stop *x = &c->lstops[i];
+        if (x->layer == layer && strcmp(x->rule_id, s->rule_id) == 0 &&
+            strcmp(x->reason, s->reason) == 0) {
+            x->files++;
+            return;
+        }
+    }
+    ld_xgrow(&c->lstops, &c->cap_lstops, c->n_lstops + 1, sizeof(*c->lstops));
+    c->lstops[c->n_lstops++] = (layer_stop){layer, s->rule_id, s->reason, 1, ld_xstrdup(path)};
+}
 
 static int account_index(const char *path)
 {
@@ -78,6 +135,9 @@ static int secrets_file(const char *path, int layer, const uint8_t *data, size_t
     if (res->skip_binary && ld_secret_looks_binary(data, len)) {
         pthread_mutex_lock(&c->lock);
         res->files_binary++;
+        layer_tally *t = tally_at(c, layer);
+        if (t)
+            t->files_binary++;
         pthread_mutex_unlock(&c->lock);
         return 0;
     }
@@ -89,8 +149,16 @@ static int secrets_file(const char *path, int layer, const uint8_t *data, size_t
     res->bytes_scanned += len;
     if (h.n_stopped)
         res->files_incomplete++;
-    for (size_t i = 0; i < h.n_stopped; i++)
+    layer_tally *t = tally_at(c, layer);
+    if (t) {
+        t->files_scanned++;
+        t->bytes_scanned += len;
+        t->files_incomplete += h.n_stopped ? 1 : 0;
+    }
+    for (size_t i = 0; i < h.n_stopped; i++) {
         count_stop(res, &h.stopped[i], path);
+        count_layer_stop(c, layer, &h.stopped[i], path);
+    }
     for (size_t i = 0; i < h.n; i++) {
         ld_xgrow(&res->secrets, &res->cap_secrets, res->n_secrets + 1, sizeof(*res->secrets));
         res->secrets[res->n_secrets++] = (ld_image_secret){ld_xstrdup(path), layer, h.v[i]};
@@ -141,6 +209,332 @@ static int accounts_file(const char *path, int layer, const uint8_t *data, size_
         ld_xgrow(&res->accounts, &res->cap_accounts, res->n_accounts + 1, sizeof(*res->accounts));
         res->accounts[res->n_accounts++] = (struct ld_image_account_file){
             account_index(path), layer, ld_xstrndup((const char *)data, len), len};
+    }
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+/* ---- the layer cache: what each analyzer found in one layer ----------------
+ * Saved after the layer was read, restored when it is served from the
+ * cache; a restore decodes all of its input before it changes anything
+ * (and with apply false, only decodes). */
+
+#define SAVE_FORMAT 1
+#define SAVED_PATH_MAX 4096
+#define SAVED_TEXT_MAX 256 /* rule ids, masked excerpts, stop reasons */
+
+extern const unsigned char ld_data_secret_rules_yaml[];
+extern const size_t ld_data_secret_rules_yaml_len;
+
+/* What the secret scanner's results depend on besides the layer: the
+ * built-in rules, the policy's rules and allow rules, the size limit and
+ * whether binaries are passed over. */
+static void secrets_cache_id(const ld_policy *pol, const ld_image_scan_result *res, char *out,
+                             size_t size)
+{
+    ld_cache_writer w = {0};
+    ld_cache_put_str(&w, "secrets");
+    ld_cache_put_u32(&w, SAVE_FORMAT);
+    ld_cache_put_bytes(&w, ld_data_secret_rules_yaml, ld_data_secret_rules_yaml_len);
+    ld_cache_put_u64(&w, res->secret_max_bytes);
+    ld_cache_put_u8(&w, res->skip_binary);
+    ld_cache_put_u64(&w, LD_SECRET_HITS_PER_FILE);
+    for (size_t i = 0; pol && i < pol->n_secret_rules; i++) {
+        const ld_policy_secret_rule *r = &pol->secret_rules[i];
+        ld_cache_put_str(&w, r->id);
+        ld_cache_put_str(&w, r->description);
+        ld_cache_put_str(&w, r->regex);
+        ld_cache_put_u32(&w, (uint32_t)r->severity);
+        ld_cache_put_u32(&w, (uint32_t)r->keywords.n);
+        for (size_t k = 0; k < r->keywords.n; k++)
+            ld_cache_put_str(&w, r->keywords.v[k]);
+    }
+    ld_cache_put_str(&w, "allow");
+    for (size_t i = 0; pol && i < pol->n_secret_allow; i++) {
+        const ld_policy_secret_allow *a = &pol->secret_allow[i];
+        ld_cache_put_str(&w, a->id);
+        ld_cache_put_str(&w, a->path);
+        ld_cache_put_str(&w, a->regex);
+    }
+    uint8_t d[32];
+    unsigned int len = 0;
+    if (w.over || EVP_Digest(w.p, w.n, d, &len, EVP_sha256(), NULL) != 1)
+        memset(d, 0xff, sizeof(d));
+    ld_cache_writer_clear(&w);
+    int o = snprintf(out, size, "secrets-%d:", SAVE_FORMAT);
+    for (size_t i = 0; i < 16 && o > 0 && (size_t)o + 2 < size; i++, o += 2)
+        snprintf(out + o, size - (size_t)o, "%02x", d[i]);
+}
+
+/* The rule with id in the scan's rule set, or NULL. */
+static const secret_rule *rule_by_id(const ld_secret_ruleset *rs, const char *id, size_t *index)
+{
+    for (size_t i = 0; id && rs && i < rs->n_rules; i++)
+        if (strcmp(rs->rules[i].id, id) == 0) {
+            if (index)
+                *index = i;
+            return &rs->rules[i];
+        }
+    return NULL;
+}
+
+/* The static reason a stop was saved with ("match limit", ...). */
+static const char *stop_reason(const char *saved)
+{
+    static const char *const reasons[] = {
+        "match limit", "depth limit",   "heap limit", "JIT stack limit",
+        "time budget", "out of memory", "error"};
+    for (size_t i = 0; saved && i < sizeof(reasons) / sizeof(reasons[0]); i++)
+        if (strcmp(reasons[i], saved) == 0)
+            return reasons[i];
+    return NULL;
+}
+
+static int secrets_save(void *vctx, int layer, struct ld_cache_writer *w, ld_error *err)
+{
+    (void)err;
+    scan_ctx *c = vctx;
+    ld_image_scan_result *res = c->res;
+    pthread_mutex_lock(&c->lock);
+    layer_tally t = {0};
+    if (layer >= 0 && (size_t)layer < c->n_tally)
+        t = c->tally[layer];
+    ld_cache_put_u8(w, SAVE_FORMAT);
+    ld_cache_put_u64(w, t.files_scanned);
+    ld_cache_put_u64(w, t.bytes_scanned);
+    ld_cache_put_u64(w, t.files_binary);
+    ld_cache_put_u64(w, t.files_incomplete);
+    uint64_t n = 0;
+    for (size_t i = 0; i < res->n_secrets; i++)
+        n += res->secrets[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < res->n_secrets; i++) {
+        const ld_image_secret *s = &res->secrets[i];
+        if (s->layer != layer)
+            continue;
+        ld_cache_put_str(w, s->path);
+        ld_cache_put_str(w, s->hit.rule_id);
+        ld_cache_put_str(w, s->hit.masked);
+        ld_cache_put_i64(w, s->hit.line);
+        ld_cache_put_u64(w, s->hit.offset);
+        ld_cache_put_u64(w, s->hit.rule_index);
+    }
+    n = 0;
+    for (size_t i = 0; i < res->n_capped; i++)
+        n += res->capped[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < res->n_capped; i++) {
+        const struct ld_image_secret_capped *cp = &res->capped[i];
+        if (cp->layer != layer)
+            continue;
+        ld_cache_put_str(w, cp->path);
+        ld_cache_put_str(w, cp->rule.rule_id);
+        ld_cache_put_u64(w, cp->rule.count);
+    }
+    n = 0;
+    for (size_t i = 0; i < c->n_lstops; i++)
+        n += c->lstops[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < c->n_lstops; i++) {
+        const layer_stop *x = &c->lstops[i];
+        if (x->layer != layer)
+            continue;
+        ld_cache_put_str(w, x->rule_id);
+        ld_cache_put_str(w, x->reason);
+        ld_cache_put_u64(w, x->files);
+        ld_cache_put_str(w, x->example);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+/* Saved secret results, checked and held until they are applied. */
+typedef struct {
+    layer_tally t;
+    ld_image_secret *secrets;
+    size_t n_secrets;
+    struct ld_image_secret_capped *capped;
+    size_t n_capped;
+    layer_stop *stops;
+    size_t n_stops;
+} saved_secrets;
+
+static void saved_secrets_clear(saved_secrets *s)
+{
+    for (size_t i = 0; i < s->n_secrets; i++)
+        free(s->secrets[i].path);
+    free(s->secrets);
+    for (size_t i = 0; i < s->n_capped; i++)
+        free(s->capped[i].path);
+    free(s->capped);
+    for (size_t i = 0; i < s->n_stops; i++)
+        free(s->stops[i].example);
+    free(s->stops);
+}
+
+static bool read_saved_secrets(ld_cache_reader *r, const ld_secret_ruleset *rs, int layer,
+                               saved_secrets *s)
+{
+    if (ld_cache_get_u8(r) != SAVE_FORMAT)
+        return false;
+    s->t.files_scanned = ld_cache_get_u64(r);
+    s->t.bytes_scanned = ld_cache_get_u64(r);
+    s->t.files_binary = ld_cache_get_u64(r);
+    s->t.files_incomplete = ld_cache_get_u64(r);
+    uint64_t n = ld_cache_get_count(r, 5 + 5 + 5 + 24);
+    s->secrets = ld_xcalloc(n ? n : 1, sizeof(*s->secrets));
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        ld_image_secret *x = &s->secrets[s->n_secrets++];
+        x->path = ld_cache_get_str(r, SAVED_PATH_MAX);
+        x->layer = layer;
+        ld_autofree char *id = ld_cache_get_str(r, SAVED_TEXT_MAX);
+        ld_autofree char *masked = ld_cache_get_str(r, LD_SECRET_MASK_MAX - 1);
+        int64_t line = ld_cache_get_i64(r);
+        uint64_t off = ld_cache_get_u64(r), idx = ld_cache_get_u64(r);
+        const secret_rule *rule = idx < rs->n_rules ? &rs->rules[idx] : NULL;
+        if (r->bad || !x->path || !masked || !rule || !id || strcmp(rule->id, id) != 0 ||
+            line < 0 || line > INT32_MAX || off > SIZE_MAX)
+            return false;
+        x->hit.rule_id = rule->id;
+        x->hit.description = rule->description;
+        x->hit.severity = rule->severity;
+        x->hit.rule_index = (size_t)idx;
+        x->hit.line = (int)line;
+        x->hit.offset = (size_t)off;
+        memcpy(x->hit.masked, masked, strlen(masked) + 1);
+    }
+    n = ld_cache_get_count(r, 5 + 5 + 8);
+    s->capped = ld_xcalloc(n ? n : 1, sizeof(*s->capped));
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        struct ld_image_secret_capped *x = &s->capped[s->n_capped++];
+        x->path = ld_cache_get_str(r, SAVED_PATH_MAX);
+        x->layer = layer;
+        ld_autofree char *id = ld_cache_get_str(r, SAVED_TEXT_MAX);
+        uint64_t count = ld_cache_get_u64(r);
+        const secret_rule *rule = rule_by_id(rs, id, NULL);
+        if (r->bad || !x->path || !rule || count == 0 || count > SIZE_MAX)
+            return false;
+        x->rule = (ld_secret_unlisted){rule->id, rule->description, rule->severity, (size_t)count};
+    }
+    n = ld_cache_get_count(r, 5 + 5 + 8 + 5);
+    s->stops = ld_xcalloc(n ? n : 1, sizeof(*s->stops));
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        layer_stop *x = &s->stops[s->n_stops++];
+        ld_autofree char *id = ld_cache_get_str(r, SAVED_TEXT_MAX);
+        ld_autofree char *reason = ld_cache_get_str(r, SAVED_TEXT_MAX);
+        x->layer = layer;
+        x->files = ld_cache_get_u64(r);
+        x->example = ld_cache_get_str(r, SAVED_PATH_MAX);
+        const secret_rule *rule = rule_by_id(rs, id, NULL);
+        x->rule_id = rule ? rule->id : NULL;
+        x->reason = stop_reason(reason);
+        if (r->bad || !x->rule_id || !x->reason || !x->example || x->files == 0)
+            return false;
+    }
+    return ld_cache_reader_done(r);
+}
+
+static int secrets_load(void *vctx, int layer, const uint8_t *data, size_t len, bool apply,
+                        ld_error *err)
+{
+    scan_ctx *c = vctx;
+    ld_image_scan_result *res = c->res;
+    ld_cache_reader r;
+    ld_cache_reader_init(&r, data, len);
+    saved_secrets s = {0};
+    if (!read_saved_secrets(&r, res->rules, layer, &s)) {
+        saved_secrets_clear(&s);
+        return ld_error_set(err, LD_ERR_CORRUPT, "saved secret scan results do not match");
+    }
+    if (!apply) {
+        saved_secrets_clear(&s);
+        return 0;
+    }
+    pthread_mutex_lock(&c->lock);
+    res->files_scanned += s.t.files_scanned;
+    res->bytes_scanned += s.t.bytes_scanned;
+    res->files_binary += s.t.files_binary;
+    res->files_incomplete += s.t.files_incomplete;
+    ld_xgrow(&res->secrets, &res->cap_secrets, res->n_secrets + s.n_secrets + 1,
+             sizeof(*res->secrets));
+    memcpy(res->secrets + res->n_secrets, s.secrets, s.n_secrets * sizeof(*s.secrets));
+    res->n_secrets += s.n_secrets;
+    s.n_secrets = 0; /* paths moved */
+    ld_xgrow(&res->capped, &res->cap_capped, res->n_capped + s.n_capped + 1, sizeof(*res->capped));
+    memcpy(res->capped + res->n_capped, s.capped, s.n_capped * sizeof(*s.capped));
+    res->n_capped += s.n_capped;
+    s.n_capped = 0;
+    for (size_t i = 0; i < s.n_stops; i++) {
+        const layer_stop *x = &s.stops[i];
+        size_t k = 0;
+        while (k < res->n_stops && !(strcmp(res->stops[k].rule_id, x->rule_id) == 0 &&
+                                     strcmp(res->stops[k].reason, x->reason) == 0))
+            k++;
+        if (k < res->n_stops) {
+            res->stops[k].files += x->files;
+            continue;
+        }
+        ld_xgrow(&res->stops, &res->cap_stops, res->n_stops + 1, sizeof(*res->stops));
+        res->stops[res->n_stops++] =
+            (struct ld_image_secret_stop){x->rule_id, x->reason, x->files, ld_xstrdup(x->example)};
+    }
+    pthread_mutex_unlock(&c->lock);
+    saved_secrets_clear(&s);
+    return 0;
+}
+
+static int accounts_save(void *vctx, int layer, struct ld_cache_writer *w, ld_error *err)
+{
+    (void)err;
+    scan_ctx *c = vctx;
+    ld_image_scan_result *res = c->res;
+    pthread_mutex_lock(&c->lock);
+    ld_cache_put_u8(w, SAVE_FORMAT);
+    uint64_t n = 0;
+    for (size_t i = 0; i < res->n_accounts; i++)
+        n += res->accounts[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < res->n_accounts; i++) {
+        const struct ld_image_account_file *a = &res->accounts[i];
+        if (a->layer != layer)
+            continue;
+        ld_cache_put_u8(w, (uint8_t)a->which);
+        ld_cache_put_bytes(w, a->data, a->len);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+static int accounts_load(void *vctx, int layer, const uint8_t *data, size_t len, bool apply,
+                         ld_error *err)
+{
+    scan_ctx *c = vctx;
+    ld_image_scan_result *res = c->res;
+    ld_cache_reader r;
+    ld_cache_reader_init(&r, data, len);
+    bool ok = ld_cache_get_u8(&r) == SAVE_FORMAT;
+    uint64_t n = ld_cache_get_count(&r, 10);
+    /* checked whole first: a restore changes nothing or everything */
+    ld_cache_reader check = r;
+    for (uint64_t i = 0; ok && i < n; i++) {
+        size_t l = 0;
+        uint8_t which = ld_cache_get_u8(&check);
+        ok = which <= 1 && ld_cache_get_bytes(&check, ACCOUNT_MAX_BYTES, &l) != NULL;
+    }
+    if (!ok || !ld_cache_reader_done(&check))
+        return ld_error_set(err, LD_ERR_CORRUPT, "saved account files do not match");
+    if (!apply)
+        return 0;
+    pthread_mutex_lock(&c->lock);
+    for (uint64_t i = 0; i < n; i++) {
+        size_t l = 0;
+        int which = ld_cache_get_u8(&r);
+        const uint8_t *p = ld_cache_get_bytes(&r, ACCOUNT_MAX_BYTES, &l);
+        if (res->n_accounts >= ACCOUNT_VERSIONS_MAX)
+            break;
+        ld_xgrow(&res->accounts, &res->cap_accounts, res->n_accounts + 1, sizeof(*res->accounts));
+        res->accounts[res->n_accounts++] =
+            (struct ld_image_account_file){which, layer, ld_xstrndup((const char *)p, l), l};
     }
     pthread_mutex_unlock(&c->lock);
     return 0;
@@ -220,14 +614,22 @@ int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
                             .ctx = &c,
                             .max_bytes = ACCOUNT_MAX_BYTES,
                             .wants_link = accounts_wants_link,
-                            .paths = account_paths};
-    if (opt->secrets)
+                            .paths = account_paths,
+                            .cache_id = "accounts-1",
+                            .layer_save = accounts_save,
+                            .layer_load = accounts_load};
+    if (opt->secrets) {
+        secrets_cache_id(pol, res, c.secrets_cache_id, sizeof(c.secrets_cache_id));
         an[n++] = (ld_analyzer){.name = SECRETS_ANALYZER,
                                 .wants = secrets_wants,
                                 .file = secrets_file,
                                 .ctx = &c,
                                 .max_bytes = res->secret_max_bytes,
-                                .wants_link = secrets_wants_link};
+                                .wants_link = secrets_wants_link,
+                                .cache_id = c.secrets_cache_id,
+                                .layer_save = secrets_save,
+                                .layer_load = secrets_load};
+    }
     /* the reader's cap (0: its default, 64 MiB) must let the secret limit through */
     ld_image_options io = opt->image;
     uint64_t cap = io.max_file_bytes ? io.max_file_bytes : (uint64_t)64 << 20;
@@ -235,6 +637,10 @@ int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
         io.max_file_bytes = res->secret_max_bytes;
     int rc = ld_sbom_collect_with(target, &io, an, n, &res->sbom, &res->img, err);
     pthread_mutex_destroy(&c.lock);
+    free(c.tally);
+    for (size_t i = 0; i < c.n_lstops; i++)
+        free(c.lstops[i].example);
+    free(c.lstops);
     if (rc < 0) {
         ld_image_scan_clear(res);
         return rc;
@@ -390,6 +796,11 @@ int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan
                          const ld_image_scan_result *res, ld_error *err)
 {
     gap_notes(r, res->img);
+    uint64_t hits, misses, not_read;
+    if (ld_image_cache_stats(res->img, &hits, &misses, &not_read)) {
+        ld_autofree char *summary = ld_layer_cache_summary(hits, misses, not_read);
+        ld_findings_note(r, "%s", summary);
+    }
     const char *id = ld_image_id(res->img);
     ld_image_facts f = {
         .target_id = id ? id : target,
@@ -413,6 +824,8 @@ int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan
         if (ld_image_config_checks(r, &f, err) < 0 || ld_image_file_checks(r, &f, err) < 0)
             return -1;
     }
+    if (opt->signatures && ld_image_signature_report(r, target, opt, res->img, err) < 0)
+        return -1;
     if (!opt->secrets)
         return 0;
     ld_findings_scope(r, LD_SCOPE_OWED, "image.secrets", NULL);

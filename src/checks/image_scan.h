@@ -24,6 +24,12 @@ typedef struct {
     uint64_t secret_max_bytes; /* 0: the policy's, else LD_SECRET_DEFAULT_MAX_BYTES */
     const ld_policy *policy;   /* trusted registries, secret rules and limits; may be NULL */
     ld_image_options image;
+    /* image.signature (image_signature.c): the verifier with the policy's
+     * trusted keys; NULL: the check is not run (nor owed). repo_digests:
+     * the image's registry digests when the caller knows them (an engine
+     * image's RepoDigests); a registry: read names its own. */
+    struct ld_signature_check_s *signatures;
+    const ld_strlist *repo_digests;
 } ld_image_scan_options;
 
 /* A secret found in one version of one file (the secret itself is not kept). */
@@ -80,6 +86,12 @@ int ld_image_scan_read(const char *target, const ld_image_scan_options *opt,
 int ld_image_scan_report(ld_findings *r, const char *target, const ld_image_scan_options *opt,
                          const ld_image_scan_result *res, ld_error *err);
 void ld_image_scan_clear(ld_image_scan_result *res);
+
+/* image.signature for a read image (called by ld_image_scan_report when
+ * opt->signatures is set; image_signature.c). */
+int ld_image_signature_report(ld_findings *r, const char *target,
+                              const ld_image_scan_options *opt, const ld_image *img,
+                              ld_error *err);
 
 /* Context of ld_image_scan_engine_image: which checks, the policy, and the
  * engine the images are streamed from. */

@@ -15,6 +15,8 @@
 #include "checks/secrets.h"
 #include "image/dir_pending.h"
 #include "image/image_internal.h"
+#include "image/layer_cache.h"
+#include "image/resolve.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -42,6 +44,9 @@ struct ld_image {
     bool pending; /* __atomic */
     pthread_mutex_t pending_lock;
     bool pending_lock_ready;
+    /* the layer cache in this read (ld_image_cache_stats) */
+    bool cache_used;
+    uint64_t cache_hits, cache_misses, cache_bytes_not_read;
 };
 
 void ld_img_dir_attach(ld_image *img, ld_dir_state *d)
@@ -285,6 +290,20 @@ static int skip_file(const char *path, int layer, const uint8_t *data, size_t le
     return w->inner->file(path, layer, data, len, w->inner->ctx, err);
 }
 
+/* The layer cache's save and restore, with the analyzer's own context. */
+static int skip_layer_save(void *ctx, int layer, struct ld_cache_writer *w, ld_error *err)
+{
+    skip_wrap *sw = ctx;
+    return sw->inner->layer_save(sw->inner->ctx, layer, w, err);
+}
+
+static int skip_layer_load(void *ctx, int layer, const uint8_t *data, size_t len, bool apply,
+                           ld_error *err)
+{
+    skip_wrap *sw = ctx;
+    return sw->inner->layer_load(sw->inner->ctx, layer, data, len, apply, err);
+}
+
 /* A link left out by the selection is not counted: links never were. */
 static bool skip_wants_link(const char *path, const char *target, uint64_t size, void *ctx)
 {
@@ -296,7 +315,7 @@ static bool skip_wants_link(const char *path, const char *target, uint64_t size,
 
 static ld_image *read_by_kind(const char *target, const ld_image_options *options,
                               const ld_analyzer *analyzers, size_t n_analyzers,
-                              const ld_strlist *only_layers, ld_error *err);
+                              const ld_strlist *only_layers, ld_layer_cache *cache, ld_error *err);
 static int follow_links(ld_image *img, const char *target, const ld_image_options *options,
                         const ld_analyzer *an, size_t n_an, ld_error *err);
 
@@ -326,11 +345,30 @@ ld_image *ld_image_read(const char *target, const ld_image_options *options,
                 wrapped[i].file = skip_file;
                 wrapped[i].wants_link = skip_wants_link;
                 wrapped[i].ctx = &w[i];
+                if (analyzers[i].layer_save && analyzers[i].layer_load) {
+                    wrapped[i].layer_save = skip_layer_save;
+                    wrapped[i].layer_load = skip_layer_load;
+                }
             }
         }
         an = wrapped;
     }
-    ld_image *img = read_by_kind(target, options, an, n_analyzers, NULL, err);
+    /* the layer cache: keyed by what the analyzers are, not by how the
+     * skip selection wraps them (the selection is in the key itself) */
+    ld_img_opts resolved;
+    ld_img_resolve_options(options, &resolved);
+    ld_layer_cache *cache =
+        ld_layer_cache_open(resolved.cache_dir, options, &resolved, analyzers, n_analyzers);
+    ld_image *img = read_by_kind(target, options, an, n_analyzers, NULL, cache, err);
+    if (img && cache) {
+        ld_strlist notes;
+        ld_layer_cache_take_notes(cache, &notes);
+        ld_img_add_notes(img, &notes);
+        ld_layer_cache_counts(cache, &img->cache_hits, &img->cache_misses,
+                              &img->cache_bytes_not_read);
+        img->cache_used = img->cache_hits + img->cache_misses > 0;
+    }
+    ld_layer_cache_free(cache);
     if (img && follow_links(img, target, options, an, n_analyzers, err) < 0) {
         ld_image_free(img);
         img = NULL;
@@ -548,7 +586,8 @@ static int deliver(ld_image *img, const char *target, const ld_image_options *op
                              .ctx = &f,
                              .max_bytes = biggest ? biggest : 1};
     ld_error again = LD_ERROR_INIT;
-    ld_image *second = read_by_kind(target, options, &collector, 1, &layers, &again);
+    /* not through the cache: the collector's files are no analyzer's */
+    ld_image *second = read_by_kind(target, options, &collector, 1, &layers, NULL, &again);
     ld_autofree char *why = NULL;
     if (!second)
         why = ld_xasprintf("the image could not be read a second time: %s", again.msg);
@@ -617,11 +656,12 @@ static int follow_links(ld_image *img, const char *target, const ld_image_option
 
 static ld_image *read_by_kind(const char *target, const ld_image_options *options,
                               const ld_analyzer *analyzers, size_t n_analyzers,
-                              const ld_strlist *only_layers, ld_error *err)
+                              const ld_strlist *only_layers, ld_layer_cache *cache, ld_error *err)
 {
     ld_img_opts opt;
     ld_img_resolve_options(options, &opt);
     opt.only_layers = only_layers;
+    opt.cache = cache;
     uint64_t image_bytes = 0; /* every layer of this read counts here */
     opt.image_bytes = &image_bytes;
     uint64_t image_entries = 0; /* and its tar entries */
@@ -641,7 +681,12 @@ static ld_image *read_by_kind(const char *target, const ld_image_options *option
         return ld_img_read_archive_file("oci-archive", rest, &opt, analyzers, n_analyzers, err);
     case LD_SRC_OCI_DIR: return ld_img_read_oci_dir(rest, &opt, analyzers, n_analyzers, err);
     case LD_SRC_DIR: return ld_img_read_dir(rest, &opt, analyzers, n_analyzers, err);
-    case LD_SRC_ENGINE: return ld_img_read_engine(rest, &opt, analyzers, n_analyzers, err);
+    case LD_SRC_ENGINE:
+        /* a bare name (no docker: prefix): the engine's when it holds it, else pulled */
+        if (rest == target)
+            return ld_img_read_bare_name(rest, &opt, analyzers, n_analyzers, err);
+        return ld_img_read_engine(rest, &opt, analyzers, n_analyzers, err);
+    case LD_SRC_REGISTRY: return ld_img_read_registry(rest, &opt, analyzers, n_analyzers, err);
     default:
         ld_error_set(err, LD_ERR_INVALID, "cannot tell what kind of image \"%s\" is", target);
         return NULL;
@@ -796,6 +841,18 @@ const ld_removed_file *ld_image_removed(const ld_image *img, size_t i)
 const ld_strlist *ld_image_notes(const ld_image *img)
 {
     return &img->notes;
+}
+
+bool ld_image_cache_stats(const ld_image *img, uint64_t *hits, uint64_t *misses,
+                          uint64_t *bytes_not_read)
+{
+    if (hits)
+        *hits = img->cache_hits;
+    if (misses)
+        *misses = img->cache_misses;
+    if (bytes_not_read)
+        *bytes_not_read = img->cache_bytes_not_read;
+    return img->cache_used;
 }
 
 /* The gaps, then those found when a dir: image's pending metadata was

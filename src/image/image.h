@@ -68,6 +68,7 @@ typedef struct {
 } ld_removed_file;
 
 typedef struct ld_image ld_image;
+struct ld_cache_writer; /* image/layer_cache.h */
 
 /* What the reader could not see: a path whose content (or listing) no
  * analyzer got, and why. Consumers turn these into "not assessed", never a
@@ -140,6 +141,31 @@ typedef struct {
      * resolves through a symlinked directory (/etc -> usr/etc) is offered
      * like a link; one that cannot be resolved is a gap. */
     const char *const *paths;
+    /* Optional, for the layer cache (image/layer_cache.h), which keeps what
+     * the analyzers found in a layer by the layer's diff_id and replays it
+     * on a later read instead of reading the layer. By default the reader
+     * records this analyzer's file() calls (path and content) and replays
+     * them: right for analyzers that take few, small files. One that takes
+     * a lot of content (the secret scanner reads every file) saves and
+     * restores its own results instead, with all three set:
+     *   cache_id: a string that changes whenever its results for the same
+     *     layer would (its version, a hash of its rules, its limits); part
+     *     of the records' key (may be set without the two below too).
+     *   layer_save: once layer `layer` was read (its file() calls made;
+     *     other layers may still be read), appends to w what those calls
+     *     added to its state (hits, counters, stops), for that layer only.
+     *   layer_load: on a hit, restores for `layer` what layer_save wrote
+     *     (data, len) as if the file() calls had been made. Hostile input:
+     *     it is first called with apply false for every saved analyzer of
+     *     the layer (check all of it, change nothing; < 0 with err: the
+     *     layer is read instead), then with apply true, once for each
+     *     position of a blob listed more than once.
+     * On a hit wants() is still asked about every file of the layer, as a
+     * read would (it may count); file() is not called for a saved analyzer. */
+    const char *cache_id;
+    int (*layer_save)(void *ctx, int layer, struct ld_cache_writer *w, ld_error *err);
+    int (*layer_load)(void *ctx, int layer, const uint8_t *data, size_t len, bool apply,
+                      ld_error *err);
 } ld_analyzer;
 
 typedef struct {
@@ -211,6 +237,13 @@ size_t ld_image_removed_count(const ld_image *img);
 const ld_removed_file *ld_image_removed(const ld_image *img, size_t i);
 /* Notes gathered while reading (skipped oversize files, ...). */
 const ld_strlist *ld_image_notes(const ld_image *img);
+/* The layer cache in this read (ld_image_options.cache_dir): layers served
+ * from it, layers looked up there and read, and the blob bytes the hits did
+ * not read. False (counts 0) when no layer was looked up. Any pointer may
+ * be NULL. (What went wrong with the cache is in ld_image_notes; the
+ * counts are not, so an SBOM is the same from a cold and a warm cache.) */
+bool ld_image_cache_stats(const ld_image *img, uint64_t *hits, uint64_t *misses,
+                          uint64_t *bytes_not_read);
 
 /* The gaps (see ld_image_gap), sorted by path, at most 10,000 of them. A
  * dir: image may add some when its file metadata is first read (an entry

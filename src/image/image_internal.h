@@ -52,6 +52,10 @@ typedef struct {
     long engine_timeout_ms;
     const struct ld_reg_options_s *registry; /* registry: sources; NULL: defaults */
     const char *cache_dir;                   /* layer cache; NULL: none */
+    /* The layer cache of this read (layer_cache.h), opened by
+     * ld_image_read from cache_dir; jobs run through it
+     * (ld_img_run_layers). NULL: none. */
+    struct ld_layer_cache *cache;
     /* A second read for link targets (links.c): layers whose expected
      * diff_id is known and not in this list are skipped unread (their
      * result has skipped set). NULL: every layer is read. */

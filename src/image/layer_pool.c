@@ -1,6 +1,8 @@
 /* Runs layer jobs on a small pool of pthreads, one layer per worker at a
  * time, so several layers decompress at once. Analyzer callbacks therefore
- * run concurrently for different layers (see ld_analyzer in image.h). Also
+ * run concurrently for different layers (see ld_analyzer in image.h). Each
+ * job goes through the read's layer cache, if any (layer_cache.h): a layer
+ * whose record is there is replayed, not read. Also
  * the byte budget those layers share (ld_img_charge): one total per image,
  * so that many layers within their own limit cannot add up to an unbounded
  * read. Not a general thread pool. */
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "image/image_internal.h"
+#include "image/layer_cache.h"
 #include "util/mem.h"
 
 int ld_img_charge(const ld_img_opts *opt, uint64_t n, ld_error *err)
@@ -49,7 +52,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n || stop)
             return NULL;
-        p->rcs[i] = ld_layer_stream(&p->jobs[i], &p->results[i], &p->errs[i]);
+        /* through the layer cache when the read has one (layer_cache.h) */
+        p->rcs[i] = ld_layer_cache_stream(&p->jobs[i], &p->results[i], &p->errs[i]);
         if (p->rcs[i] < 0) {
             pthread_mutex_lock(&p->lock);
             if (!__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {

@@ -116,11 +116,22 @@ static const char *host_arch(void)
     return "amd64";
 }
 
-/* "linux/arm64" matches "linux/arm64/v8"; "linux/arm/v7" needs the variant. */
+/* "linux/arm64" matches "linux/arm64/v8"; "linux/arm/v7" needs the variant;
+ * "linux/arm64/v8" and "linux/amd64/v1" also match an entry without a
+ * variant (the architecture's default, which indexes often leave out). */
 static bool platform_matches(const char *have, const char *want)
 {
     size_t wl = strlen(want);
-    return strncmp(have, want, wl) == 0 && (have[wl] == '\0' || have[wl] == '/');
+    if (strncmp(have, want, wl) == 0 && (have[wl] == '\0' || have[wl] == '/'))
+        return true;
+    static const char *const defaults[] = {"/arm64/v8", "/amd64/v1"};
+    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+        size_t dl = strlen(defaults[i]), os_arch = wl - 3; /* want without "/vN" */
+        if (wl > dl && strcmp(want + wl - dl, defaults[i]) == 0 && strlen(have) == os_arch &&
+            strncmp(have, want, os_arch) == 0)
+            return true;
+    }
+    return false;
 }
 
 int ld_oci_index_pick(const ld_oci_index *ix, const char *platform, const char *tag, ld_error *err)

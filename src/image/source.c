@@ -1,8 +1,9 @@
 /* Which source a target names: an explicit prefix (docker-archive:,
- * oci-archive:, oci:, dir:, docker:) or, for a bare target, what is at that
- * path (an OCI layout directory, another directory, an archive file), and
- * an engine image name when nothing is there; and the words every source
- * uses for its limits. Not for reading anything. */
+ * oci-archive:, oci:, dir:, docker:, registry: and skopeo's docker://) or,
+ * for a bare target, what is at that path (an OCI layout directory, another
+ * directory, an archive file), and an image name when nothing is there (the
+ * reader asks the engine first, then the name's registry: resolve.c); and
+ * the words every source uses for its limits. Not for reading anything. */
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -44,6 +45,8 @@ static const struct {
     {"oci:", LD_SRC_OCI_DIR},
     {"oci-dir:", LD_SRC_OCI_DIR},
     {"dir:", LD_SRC_DIR},
+    {"registry:", LD_SRC_REGISTRY},
+    {"docker://", LD_SRC_REGISTRY}, /* skopeo's name for a registry; before "docker:" */
     {"docker:", LD_SRC_ENGINE},
     {"docker-daemon:", LD_SRC_ENGINE},
 };
@@ -122,6 +125,9 @@ int ld_img_detect_source(const char *target, ld_src_kind *kind, const char **res
         return ld_error_set_errno(err, LD_ERR_GENERIC, errno, "cannot stat %s", target);
     if (looks_like_path(target))
         return ld_error_set(err, LD_ERR_NOT_FOUND, "no such file: %s", target);
-    *kind = LD_SRC_ENGINE; /* like syft: a name that is not a path is an engine image */
+    /* like syft: a name that is not a path is an image name, the engine's
+     * when it holds it, else its registry's (*rest == target tells the
+     * reader it was not forced with docker:) */
+    *kind = LD_SRC_ENGINE;
     return 0;
 }

@@ -13,14 +13,17 @@
  * on it (corrupt, over a budget, refused), or a gap of the image reader
  * (image.h: a link it could not follow, a file it could not open, a
  * directory it could not list). The catalogers of one read share a budget
- * of decompressed bytes (cataloger.h). Not for writing SBOM formats (see
- * sbom_writers.h and cmd_image.c). */
+ * of decompressed bytes (cataloger.h). What the catalogers found in one
+ * layer is saved and restored for the layer cache (image/layer_cache.h), so
+ * a cached layer's binaries are neither kept nor parsed again. Not for
+ * writing SBOM formats (see sbom_writers.h and cmd_image.c). */
 #include "sbom/sbom.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/layer_cache.h"
 #include "sbom/cataloger.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
@@ -252,6 +255,209 @@ static int sbom_file(const char *path, int layer, const uint8_t *data, size_t le
         pthread_mutex_unlock(&c->lock);
         free(local.items); /* fields moved above */
     }
+    return 0;
+}
+
+/* ---- the layer cache ------------------------------------------------------
+ * What the catalogers found in one layer: its packages, the file versions
+ * delivered, the notes about them and the os-release candidates. (Files
+ * refused for their size are remembered by wants(), which a cached layer
+ * is still asked; the shared decompression budget is not charged again.) */
+
+#define SBOM_SAVE_FORMAT 1
+#define SAVED_STR_MAX ((size_t)64 << 10)
+
+static void put_package(ld_cache_writer *w, const ld_package *p)
+{
+    ld_cache_put_u8(w, (uint8_t)p->eco);
+    ld_cache_put_str(w, p->name);
+    ld_cache_put_str(w, p->version);
+    ld_cache_put_str(w, p->source_name);
+    ld_cache_put_str(w, p->source_version);
+    ld_cache_put_str(w, p->arch);
+    ld_cache_put_str(w, p->group);
+    ld_cache_put_str(w, p->purl);
+    ld_cache_put_str(w, p->found_in);
+    ld_cache_put_u64(w, p->licenses.n);
+    for (size_t i = 0; i < p->licenses.n; i++)
+        ld_cache_put_str(w, p->licenses.v[i]);
+}
+
+static int sbom_layer_save(void *vctx, int layer, struct ld_cache_writer *w, ld_error *err)
+{
+    (void)err;
+    collect_ctx *c = vctx;
+    pthread_mutex_lock(&c->lock);
+    ld_cache_put_u8(w, SBOM_SAVE_FORMAT);
+    uint64_t n = 0;
+    for (size_t i = 0; i < c->pkgs.n; i++)
+        n += c->pkgs.items[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < c->pkgs.n; i++)
+        if (c->pkgs.items[i].layer == layer)
+            put_package(w, &c->pkgs.items[i]);
+    n = 0;
+    for (size_t i = 0; i < c->n_seen; i++)
+        n += c->seen[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < c->n_seen; i++)
+        if (c->seen[i].layer == layer)
+            ld_cache_put_str(w, c->seen[i].path);
+    n = 0;
+    for (size_t i = 0; i < c->n_notes; i++)
+        n += c->notes[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < c->n_notes; i++) {
+        const file_note *fn = &c->notes[i];
+        if (fn->layer != layer)
+            continue;
+        ld_cache_put_str(w, fn->path);
+        ld_cache_put_str(w, fn->msg);
+        ld_cache_put_u8(w, fn->unread);
+    }
+    n = 0;
+    for (size_t i = 0; i < c->n_os; i++)
+        n += c->os[i].layer == layer;
+    ld_cache_put_u64(w, n);
+    for (size_t i = 0; i < c->n_os; i++) {
+        if (c->os[i].layer != layer)
+            continue;
+        ld_cache_put_u8(w, (uint8_t)c->os[i].which);
+        ld_cache_put_bytes(w, c->os[i].data, c->os[i].len);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+/* A layer's saved results, checked and held until they are applied. */
+typedef struct {
+    ld_package_list pkgs;
+    seen_file *seen;
+    size_t n_seen;
+    file_note *notes;
+    size_t n_notes;
+    os_candidate os[OS_CANDIDATES_MAX];
+    size_t n_os;
+} saved_layer;
+
+static void saved_layer_clear(saved_layer *s)
+{
+    ld_package_list_clear(&s->pkgs);
+    for (size_t i = 0; i < s->n_seen; i++)
+        free(s->seen[i].path);
+    free(s->seen);
+    for (size_t i = 0; i < s->n_notes; i++) {
+        free(s->notes[i].path);
+        free(s->notes[i].msg);
+    }
+    free(s->notes);
+    for (size_t i = 0; i < s->n_os; i++)
+        free(s->os[i].data);
+}
+
+static bool read_package(ld_cache_reader *r, int layer, ld_package_list *l)
+{
+    uint8_t eco = ld_cache_get_u8(r);
+    if (r->bad || eco >= LD_ECO_COUNT)
+        return false;
+    ld_package *p = ld_package_list_add(l, (ld_ecosystem)eco);
+    p->layer = layer;
+    p->name = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->version = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->source_name = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->source_version = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->arch = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->group = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->purl = ld_cache_get_str(r, SAVED_STR_MAX);
+    p->found_in = ld_cache_get_str(r, SAVED_STR_MAX);
+    uint64_t n = ld_cache_get_count(r, 5);
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        char *lic = ld_cache_get_str(r, SAVED_STR_MAX);
+        if (!lic)
+            return false;
+        ld_strlist_push_owned(&p->licenses, lic);
+    }
+    return !r->bad && p->found_in;
+}
+
+static bool read_saved_layer(ld_cache_reader *r, int layer, saved_layer *s)
+{
+    if (ld_cache_get_u8(r) != SBOM_SAVE_FORMAT)
+        return false;
+    /* eco, seven strings (NULL: 4 bytes), found_in, the licence count */
+    uint64_t n = ld_cache_get_count(r, 1 + 7 * 4 + 5 + 8);
+    for (uint64_t i = 0; i < n; i++)
+        if (!read_package(r, layer, &s->pkgs))
+            return false;
+    n = ld_cache_get_count(r, 5);
+    s->seen = ld_xcalloc(n ? n : 1, sizeof(*s->seen));
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        char *path = ld_cache_get_str(r, SAVED_STR_MAX);
+        if (!path)
+            return false;
+        s->seen[s->n_seen++] = (seen_file){path, layer};
+    }
+    n = ld_cache_get_count(r, 5 + 5 + 1);
+    s->notes = ld_xcalloc(n ? n : 1, sizeof(*s->notes));
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        file_note *fn = &s->notes[s->n_notes++];
+        fn->path = ld_cache_get_str(r, SAVED_STR_MAX);
+        fn->msg = ld_cache_get_str(r, SAVED_STR_MAX);
+        fn->layer = layer;
+        uint8_t unread = ld_cache_get_u8(r);
+        if (r->bad || !fn->path || !fn->msg || unread > 1)
+            return false;
+        fn->unread = unread;
+    }
+    n = ld_cache_get_count(r, 1 + 9);
+    if (n > OS_CANDIDATES_MAX)
+        return false;
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        uint8_t which = ld_cache_get_u8(r);
+        size_t len = 0;
+        const uint8_t *data = ld_cache_get_bytes(r, LD_OS_RELEASE_MAX, &len);
+        if (!data || which >= N_OS_FILES)
+            return false;
+        s->os[s->n_os++] = (os_candidate){which, layer, ld_xstrndup((const char *)data, len), len};
+    }
+    return ld_cache_reader_done(r);
+}
+
+static int sbom_layer_load(void *vctx, int layer, const uint8_t *data, size_t len, bool apply,
+                           ld_error *err)
+{
+    collect_ctx *c = vctx;
+    ld_cache_reader r;
+    ld_cache_reader_init(&r, data, len);
+    saved_layer s;
+    memset(&s, 0, sizeof(s));
+    bool ok = read_saved_layer(&r, layer, &s);
+    if (!ok || !apply) {
+        saved_layer_clear(&s);
+        return ok ? 0 : ld_error_set(err, LD_ERR_CORRUPT, "saved SBOM results do not match");
+    }
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < s.pkgs.n; i++) {
+        ld_package *dst = ld_package_list_add(&c->pkgs, s.pkgs.items[i].eco);
+        *dst = s.pkgs.items[i]; /* moves every field */
+    }
+    s.pkgs.n = 0;
+    ld_xgrow(&c->seen, &c->cap_seen, c->n_seen + s.n_seen + 1, sizeof(*c->seen));
+    memcpy(c->seen + c->n_seen, s.seen, s.n_seen * sizeof(*s.seen));
+    c->n_seen += s.n_seen;
+    s.n_seen = 0;
+    ld_xgrow(&c->notes, &c->cap_notes, c->n_notes + s.n_notes + 1, sizeof(*c->notes));
+    memcpy(c->notes + c->n_notes, s.notes, s.n_notes * sizeof(*s.notes));
+    c->n_notes += s.n_notes;
+    s.n_notes = 0;
+    for (size_t i = 0; i < s.n_os; i++) {
+        if (c->n_os < OS_CANDIDATES_MAX) {
+            c->os[c->n_os++] = s.os[i];
+            s.os[i].data = NULL;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    saved_layer_clear(&s);
     return 0;
 }
 
@@ -641,6 +847,9 @@ int ld_sbom_collect_with(const char *target, const ld_image_options *opt,
         .needs_content = sbom_needs_content,
         .wants_link = sbom_wants_link,
         .paths = named_databases,
+        .cache_id = "sbom-1",
+        .layer_save = sbom_layer_save,
+        .layer_load = sbom_layer_load,
     };
 
     ld_analyzer *all = ld_xcalloc(n_extra + 1, sizeof(*all));
