@@ -40,11 +40,11 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image k8s level policy version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image k8s key level policy registry version --fips --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
-        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --kubeconfig --context" -- "$cur")) ;;
+        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --kubeconfig --context --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
         k8s)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "scan node who-can access --help" -- "$cur"))
@@ -77,9 +77,29 @@ _lockdown()
             fi ;;
         image)
             if [ "$COMP_CWORD" -eq 2 ]; then
-                COMPREPLY=($(compgen -W "scan sbom --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "scan sbom sign verify --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -f -W "$common --platform --checks --severity --ignore-unfixed --ignore-status --ignorefile --vex --db --max-db-age --secret-max-bytes --exit-code --skip-dirs --skip-files" -- "$cur"))
+                case "${COMP_WORDS[2]}" in
+                    sign)   COMPREPLY=($(compgen -f -W "--key --identity -a --annotation --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache --help" -- "$cur")) ;;
+                    verify) COMPREPLY=($(compgen -f -W "$common --key --policy --containers-policy --registries-d --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+                    *)      COMPREPLY=($(compgen -f -W "$common --platform --checks --severity --ignore-unfixed --ignore-status --ignorefile --vex --db --max-db-age --secret-max-bytes --exit-code --skip-dirs --skip-files --max-image-bytes --engine-timeout --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+                esac
+            fi ;;
+        key)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "generate show --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -W "--pkcs8 --force --help" -- "$cur"))
+            fi ;;
+        registry)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "audit scan prune --help" -- "$cur"))
+            else
+                case "${COMP_WORDS[2]}" in
+                    audit) COMPREPLY=($(compgen -f -W "$common --config --htpasswd --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+                    scan)  COMPREPLY=($(compgen -W "$common --repo --since --platform --db --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+                    *)     COMPREPLY=($(compgen -f -W "$common --severity --fixable --unsigned --key --older-than --keep --apply --log --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+                esac
             fi ;;
         version)
             if [ "$COMP_CWORD" -eq 2 ]; then

@@ -2,8 +2,10 @@
  * the full Docker audit (ld_docker_audit: daemon, host files, containers;
  * the same entry point as `lockdown docker audit`), and the orchestrator
  * tier (assess_k8s.c: the Kubernetes node, and the cluster a kubeconfig
- * names) — and report against the controls catalog. Only wiring: the
- * checks live in src/host, src/docker and src/k8s.
+ * names), and the registry tier (assess_registry.c: the registries the
+ * engine is configured for, and the containers trust policy) — and report
+ * against the controls catalog. Only wiring: the checks live in src/host,
+ * src/docker, src/k8s, src/registry and src/trust.
  *
  * An engine that does not answer is not an error of `assess` (it assesses
  * what it finds): where Docker is installed its controls are "not assessed"
@@ -17,7 +19,10 @@
 #include <sys/stat.h>
 
 #include "cli/assess_k8s.h"
+#include "cli/assess_registry.h"
+#include "cli/registry_opts.h"
 #include "cli/cli.h"
+#include "trust/signature_check.h"
 #include "cli/container_opts.h"
 #include "docker/engine.h"
 #include "docker/audit.h"
@@ -32,6 +37,7 @@ typedef struct {
     ld_engine_timeouts timeouts;    /* --engine-timeout */
     const char *kubeconfig;         /* --kubeconfig */
     const char *context;            /* --context */
+    cli_registry_args reg;          /* the shared registry options (the registry tier) */
 } assess_args;
 
 enum {
@@ -52,6 +58,7 @@ static const struct option assess_opts[] = {
     {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
+    CLI_REGISTRY_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -66,7 +73,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_ENGINE_TIMEOUT: return cli_engine_timeout_option("assess", &a->timeouts, arg);
     case OPT_KUBECONFIG: a->kubeconfig = arg; return 0;
     case OPT_CONTEXT: a->context = arg; return 0;
-    default: return 1;
+    default: return cli_registry_option("assess", &a->reg, opt, arg);
     }
 }
 
@@ -85,7 +92,12 @@ static void usage(void)
            "checks of 'lockdown k8s node' when Kubernetes is on the host, and the checks of\n"
            "'lockdown k8s scan' on the cluster a kubeconfig names (--kubeconfig, else\n"
            "$KUBECONFIG or ~/.kube/config when present); no kubeconfig: not applicable; a\n"
-           "cluster that cannot be read: not assessed.\n"
+           "cluster that cannot be read: not assessed. The registry tier: every registry the\n"
+           "engine is configured for (its RegistryConfig; docker.io is not audited) is audited\n"
+           "from outside as 'lockdown registry audit' does, each within --registry-timeout\n"
+           "(default 10 s); a registry that does not answer is not assessed. The host's\n"
+           "containers trust policy (/etc/containers/policy.json and registries.d under\n"
+           "--host-root) is judged: a default of insecureAcceptAnything fails.\n"
            "\n"
            "Options:\n"
            "      --host-root DIR    the host's root directory (default /)\n"
@@ -97,11 +109,14 @@ static void usage(void)
            "%s"
            "%s"
            "\n"
+           "Registry options:\n"
+           "%s"
+           "\n"
            "%s"
            "\n"
            "Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 could not complete\n"
            "(unreadable policy, an engine that answers but fails, a write error).\n",
-           cli_engine_timeout_help, cli_container_help, cli_common_help);
+           cli_engine_timeout_help, cli_container_help, cli_registry_help, cli_common_help);
 }
 
 /* What was fetched from the engine, once each. */
@@ -176,7 +191,10 @@ static int run(cli_session *s, const assess_args *a)
     ld_autofree char *host = ld_host_name(a->host_root);
     ld_autofree char *scope = NULL;
     ld_autofree char *k8s_scope = NULL; /* before any goto out: freed there */
+    ld_autofree char *registry_scope = NULL;
     ld_error err = LD_ERROR_INIT;
+    ld_signature_check sigs; /* running images' signatures, with the policy's trusted keys */
+    ld_signature_check_init(&sigs, s->policy, NULL);
     int rc = fetch_engine(s, a, &st);
     if (rc)
         goto out;
@@ -209,6 +227,8 @@ static int run(cli_session *s, const assess_args *a)
             .containers = &a->select.include,
             .exclude_containers = &a->select.exclude,
             .snapshot = &st.snap,
+            .trusted_registries = &s->policy->trusted_registries,
+            .signatures = &sigs,
             .progress = on_progress,
             .progress_ctx = s,
         };
@@ -230,10 +250,25 @@ static int run(cli_session *s, const assess_args *a)
         free(scope);
         scope = both;
     }
+    cli_assess_registry reg = {.host_root = a->host_root,
+                               .info = st.engine ? st.snap.info : NULL,
+                               .engine_unreachable = st.unreachable,
+                               .docker_installed = ld_docker_installed(a->host_root),
+                               .reg = &a->reg};
+    if (cli_assess_registry_run(s, r, &reg, &registry_scope, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    if (registry_scope) {
+        char *both = ld_xasprintf("%s; %s", scope, registry_scope);
+        free(scope);
+        scope = both;
+    }
     rc = cli_session_finish(s, r, "assess", scope);
 out:
     ld_findings_free(r);
     engine_state_clear(&st);
+    ld_signature_check_clear(&sigs);
     return rc;
 }
 
@@ -252,6 +287,8 @@ int cmd_assess(int argc, char **argv)
         rc = cli_usage_error("assess", "unexpected argument \"%s\"", argv[first]);
     } else if (!a.host_root[0] || stat(a.host_root, &st) < 0 || !S_ISDIR(st.st_mode)) {
         rc = cli_usage_error("assess", "--host-root \"%s\" is not a directory", a.host_root);
+    } else if ((rc = cli_registry_finish("assess", &a.reg)) != 0) {
+        /* usage error or unreadable password, already printed */
     } else {
         cli_session s;
         rc = cli_session_open(&s, "assess", &common);
@@ -260,5 +297,6 @@ int cmd_assess(int argc, char **argv)
         cli_session_close(&s);
     }
     cli_container_selection_clear(&a.select);
+    cli_registry_clear(&a.reg);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "trust/signature_check.h"
 #include "cli/container_opts.h"
 #include "docker/audit.h"
 #include "docker/container_select.h"
@@ -140,6 +141,9 @@ static int run_audit(cli_session *s, const docker_args *a)
             return cli_usage_error("docker audit", "--docker-host: %s", err.msg);
         return cli_error_exit(&err);
     }
+    /* running images' signatures, with the policy's trusted keys */
+    ld_signature_check sigs;
+    ld_signature_check_init(&sigs, s->policy, NULL);
     cli_progress(s, "reading the engine's version, configuration, containers and images");
     if (ld_docker_snapshot_fetch(e, &snap, &err) < 0) {
         rc = cli_error_exit(&err);
@@ -170,6 +174,8 @@ static int run_audit(cli_session *s, const docker_args *a)
         .snapshot = &snap,
         .image_hook = a->images ? ld_image_scan_engine_image : NULL,
         .image_ctx = &images,
+        .trusted_registries = &s->policy->trusted_registries,
+        .signatures = &sigs,
         .progress = on_progress,
         .progress_ctx = s,
     };
@@ -181,6 +187,7 @@ static int run_audit(cli_session *s, const docker_args *a)
 out:
     ld_findings_free(r);
     ld_docker_snapshot_clear(&snap);
+    ld_signature_check_clear(&sigs);
     ld_engine_free(e);
     return rc;
 }

@@ -16,6 +16,8 @@
 #include "cli/cli.h"
 #include "cli/cmd_registry.h"
 #include "cli/registry_opts.h"
+#include "docker/engine.h"
+#include "trust/signature_check.h"
 #include "cli/container_opts.h"
 #include "image/image.h"
 #include "util/mem.h"
@@ -197,8 +199,10 @@ static void usage_image(FILE *f)
           "Subcommands:\n"
           "  sbom       list the packages in an image or root file system\n"
           "  scan       check an image: configuration, secrets, vulnerabilities\n"
+          "  sign       sign an image in its registry (cosign format) with a key\n"
+          "  verify     verify an image's signatures with keys or a containers-policy.json\n"
           "\n"
-          "Run 'lockdown image sbom --help' or 'lockdown image scan --help' for details.\n",
+          "Run 'lockdown image SUBCOMMAND --help' for details.\n",
           f);
 }
 
@@ -217,7 +221,8 @@ static void usage_sbom(void)
           "  oci:DIR               an OCI image layout directory\n"
           "  dir:DIR               a root file system directory\n"
           "  docker:NAME[:TAG]     an image in the local Docker engine\n"
-          "  registry:REF          an image pulled from its registry (nothing written to disk)\n"
+          "  registry:REF          an image pulled from its registry (nothing written to disk;\n"
+          "                        docker://REF as skopeo writes it, too)\n"
           "  REF                   a reference (alpine:3.19, host:5000/app@sha256:..): the\n"
           "                        local engine's image when it has one, else pulled\n"
           "\n"
@@ -419,6 +424,33 @@ static void write_json(FILE *out, const char *target, const ld_sbom *s, const ld
 }
 
 static int sbom_run(int argc, char **argv, sbom_args *a);
+
+/* The RepoDigests the engine recorded for an image it holds (the image a
+ * docker: read streamed), for image.signature; none when it cannot say. */
+static void engine_repo_digests(const ld_image *img, const read_args *r, ld_strlist *out)
+{
+    const char *kind = ld_image_source_kind(img);
+    const char *id = ld_image_id(img);
+    if (!kind || strcmp(kind, "docker") != 0 || !id)
+        return;
+    ld_error err = LD_ERROR_INIT;
+    ld_engine *e = ld_engine_connect_with(NULL, &r->timeouts, &err);
+    if (!e)
+        return;
+    char path[128];
+    snprintf(path, sizeof(path), "/images/%s/json", id);
+    json_t *doc = ld_engine_get_json(e, path, 4 * 1024 * 1024, &err);
+    size_t i;
+    const json_t *d;
+    json_array_foreach(json_object_get(doc, "RepoDigests"), i, d)
+    {
+        const char *v = json_string_value(d);
+        if (v && strchr(v, '@'))
+            ld_strlist_push(out, v);
+    }
+    json_decref(doc);
+    ld_engine_free(e);
+}
 
 /* The skip lists are freed whichever way sbom_run returns. */
 static int cmd_sbom(int argc, char **argv)
@@ -732,7 +764,9 @@ static int cmd_scan(int argc, char **argv)
     char *scope = NULL;
     ld_image_scan_result res = {0};
     ld_ignore_list ignores = {0};
-    bool have_res = false, session = false;
+    ld_strlist repo_digests = {0};
+    ld_signature_check sigs = {0};
+    bool have_res = false, session = false, have_sigs = false;
     cli_session s;
     ld_error err = LD_ERROR_INIT;
     if (rc)
@@ -791,6 +825,12 @@ static int cmd_scan(int argc, char **argv)
                                  .image = {.platform = args.platform}};
     skip_apply(&args.skip, &opt.image);
     read_apply(&args.read, &opt.image);
+    if (args.config) { /* image.signature, with the policy's trusted keys */
+        ld_signature_check_init(&sigs, s.policy, &args.read.reg);
+        have_sigs = true;
+        opt.signatures = &sigs;
+        opt.repo_digests = &repo_digests;
+    }
     cli_progress(&s, "reading %s", target);
     if (ld_image_scan_read(target, &opt, &res, &err) < 0) {
         free(db_copy);
@@ -798,6 +838,7 @@ static int cmd_scan(int argc, char **argv)
         goto done;
     }
     have_res = true;
+    engine_repo_digests(res.img, &args.read, &repo_digests);
     scope = ld_xasprintf("image %s", target);
     r = cli_session_findings(&s);
     for (size_t i = 0; i < res.sbom.notes.n; i++)
@@ -828,6 +869,9 @@ done:
     if (session)
         cli_session_close(&s);
     ld_ignore_clear(&ignores);
+    ld_strlist_clear(&repo_digests);
+    if (have_sigs)
+        ld_signature_check_clear(&sigs);
     skip_clear(&args.skip);
     cli_registry_clear(&args.read.registry);
     ld_strlist_clear(&args.vopt.ignore_status);

@@ -223,6 +223,31 @@ static void print_names(const ld_strlist *l)
         printf("%s %s", i ? "," : "", l->v[i]);
 }
 
+/* registry.prune: the rules `lockdown registry prune` applies when its
+ * flags do not say. */
+static void show_registry(const ld_policy *p)
+{
+    const ld_policy_registry_prune *r = &p->registry_prune;
+    printf("registry:\n  prune:\n");
+    if (r->has_severity)
+        printf("    severity: %s (vulnerabilities at or above it select an image%s)\n",
+               ld_severity_name(r->severity), r->fixable_only ? ", with a fix only" : "");
+    else
+        printf("    severity: not set\n");
+    printf("    fixable-only: %s\n", r->fixable_only ? "true" : "false");
+    printf("    unsigned: %s\n",
+           r->unsigned_images ? "true (images without a valid signature go; needs trusted-keys)"
+                              : "false");
+    if (r->has_older_than)
+        printf("    older-than-days: %d\n", r->older_than_days);
+    else
+        printf("    older-than-days: not set\n");
+    if (r->keep_newest)
+        printf("    keep-newest: %d (never prunes a repository below this)\n", r->keep_newest);
+    else
+        printf("    keep-newest: not set\n");
+}
+
 static void show_policy(const ld_policy *p, time_t now)
 {
     printf("policy: %s\n", p->path);
@@ -273,14 +298,13 @@ static void show_policy(const ld_policy *p, time_t now)
         printf("%s %s (%s)", i ? "," : "", k->name,
                strncmp(k->key, "file:", 5) == 0 ? k->key : "PEM");
     }
-    if (p->n_trusted_keys)
-        printf("\n  (not used yet: this version verifies no image signature)");
     printf("\nkubernetes:\n  production-namespaces:");
     print_names(&p->k8s_production_namespaces);
     printf("\n  developer-groups:");
     print_names(&p->k8s_developer_groups);
     printf("\n  sensitivity-label: %s\n",
            p->k8s_sensitivity_label ? p->k8s_sensitivity_label : LD_K8S_DEFAULT_SENSITIVITY_LABEL);
+    show_registry(p);
 }
 
 static int policy_show(int argc, char **argv)

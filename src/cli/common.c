@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "trust/crypto.h"
 #include "util/mem.h"
 #include "util/suggest.h"
 #include "util/term_text.h"
@@ -320,6 +321,11 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
         if (!s->policy)
             return cli_error_exit(&err);
     }
+    /* fips: true in the policy: FIPS mode before any crypto or TLS, or no run */
+    if (s->policy->fips && !ld_crypto_fips() && ld_crypto_fips_enable(&err) < 0) {
+        ld_error_wrap(&err, "policy %s sets fips: true", s->policy->path);
+        return cli_error_exit(&err);
+    }
     int rc = resolve_level(s, cmd);
     if (rc)
         return rc;
@@ -408,6 +414,18 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
         eo.fail_on = s->policy->fail_on;
     }
     ld_evaluation *ev = ld_evaluate(fs, s->policy, &eo);
+    /* the report records the algorithms the run used (trust/crypto.h); a
+     * note for the report, not a warning on stderr */
+    size_t warn_notes = ev->notes.n;
+    ld_strlist algorithms = {0};
+    ld_crypto_used(&algorithms);
+    if (algorithms.n) {
+        char *list = ld_strlist_join(&algorithms, ", ");
+        ld_strlist_push_owned(&ev->notes, ld_xasprintf("algorithms used: %s%s", list,
+                                                       ld_crypto_fips() ? " (FIPS mode)" : ""));
+        free(list);
+    }
+    ld_strlist_clear(&algorithms);
     ld_report_options ro = {
         .format = s->format,
         .out = s->out,
@@ -427,7 +445,7 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
         rc = cli_error_exit(&err);
         goto out;
     }
-    for (size_t i = 0; i < ev->notes.n; i++)
+    for (size_t i = 0; i < warn_notes; i++)
         cli_warn(&s->opt, "%s", ev->notes.v[i]);
     for (size_t i = 0; i < ev->gate_notes.n; i++)
         cli_warn(&s->opt, "gate: %s", ev->gate_notes.v[i]);

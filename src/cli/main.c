@@ -1,5 +1,6 @@
 /* lockdown entry point: global options and subcommand dispatch, nothing else. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_k8s.h"
 #include "cli/cmd_registry.h"
+#include "trust/crypto.h"
 #include "util/suggest.h"
 #include "util/term_text.h"
 
@@ -48,6 +50,9 @@ static void usage(FILE *f)
           "Global options:\n"
           "  -h, --help     show this help (also after any command)\n"
           "  -v, --version  print the version\n"
+          "      --fips     FIPS mode: every digest, signature and TLS operation through\n"
+          "                 OpenSSL's FIPS provider, or refuse to run (also LOCKDOWN_FIPS=1\n"
+          "                 or the policy's fips: true); before the command: lockdown --fips CMD\n"
           "\n"
           "Exit codes: 0 ran and the gate passed, 1 the gate failed, 2 usage error,\n"
           "3 could not complete (bad input, unreachable engine, missing database).\n"
@@ -66,9 +71,23 @@ static void on_abort(int sig)
     raise(sig);
 }
 
+/* LOCKDOWN_FIPS=1 (or true/yes) asks for FIPS mode as --fips does. */
+static bool fips_from_env(void)
+{
+    const char *v = getenv("LOCKDOWN_FIPS");
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGABRT, on_abort);
+    bool fips = fips_from_env();
+    if (argc >= 2 && strcmp(argv[1], "--fips") == 0) {
+        fips = true;
+        argc--;
+        argv++;
+        argv[0] = argv[-1]; /* the program name stays first */
+    }
     if (argc < 2) {
         usage(stderr);
         return LD_EXIT_USAGE;
@@ -82,9 +101,17 @@ int main(int argc, char **argv)
         printf("lockdown %s\n", LOCKDOWN_VERSION);
         return LD_EXIT_OK;
     }
-    for (const command *c = commands; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c->run(argc - 1, argv + 1);
+    for (const command *c = commands; c->name; c++) {
+        if (strcmp(c->name, name) != 0)
+            continue;
+        if (fips) {
+            /* before any crypto or TLS: the default library context changes */
+            ld_error err = LD_ERROR_INIT;
+            if (ld_crypto_fips_enable(&err) < 0)
+                return cli_error_exit(&err); /* one line, exit 3 */
+        }
+        return c->run(argc - 1, argv + 1);
+    }
     const char *names[sizeof(commands) / sizeof(commands[0])];
     size_t n = 0;
     for (const command *c = commands; c->name; c++)

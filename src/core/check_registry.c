@@ -84,8 +84,14 @@ static const char *const implemented[] = {
     /* src/checks/image_files.c */
     "image.ssh-server", "image.setuid-files", "image.world-writable", "image.package-cache",
     "image.empty-password", "image.uid0-accounts", "image.sudo",
+    /* src/checks/image_signature.c (registry signatures, trust/signature_check.c) */
+    "image.signature",
+    /* src/docker/container_trust.c: where running images come from */
+    "container.image-trusted", "container.image-signed",
     /* src/checks/image_scan.c (secrets.c) */
     "image.secrets",
+    /* src/registry/prune_report.c (registry scan: what registry.prune would delete) */
+    "registry.stale-images",
     /* src/k8s/pss_rules.c (Pod Security Standards, one check per policy) */
     "pss.windows-host-process", "pss.host-namespaces", "pss.privileged",
     "pss.capabilities-baseline", "pss.host-path-volumes", "pss.host-ports",
@@ -166,6 +172,14 @@ static const char *const implemented[] = {
     "k8s.node.kubelet.config-owner",
     /* src/k8s/api_lists.c (the live cluster's connection: kubeconfig TLS verification) */
     "k8s.cluster.api-tls-verify",
+    /* src/registry/audit_remote.c (a registry seen from outside), audit_config.c (its
+       config.yml), audit_htpasswd.c; src/trust/host_trust_policy.c (containers policy) */
+    "registry.tls", "registry.tls-version", "registry.certificate", "registry.auth-required",
+    "registry.v1-api", "registry.delete-api", "registry.insecure-transport",
+    "registry.config.auth", "registry.config.tls", "registry.config.notifications",
+    "registry.config.storage-delete", "registry.config.log-level", "registry.config.http-secret",
+    "registry.htpasswd.mode", "registry.htpasswd.bcrypt", "host.containers-policy",
+    "host.containers-sigstore-attachments",
     NULL,
 };
 

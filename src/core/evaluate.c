@@ -485,13 +485,6 @@ ld_evaluation *ld_evaluate(const ld_findings *fs, const ld_policy *p, const ld_e
     for (size_t i = 0; i < fs->notes.n; i++)
         ld_strlist_push(&ev->notes, fs->notes.v[i]);
     apply_attestations(ev);
-    if (p && p->n_trusted_keys)
-        ld_strlist_push_owned(&ev->notes,
-                              ld_xasprintf("the policy's %zu trusted key%s %s not used: this "
-                                           "version verifies no image signature (NIST-IMG-11 "
-                                           "and NIST-IMG-12 are planned, not assessed)",
-                                           p->n_trusted_keys, p->n_trusted_keys == 1 ? "" : "s",
-                                           p->n_trusted_keys == 1 ? "is" : "are"));
 
     tally_set checks = {0};
     tally *orphans = ld_xcalloc(cat->n ? cat->n : 1, sizeof(*orphans));

@@ -23,6 +23,7 @@ typedef enum {
     LD_TARGET_POLICY,    /* id: policy file path */
     LD_TARGET_K8S,       /* id: "Kind/namespace/name" (cluster-scoped: "Kind/name"),
                             path: manifest file (or API URL), line: where it says so */
+    LD_TARGET_REGISTRY,  /* id: the registry as clients name it ("host:port") */
     LD_TARGET_COUNT
 } ld_target_kind;
 

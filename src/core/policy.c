@@ -39,7 +39,7 @@ extern const size_t ld_data_default_policy_yaml_len;
 
 static const char *const top_keys[] = {
     "version",      "profile", "level",   "gate", "exceptions", "attestations", "trusted-registries",
-    "trusted-keys", "secrets", "kubernetes", NULL};
+    "trusted-keys", "secrets", "kubernetes", "registry", "fips", NULL};
 static const char *const profile_keys[] = {"data-classification", "exposure", "use-case", NULL};
 static const char *const gate_keys[] = {"fail-on", "required-controls", "allow-incomplete",
                                         "fail-on-review", NULL};
@@ -381,6 +381,8 @@ static void parse_root(pol_ctx *c, const ld_yaml_node *root, ld_policy *p)
         case 7: parse_trusted_keys(c, k, v, p); break;
         case 8: pol_parse_secrets(c, k, v, p); break;
         case 9: pol_parse_kubernetes(c, k, v, p); break;
+        case 10: pol_parse_registry(c, k, v, p); break;
+        case 11: pol_want_bool(c, v, "fips", &p->fips); break; /* trust/crypto.h */
         default: break;
         }
     }

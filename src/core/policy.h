@@ -61,6 +61,18 @@ typedef struct {
     int line;
 } ld_policy_secret_allow;
 
+/* registry.prune: what `lockdown registry prune` selects when its flags do
+ * not say (policy_registry.c; src/registry/prune.h applies it). */
+typedef struct {
+    bool has_severity;
+    ld_severity severity; /* vulnerabilities at or above */
+    bool fixable_only;    /* only vulnerabilities with a fixed version count */
+    bool unsigned_images; /* images without a valid signature (trusted-keys) go */
+    bool has_older_than;
+    int older_than_days; /* config `created` older than this */
+    int keep_newest;     /* 0: not set; else the newest N per repository always stay */
+} ld_policy_registry_prune;
+
 typedef struct {
     char *path; /* where it came from, "built-in default" for the default */
     bool has_profile;
@@ -92,6 +104,11 @@ typedef struct {
     ld_strlist k8s_production_namespaces; /* names or fnmatch(3) globs */
     ld_strlist k8s_developer_groups;      /* RBAC group names */
     char *k8s_sensitivity_label;          /* label key; NULL: the default */
+    /* registry: the prune rules (policy_registry.c) */
+    ld_policy_registry_prune registry_prune;
+    /* fips: true: the run must use OpenSSL's FIPS provider (trust/crypto.h);
+     * the CLI session turns FIPS mode on or refuses to run */
+    bool fips;
 } ld_policy;
 
 /* The embedded default policy (data/default-policy.yaml). */

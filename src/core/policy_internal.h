@@ -66,6 +66,8 @@ extern const char *const pol_severity_names[];
 
 /* The secrets section (policy_secrets.c). */
 void pol_parse_secrets(pol_ctx *c, const ld_yaml_node *key, const ld_yaml_node *v, ld_policy *p);
+/* The registry section (policy_registry.c). */
+void pol_parse_registry(pol_ctx *c, const ld_yaml_node *key, const ld_yaml_node *v, ld_policy *p);
 /* The kubernetes section (policy_kubernetes.c). */
 void pol_parse_kubernetes(pol_ctx *c, const ld_yaml_node *key, const ld_yaml_node *v,
                           ld_policy *p);

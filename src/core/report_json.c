@@ -7,6 +7,7 @@
  * JSON (invalid UTF-8 becomes U+FFFD). Nothing is truncated here. */
 #include "core/report.h"
 #include "core/report_common.h"
+#include "core/report_targets.h"
 #include "util/json_out.h"
 
 #define REPORT_SCHEMA "https://lockdown.dev/schemas/report/v2"
@@ -96,6 +97,39 @@ static void write_compliance(ld_json *j, const ld_report *r)
     ld_json_object_end(j);
 }
 
+/* "targets": one summary per image, for reports that cover many
+ * (registry scan; core/report_targets.h). Other reports leave it out. */
+static void write_targets(ld_json *j, const ld_report *r)
+{
+    ld_report_targets t;
+    ld_report_targets_collect(r, &t);
+    ld_json_key(j, "targets");
+    ld_json_array_begin(j);
+    for (size_t i = 0; i < t.n; i++) {
+        const ld_report_target_row *w = &t.v[i];
+        ld_json_object_begin(j);
+        ld_json_kv_string(j, "kind", "image");
+        ld_json_kv_string(j, "id", w->id);
+        ld_json_kv_string(j, "name", w->name);
+        ld_json_key(j, "packages");
+        if (w->packages_known)
+            ld_json_int(j, (int64_t)w->packages);
+        else
+            ld_json_null(j);
+        ld_json_key(j, "vulnerabilities");
+        ld_json_object_begin(j);
+        for (int s = LD_SEV_CRITICAL; s >= LD_SEV_INFO; s--)
+            ld_json_kv_int(j, s == LD_SEV_INFO ? "unknown" : ld_severity_name((ld_severity)s),
+                           (int64_t)w->vulns[s]);
+        ld_json_object_end(j);
+        ld_json_kv_int(j, "failed_checks", (int64_t)w->failed);
+        ld_json_kv_int(j, "not_assessed", (int64_t)w->not_assessed);
+        ld_json_object_end(j);
+    }
+    ld_json_array_end(j);
+    ld_report_targets_clear(&t);
+}
+
 static int json_end(ld_report *r, ld_error *err)
 {
     ld_json *j = r->writer_state;
@@ -103,6 +137,8 @@ static int json_end(ld_report *r, ld_error *err)
     write_summary(j, r);
     write_compliance(j, r);
     ld_report_json_coverage(j, r);
+    if (ld_report_targets_wanted(r))
+        write_targets(j, r);
     ld_report_json_strlist(j, "notes", &r->eval->notes);
     ld_report_json_gate(j, r);
     ld_json_object_end(j);

@@ -25,6 +25,7 @@
 
 #include "core/report.h"
 #include "core/report_common.h"
+#include "core/report_targets.h"
 #include "util/mem.h"
 #include "util/term_text.h"
 
@@ -933,6 +934,63 @@ static void print_vulnerabilities(table_state *st, FILE *o)
     fputc('\n', o);
 }
 
+/* ---- per-image summary (registry scan) ---- */
+
+/* One block per image: its reference, then its tags, packages,
+ * vulnerabilities by severity, failed and unassessed checks as wrapped
+ * fields (core/report_targets.h has the numbers). Only reports that cover
+ * many images (ld_report_targets_wanted) get it. */
+static void print_image_summary(const ld_report *r, FILE *o)
+{
+    const table_state *st = r->writer_state;
+    if (!ld_report_targets_wanted(r))
+        return;
+    ld_report_targets t;
+    ld_report_targets_collect(r, &t);
+    color_on(st, o, ANSI_BOLD);
+    fprintf(o, "IMAGES");
+    color_off(st, o, ANSI_BOLD);
+    fprintf(o, " \xE2\x80\x94 %zu\n", t.n);
+    for (size_t i = 0; i < t.n; i++) {
+        const ld_report_target_row *w = &t.v[i];
+        char *id = term_clean(w->id, false, TEXT_KEEP_MAX);
+        fputs("  ", o);
+        put_wrapped_at(o, id, 2, 4, st->width);
+        free(id);
+        char *fields[6];
+        size_t n = 0;
+        if (w->name) {
+            char *name = term_clean(w->name, false, TEXT_KEEP_MAX);
+            fields[n++] = ld_xasprintf("name %s", name);
+            free(name);
+        }
+        fields[n++] = w->packages_known ? ld_xasprintf("packages %zu", w->packages)
+                                        : ld_xstrdup("packages -");
+        ld_strlist sev = {0};
+        size_t total = 0;
+        for (int s = LD_SEV_CRITICAL; s >= LD_SEV_INFO; s--) {
+            total += w->vulns[s];
+            if (w->vulns[s])
+                ld_strlist_push_owned(&sev, ld_xasprintf("%zu %s", w->vulns[s],
+                                                         s == LD_SEV_INFO
+                                                             ? "unknown"
+                                                             : ld_severity_name((ld_severity)s)));
+        }
+        char *joined = ld_strlist_join(&sev, ", ");
+        fields[n++] = total ? ld_xasprintf("vulnerabilities %zu (%s)", total, joined)
+                            : ld_xstrdup("vulnerabilities 0");
+        free(joined);
+        ld_strlist_clear(&sev);
+        fields[n++] = ld_xasprintf("failed checks %zu", w->failed);
+        fields[n++] = ld_xasprintf("not assessed %zu", w->not_assessed);
+        put_fields(o, fields, n, DETAIL_INDENT, st->width);
+        for (size_t k = 0; k < n; k++)
+            free(fields[k]);
+    }
+    fputc('\n', o);
+    ld_report_targets_clear(&t);
+}
+
 /* ---- header, compliance, notes, gate ---- */
 
 static void print_header(const ld_report *r, FILE *o)
@@ -1237,6 +1295,7 @@ static int table_end(ld_report *r, ld_error *err)
         shown++;
     }
     print_vulnerabilities(st, o);
+    print_image_summary(r, o);
     if (shown == 0 && st->n_vulns == 0)
         fputs("No findings.\n\n", o);
     color_on(st, o, ANSI_BOLD);

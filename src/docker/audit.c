@@ -1,6 +1,7 @@
 /* The Docker audit's one entry point: fetch once, read the host once, run
  * every check module. See audit.h. */
 #include "docker/audit.h"
+#include "docker/container_trust.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -298,6 +299,12 @@ static int audit_containers(ld_findings *r, ld_engine *e, const ld_docker_snapsh
         else
             ld_container_procs_get(&procs, pid_v, ids.v[k], &p);
         rc = ld_container_checks(r, docs[k], &denv.env, &p, err);
+        if (rc == 0) {
+            ld_container_trust_env trust = {.trusted_registries = o->trusted_registries,
+                                            .signatures = o->signatures,
+                                            .images = snap->images};
+            rc = ld_container_trust_checks(r, docs[k], &trust, err);
+        }
         audited++;
     }
     if (rc == 0 && audited == 0)

@@ -57,6 +57,12 @@ typedef struct {
     const ld_docker_snapshot *snapshot; /* already fetched (assess), or NULL: fetched here */
     ld_docker_image_fn image_hook;
     void *image_ctx;
+    /* Where running images come from (container_trust.h): the policy's
+     * trusted registries (NULL or empty: container.image-trusted is not
+     * assessed) and the signature verifier (NULL: container.image-signed
+     * is not assessed). */
+    const ld_strlist *trusted_registries;
+    struct ld_signature_check_s *signatures;
     /* Progress lines ("inspecting 50 containers"); may be NULL. */
     void (*progress)(void *ctx, const char *msg);
     void *progress_ctx;

@@ -95,8 +95,37 @@ typedef struct {
     char *lookaside;
     char *source; /* file that decided it, NULL: none */
 } ld_cpol_registries_d;
+/* source: the file whose section decided use_sigstore_attachments, else
+ * the one that gave the lookaside. The *.yaml files of DIR are read as
+ * containers/image 5.23 reads them (YAML turned into JSON, then Go's
+ * lenient decoding: unknown keys ignored, key names matched without
+ * regard to case, a bool only from a plain true/false/yes/no/on/off); a
+ * default-docker section or a docker scope defined in two files is an
+ * error naming both (as in containers/image), and so is a key given twice
+ * in one file (containers/image keeps the last: lockdown is stricter).
+ * Reads: "lookaside", else the older "sigstore". A missing directory is
+ * no configuration (attachments off, no lookaside; containers/image then
+ * uses file:///var/lib/containers/sigstore). ref must be a reference
+ * (LD_ERR_INVALID). */
 int ld_cpol_registries_d_lookup(const char *dir, const char *ref, ld_cpol_registries_d *out,
                                 ld_error *err);
 void ld_cpol_registries_d_clear(ld_cpol_registries_d *r);
+
+/* The same in steps, for a caller that looks up many references (and
+ * for the fuzzer): the merged configuration of a directory, or of texts
+ * added one file at a time. */
+typedef struct ld_cpol_regd ld_cpol_regd;
+ld_cpol_regd *ld_cpol_regd_new(void);
+/* Adds one file's text (name: its path, for messages and source);
+ * LD_ERR_CORRUPT for YAML or type errors and conflicts with files added
+ * before. On error cfg is unchanged. */
+int ld_cpol_regd_add(ld_cpol_regd *cfg, const char *name, const char *buf, size_t len,
+                     ld_error *err);
+/* Every *.yaml file of dir (NULL: /etc/containers/registries.d), in name
+ * order. */
+int ld_cpol_regd_load(const char *dir, ld_cpol_regd **out, ld_error *err);
+int ld_cpol_regd_resolve(const ld_cpol_regd *cfg, const char *ref, ld_cpol_registries_d *out,
+                         ld_error *err);
+void ld_cpol_regd_free(ld_cpol_regd *cfg);
 
 #endif

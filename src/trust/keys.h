@@ -67,4 +67,35 @@ int ld_key_sign(const ld_key *k, const void *msg, size_t len, uint8_t **sig, siz
 int ld_key_verify(const ld_key *k, const void *msg, size_t len, const uint8_t *sig,
                   size_t sig_len, ld_error *err);
 
+/* What the first PEM block of a key file is, from its type line alone
+ * (nothing decoded): for `key show` and for callers that must know
+ * whether to ask for a password. */
+typedef enum {
+    LD_KEY_PEM_NONE,            /* no PEM block */
+    LD_KEY_PEM_OTHER,           /* a type lockdown does not read */
+    LD_KEY_PEM_PUBLIC,          /* "PUBLIC KEY" */
+    LD_KEY_PEM_PKCS8,           /* "PRIVATE KEY", not encrypted */
+    LD_KEY_PEM_PKCS8_ENCRYPTED, /* "ENCRYPTED PRIVATE KEY" (PBES2) */
+    LD_KEY_PEM_SIGSTORE,        /* "ENCRYPTED SIGSTORE PRIVATE KEY" or cosign's older type */
+} ld_key_pem_kind;
+ld_key_pem_kind ld_key_pem_classify(const char *pem, size_t len);
+/* "public key", "PKCS#8 private key", "PKCS#8 private key (PBES2
+ * encrypted)", "sigstore encrypted private key (scrypt + nacl/secretbox)",
+ * ... for messages. */
+const char *ld_key_pem_kind_name(ld_key_pem_kind kind);
+
+/* Writes a key pair: PREFIX.key (private_pem, mode 0600) and PREFIX.pub
+ * (public_pem, mode 0644), both or neither. Without force an existing
+ * file at either path is refused (O_EXCL: never replaced, never followed
+ * if it is a symbolic link); with force a regular file is replaced
+ * atomically (a temporary file renamed over it), while a symbolic link or
+ * anything but a regular file is still refused. *key_path and *pub_path
+ * receive the paths (caller frees; may be NULL). Returns 0 or < 0 with err
+ * naming the path. */
+int ld_key_write_pair(const char *prefix, const char *private_pem, const char *public_pem,
+                      bool force, char **key_path, char **pub_path, ld_error *err);
+/* The checks ld_key_write_pair makes before writing, alone: so that a
+ * command can refuse before it asks for a password. 0 or < 0 with err. */
+int ld_key_pair_check(const char *prefix, bool force, ld_error *err);
+
 #endif

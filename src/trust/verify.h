@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/policy.h"
 #include "registry/client.h"
 #include "trust/containers_policy.h"
 #include "trust/keys.h"
@@ -25,9 +26,13 @@ typedef enum {
                             manifest, identity mismatch, policy rejects) */
     LD_SIG_NOT_ASSESSED, /* could not be checked: registry unreachable, image not in a
                             registry, only keyless/GPG signatures, no trusted key given */
+    LD_SIG_ACCEPTED,     /* a containers-policy.json scope accepts the image without asking
+                            for a signature (insecureAcceptAnything only): nothing was
+                            verified, so it is not "verified" (a gate treats it as failed) */
 } ld_sig_state;
 
-const char *ld_sig_state_name(ld_sig_state s); /* "verified", "unsigned", "invalid", "not assessed" */
+/* "verified", "unsigned", "invalid", "not assessed", "accepted without signature" */
+const char *ld_sig_state_name(ld_sig_state s);
 
 typedef struct {
     ld_sig_state state;
@@ -54,6 +59,12 @@ typedef struct {
  * usage error (malformed reference, no key and no policy). */
 int ld_trust_verify_image(const char *ref, const ld_verify_options *opt, ld_sig_result *out,
                           ld_error *err);
+
+/* The trusted keys of lockdown's own policy (trusted-keys: PEM text, or
+ * "file:PATH"), as public keys (*keys: n of them, each freed with
+ * ld_key_free, then the array). A key that cannot be read is an error
+ * naming it (the policy line). */
+int ld_trust_policy_keys(const ld_policy *policy, ld_key ***keys, size_t *n, ld_error *err);
 
 typedef struct {
     const ld_key *key; /* private */

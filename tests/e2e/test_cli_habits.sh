@@ -18,7 +18,7 @@ assert_exit 2
 assert_stderr_contains 'unknown subcommand "scna"; did you mean "scan"?'
 run_ld image frobnicate x
 assert_exit 2
-assert_stderr_contains '(one of: scan, sbom)' "no close word: the list instead"
+assert_stderr_contains '(one of: scan, sbom, sign, verify)' "no close word: the list instead"
 run_ld assess --levle high
 assert_exit 2
 assert_stderr_contains "unknown option '--levle'; did you mean '--level'?"
@@ -153,14 +153,15 @@ assert_json '[.findings[].target.name] | unique == ["dir:'"$root"'"]' "every row
 assert_json '.findings[] | select(.check_id == "image.tag-latest") | .status == "skipped"' \
   "a directory has no tag: not applicable"
 
-# ---- trusted keys are said to be unused, never silently counted ---------------------------
+# ---- trusted keys: a file cannot show a registry signature, so it is not assessed ------------
 openssl ecparam -name prime256v1 -genkey -noout -out "$LD_TMP/k.pem" 2>/dev/null
 openssl ec -in "$LD_TMP/k.pem" -pubout -out "$LD_TMP/k.pub" 2>/dev/null
 printf 'version: 1\ntrusted-keys:\n  - name: ci\n    key: file:%s\n' "$LD_TMP/k.pub" >"$LD_TMP/keys.yaml"
 run_ld image scan "dir:$root" --checks config --policy "$LD_TMP/keys.yaml" --format json --allow-incomplete
-assert_json '[.notes[] | select(contains("trusted key is not used")) | select(contains("verifies no image signature"))] | length == 1' \
-  "a policy with trusted keys is told they verify nothing yet"
+assert_json '[.findings[] | select(.check_id == "image.signature")] | length == 1 and .[0].status == "error" and (.[0].evidence | contains("read from a file"))' \
+  "with trusted keys, a directory's signature is not assessed, and says why"
 assert_json '[.compliance.controls[] | select(.id == "NIST-IMG-11")][0] | .state != "passed"' \
   "the signature control is not passed"
 run_ld policy show "$LD_TMP/keys.yaml"
-assert_stdout_contains "not used yet"
+assert_stdout_contains "ci (file:$LD_TMP/k.pub)"
+assert_stdout_not_contains "not used yet"

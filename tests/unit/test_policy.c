@@ -319,7 +319,8 @@ static void test_unknown_keys(void **state)
     (void)state;
     expect_one("version: 1\ncolour: blue\n", 2,
                "unknown key \"colour\" at top level; expected version, profile, level, gate, "
-               "exceptions, attestations, trusted-registries, trusted-keys, secrets or kubernetes");
+               "exceptions, attestations, trusted-registries, trusted-keys, secrets, kubernetes, "
+               "registry or fips");
     expect_one("version: 1\nprofile:\n  data-classification: public\n  exposure: none\n"
                "  use-case: test\n  region: eu\n",
                6,
