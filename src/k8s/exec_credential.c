@@ -3,20 +3,16 @@
 #include "k8s/exec_credential.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "util/child_run.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -128,169 +124,22 @@ static void free_env(char **envp)
     free(envp);
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-typedef struct {
-    char *buf;
-    size_t len, cap, max;
-    bool over; /* more than max arrived (the rest was read and dropped) */
-    bool open;
-} capture;
-
-/* Reads what fd has; false at end of file or error. */
-static bool drain(int fd, capture *c)
-{
-    char chunk[16384];
-    for (;;) {
-        ssize_t r = read(fd, chunk, sizeof(chunk));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK;
-        if (r == 0)
-            return false;
-        size_t take = (size_t)r;
-        if (c->len + take > c->max) {
-            c->over = true;
-            take = c->max - c->len;
-        }
-        if (take) {
-            ld_xgrow(&c->buf, &c->cap, c->len + take + 1, 1);
-            memcpy(c->buf + c->len, chunk, take);
-            c->len += take;
-            c->buf[c->len] = '\0';
-        }
-        explicit_bzero(chunk, (size_t)r);
-    }
-}
-
 /* The first line of the plugin's stderr, short and printable, for a
  * message ("" when it wrote nothing). */
-static char *first_line(const capture *c)
+static char *first_line(const char *text, size_t len)
 {
-    if (!c->len)
+    if (!len)
         return ld_xstrdup("");
-    size_t n = strcspn(c->buf, "\r\n");
+    size_t n = strcspn(text, "\r\n");
     if (n == 0)
         return ld_xstrdup("");
     if (n > STDERR_SHOWN)
         n = STDERR_SHOWN;
-    char *s = ld_xstrndup(c->buf, n);
+    char *s = ld_xstrndup(text, n);
     for (char *p = s; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7F)
             *p = '?';
     return s;
-}
-
-typedef struct {
-    int status; /* waitpid status */
-    bool timed_out;
-    capture out, err;
-} run_result;
-
-/* Runs argv with envp, stdin /dev/null, in its own process group; reads
- * its stdout and stderr until it exits or the deadline passes (then the
- * group is killed). Returns 0, or the posix_spawn error number. */
-static int run_plugin(const char *command, char *const argv[], char *const envp[], long timeout_ms,
-                      run_result *res)
-{
-    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
-    if (pipe2(out_pipe, O_CLOEXEC) < 0)
-        return errno;
-    if (pipe2(err_pipe, O_CLOEXEC) < 0) {
-        int e = errno;
-        close(out_pipe[0]);
-        close(out_pipe[1]);
-        return e;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, dflt;
-    sigemptyset(&none);
-    sigemptyset(&dflt);
-    sigaddset(&dflt, SIGPIPE);
-    sigaddset(&dflt, SIGINT);
-    sigaddset(&dflt, SIGTERM);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &dflt);
-    posix_spawnattr_setpgroup(&attr, 0); /* its own group: killed as one at the deadline */
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = -1;
-    int rc = strchr(command, '/') ? posix_spawn(&pid, command, &fa, &attr, argv, envp)
-                                  : posix_spawnp(&pid, command, &fa, &attr, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    if (rc != 0) {
-        close(out_pipe[0]);
-        close(err_pipe[0]);
-        return rc;
-    }
-    fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-    fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
-    res->out = (capture){.max = LD_K8S_EXEC_MAX_OUTPUT, .open = true};
-    res->err = (capture){.max = STDERR_KEPT, .open = true};
-    long long deadline = now_ms() + timeout_ms;
-    bool exited = false;
-    while (!exited) {
-        struct pollfd p[2];
-        nfds_t np = 0;
-        capture *which[2];
-        if (res->out.open) {
-            p[np] = (struct pollfd){.fd = out_pipe[0], .events = POLLIN};
-            which[np++] = &res->out;
-        }
-        if (res->err.open) {
-            p[np] = (struct pollfd){.fd = err_pipe[0], .events = POLLIN};
-            which[np++] = &res->err;
-        }
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            res->timed_out = true;
-            break;
-        }
-        /* with both pipes closed, poll only waits: check the process
-         * every 50 ms (a plugin that closed its output and goes on) */
-        int wait_ms = np ? (int)(left < 200 ? left : 200) : (int)(left < 50 ? left : 50);
-        int n = poll(p, np, wait_ms);
-        if (n < 0 && errno != EINTR)
-            break;
-        for (nfds_t i = 0; n > 0 && i < np; i++)
-            if (p[i].revents)
-                which[i]->open = drain(p[i].fd, which[i]);
-        if (res->out.over)
-            break; /* more than a credential: no need to hear the rest */
-        pid_t w = waitpid(pid, &res->status, WNOHANG);
-        if (w == pid) {
-            exited = true;
-            /* what it wrote before it exited; a child it left behind may
-             * hold the pipes open: do not wait for them */
-            if (res->out.open)
-                (void)drain(out_pipe[0], &res->out);
-            if (res->err.open)
-                (void)drain(err_pipe[0], &res->err);
-        }
-    }
-    if (!exited) { /* the deadline, or too much output */
-        kill(-pid, SIGKILL);
-        while (waitpid(pid, &res->status, 0) < 0 && errno == EINTR)
-            ;
-    }
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    return 0;
 }
 
 /* RFC 3339 "2006-01-02T15:04:05Z" or with an offset and fractions. */
@@ -330,17 +179,17 @@ static bool parse_rfc3339(const char *s, time_t *out)
 }
 
 /* Reads the ExecCredential the plugin printed. */
-static int parse_credential(const char *what, const char *api_version, const capture *out,
+static int parse_credential(const char *what, const char *api_version, const char *text, size_t len,
                             ld_k8s_exec_result *res, ld_error *err)
 {
     json_error_t jerr;
-    json_t *doc = json_loadb(out->buf ? out->buf : "", out->len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc)
         /* jerr.text quotes the output, which holds the credential: not shown */
         return ld_error_set(err, LD_ERR_CORRUPT,
                             "%s printed %s, not an ExecCredential (JSON error at line %d, column "
                             "%d)",
-                            what, out->len ? "something" : "nothing", jerr.line, jerr.column);
+                            what, len ? "something" : "nothing", jerr.line, jerr.column);
     int rc = 0;
     const char *kind = json_string_value(json_object_get(doc, "kind"));
     const char *api = json_string_value(json_object_get(doc, "apiVersion"));
@@ -420,12 +269,18 @@ int ld_k8s_exec_credential(const ld_k8s_endpoint *ep, long timeout_ms, ld_k8s_ex
     argv[0] = x->command;
     for (size_t i = 0; i < x->args.n; i++)
         argv[i + 1] = x->args.v[i];
-    run_result res = {0};
-    int spawn_rc = run_plugin(x->command, argv, envp, timeout_ms, &res);
+    const ld_child_spec spec = {.program = x->command,
+                                .argv = argv,
+                                .envp = envp,
+                                .stdout_max = LD_K8S_EXEC_MAX_OUTPUT,
+                                .stderr_max = STDERR_KEPT,
+                                .timeout_ms = timeout_ms};
+    ld_child_result res;
+    int spawn_rc = ld_child_run(&spec, &res);
     free(argv);
     free_env(envp);
     int rc = 0;
-    ld_autofree char *line = first_line(&res.err);
+    ld_autofree char *line = first_line(res.err, res.err_len);
     if (spawn_rc != 0) {
         if (spawn_rc == ENOENT)
             rc = ld_error_set(err, LD_ERR_NOT_FOUND, "%s: no such command%s%s%s", what,
@@ -436,7 +291,7 @@ int ld_k8s_exec_credential(const ld_k8s_endpoint *ep, long timeout_ms, ld_k8s_ex
     } else if (res.timed_out) {
         rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: no answer within %ld s; killed", what,
                           (timeout_ms + 999) / 1000);
-    } else if (res.out.over) {
+    } else if (res.stdout_over) {
         rc = ld_error_set(err, LD_ERR_LIMIT,
                           "%s: printed more than %zu bytes, not a credential; stopped it", what,
                           LD_K8S_EXEC_MAX_OUTPUT);
@@ -448,15 +303,8 @@ int ld_k8s_exec_credential(const ld_k8s_endpoint *ep, long timeout_ms, ld_k8s_ex
                           WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1, line[0] ? ": " : "",
                           line);
     } else {
-        rc = parse_credential(what, x->api_version, &res.out, out, err);
+        rc = parse_credential(what, x->api_version, res.out, res.out_len, out, err);
     }
-    if (res.out.buf) {
-        explicit_bzero(res.out.buf, res.out.len);
-        free(res.out.buf);
-    }
-    if (res.err.buf) {
-        explicit_bzero(res.err.buf, res.err.len);
-        free(res.err.buf);
-    }
+    ld_child_result_clear(&res);
     return rc;
 }
