@@ -474,4 +474,27 @@ ld_image *ld_img_read_registry(const char *ref, const ld_img_opts *opt, const ld
 int ld_img_run_layers(const ld_layer_job *jobs, ld_layer_result *results, size_t n, int threads,
                       ld_error *err);
 
+/* The layer jobs of a manifest m and its config's diff_ids (layer_plan.c):
+ * one job per distinct blob digest, named "layer N (digest)" after its first
+ * position N, expecting the manifest digest and the config diff_id there;
+ * the later positions of the same blob are its more_layers. The source sets
+ * read/read_ctx of each job (jobs[k].layer is its descriptor's index), runs
+ * them into results and hands by_layer/media_types to ld_img_parts. Zero
+ * the plan before any path that may reach ld_layer_plan_free. */
+typedef struct {
+    ld_layer_job *jobs;       /* n_jobs, read/read_ctx left NULL */
+    ld_layer_result *results; /* per job */
+    size_t n_jobs;
+    ld_layer_result **by_layer; /* per position: its job's result */
+    char **media_types;         /* per position, borrowed from m */
+    size_t n_layers;
+    char **names; /* per job, owned */
+    int *more;    /* later positions, grouped by job */
+} ld_layer_plan;
+
+void ld_layer_plan_make(ld_layer_plan *p, const ld_oci_manifest *m, const ld_image_config *conf,
+                        const ld_img_opts *opt, const ld_analyzer *an, size_t n_an);
+/* Frees the names, results and arrays; the plan is zeroed again. */
+void ld_layer_plan_free(ld_layer_plan *p);
+
 #endif

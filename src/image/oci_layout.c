@@ -235,17 +235,8 @@ ld_image *ld_img_read_oci_dir(const char *path, const ld_img_opts *opt, const ld
     ld_image *img = NULL;
     ld_image_config conf = {0};
     size_t n = m.n_layers; /* <= LD_IMG_MAX_LAYERS */
-    /* One job per distinct blob: a descriptor listed at several positions
-     * is read once, and its analyzer calls are made for each position. */
-    size_t n_jobs = 0;
-    ld_layer_job *jobs = ld_xcalloc(n + 1, sizeof(*jobs));
-    ld_layer_result *results = ld_xcalloc(n + 1, sizeof(*results));
-    ld_layer_result **ptrs = ld_xcalloc(n + 1, sizeof(*ptrs));
-    char **names = ld_xcalloc(n + 1, sizeof(char *));
-    char **mts = ld_xcalloc(n + 1, sizeof(char *));
-    int *fds = ld_xcalloc(n + 1, sizeof(int));
-    size_t *job_of = ld_xcalloc(n + 1, sizeof(size_t));
-    int *more = ld_xcalloc(n + 1, sizeof(int)); /* later positions, grouped by job */
+    ld_layer_plan plan = {0};
+    int *fds = ld_xcalloc(n + 1, sizeof(int)); /* per job */
     for (size_t i = 0; i < n; i++)
         fds[i] = -1;
     if (read_json_blob(dfd, m.config.digest, "config", &cfg, &cfg_len, err) < 0)
@@ -254,43 +245,17 @@ ld_image *ld_img_read_oci_dir(const char *path, const ld_img_opts *opt, const ld
         ld_error_wrap(err, "config %s", m.config.digest);
         goto out;
     }
-    for (size_t i = 0; i < n; i++) { /* n <= 1024: a pairwise scan is cheap */
-        mts[i] = m.layers[i].media_type;
-        size_t j = 0;
-        while (j < i && strcmp(m.layers[j].digest, m.layers[i].digest) != 0)
-            j++;
-        job_of[i] = j < i ? job_of[j] : n_jobs++;
-        ptrs[i] = &results[job_of[i]];
-    }
-    size_t n_more = 0;
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (job_of[i] != k) /* a later position of a blob already planned */
-            continue;
-        names[k] = ld_xasprintf("layer %zu (%s)", i, m.layers[i].digest);
-        fds[k] = open_blob(dfd, m.layers[i].digest, "layer blob", err);
+    ld_layer_plan_make(&plan, &m, &conf, opt, an, n_an);
+    for (size_t k = 0; k < plan.n_jobs; k++) {
+        fds[k] = open_blob(dfd, plan.jobs[k].expect_digest, "layer blob", err);
         if (fds[k] < 0) {
-            ld_error_wrap(err, "%s", names[k]);
+            ld_error_wrap(err, "%s", plan.names[k]);
             goto out;
         }
-        jobs[k] = (ld_layer_job){
-            .read = fd_read,
-            .read_ctx = &fds[k],
-            .name = names[k],
-            .expect_digest = m.layers[i].digest,
-            .expect_diff_id = i < conf.n_diff_ids ? conf.diff_ids[i] : NULL,
-            .layer = (int)i,
-            .more_layers = more + n_more,
-            .opt = opt,
-            .analyzers = an,
-            .n_analyzers = n_an,
-        };
-        for (size_t j = i + 1; j < n; j++)
-            if (job_of[j] == k)
-                more[n_more + jobs[k].n_more_layers++] = (int)j;
-        n_more += jobs[k].n_more_layers;
-        k++;
+        plan.jobs[k].read = fd_read;
+        plan.jobs[k].read_ctx = &fds[k];
     }
-    if (ld_img_run_layers(jobs, results, n_jobs, opt->threads, err) < 0)
+    if (ld_img_run_layers(plan.jobs, plan.results, plan.n_jobs, opt->threads, err) < 0)
         goto out;
     ld_img_parts p = {
         .kind = "oci",
@@ -299,8 +264,8 @@ ld_image *ld_img_read_oci_dir(const char *path, const ld_img_opts *opt, const ld
         .config_len = cfg_len,
         .config_digest = m.config.digest,
         .manifest_digest = digest,
-        .layers = ptrs,
-        .layer_media_types = mts,
+        .layers = plan.by_layer,
+        .layer_media_types = plan.media_types,
         .n_layers = n,
     };
     img = ld_img_assemble(&p, an, n_an, err);
@@ -310,17 +275,9 @@ out:
     for (size_t i = 0; i < n; i++) {
         if (fds[i] >= 0)
             close(fds[i]);
-        free(names[i]);
-        ld_layer_result_clear(&results[i]);
     }
-    free(more);
-    free(job_of);
     free(fds);
-    free(names);
-    free(mts);
-    free(ptrs);
-    free(results);
-    free(jobs);
+    ld_layer_plan_free(&plan);
     ld_image_config_clear(&conf);
     ld_oci_manifest_clear(&m);
     return img;

@@ -131,15 +131,8 @@ static ld_image *read_image(ld_reg_client *c, const ld_reg_ref *ref, const char 
     ld_image *img = NULL;
     ld_image_config conf = {0};
     size_t n = m.n_layers; /* <= LD_IMG_MAX_LAYERS */
-    size_t n_jobs = 0, n_more = 0;
-    ld_layer_job *jobs = ld_xcalloc(n + 1, sizeof(*jobs));
-    ld_layer_result *results = ld_xcalloc(n + 1, sizeof(*results));
-    ld_layer_result **ptrs = ld_xcalloc(n + 1, sizeof(*ptrs));
-    layer_src *srcs = ld_xcalloc(n + 1, sizeof(*srcs));
-    char **names = ld_xcalloc(n + 1, sizeof(char *));
-    char **mts = ld_xcalloc(n + 1, sizeof(char *));
-    size_t *job_of = ld_xcalloc(n + 1, sizeof(size_t));
-    int *more = ld_xcalloc(n + 1, sizeof(int)); /* later positions, grouped by job */
+    ld_layer_plan plan = {0};
+    layer_src *srcs = ld_xcalloc(n + 1, sizeof(*srcs)); /* per job */
     ld_strlist notes = {0};
     if (m.config.size > LD_IMG_MAX_JSON_BYTES) {
         ld_autofree char *what = ld_xasprintf("config %s", m.config.digest);
@@ -164,20 +157,9 @@ static ld_image *read_image(ld_reg_client *c, const ld_reg_ref *ref, const char 
         ld_error_wrap(err, "config %s", m.config.digest);
         goto out;
     }
-    /* One job per distinct blob: a descriptor listed at several positions
-     * is read once, and its analyzer calls are made for each position. */
-    for (size_t i = 0; i < n; i++) { /* n <= 1024: a pairwise scan is cheap */
-        mts[i] = m.layers[i].media_type;
-        size_t j = 0;
-        while (j < i && strcmp(m.layers[j].digest, m.layers[i].digest) != 0)
-            j++;
-        job_of[i] = j < i ? job_of[j] : n_jobs++;
-        ptrs[i] = &results[job_of[i]];
-    }
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (job_of[i] != k) /* a later position of a blob already planned */
-            continue;
-        names[k] = ld_xasprintf("layer %zu (%s)", i, m.layers[i].digest);
+    ld_layer_plan_make(&plan, &m, &conf, opt, an, n_an);
+    for (size_t k = 0; k < plan.n_jobs; k++) {
+        size_t i = (size_t)plan.jobs[k].layer;
         srcs[k] = (layer_src){
             .client = c,
             .repo = ref->repo,
@@ -187,25 +169,10 @@ static ld_image *read_image(ld_reg_client *c, const ld_reg_ref *ref, const char 
         };
         if (srcs[k].foreign)
             srcs[k].url = layer_url(man, i);
-        jobs[k] = (ld_layer_job){
-            .read = layer_read,
-            .read_ctx = &srcs[k],
-            .name = names[k],
-            .expect_digest = m.layers[i].digest,
-            .expect_diff_id = i < conf.n_diff_ids ? conf.diff_ids[i] : NULL,
-            .layer = (int)i,
-            .more_layers = more + n_more,
-            .opt = opt,
-            .analyzers = an,
-            .n_analyzers = n_an,
-        };
-        for (size_t j = i + 1; j < n; j++)
-            if (job_of[j] == k)
-                more[n_more + jobs[k].n_more_layers++] = (int)j;
-        n_more += jobs[k].n_more_layers;
-        k++;
+        plan.jobs[k].read = layer_read;
+        plan.jobs[k].read_ctx = &srcs[k];
     }
-    if (ld_img_run_layers(jobs, results, n_jobs, opt->threads, err) < 0)
+    if (ld_img_run_layers(plan.jobs, plan.results, plan.n_jobs, opt->threads, err) < 0)
         goto out;
     ld_img_parts p = {
         .kind = "registry",
@@ -214,8 +181,8 @@ static ld_image *read_image(ld_reg_client *c, const ld_reg_ref *ref, const char 
         .config_len = cfg_len,
         .config_digest = m.config.digest,
         .manifest_digest = man->digest,
-        .layers = ptrs,
-        .layer_media_types = mts,
+        .layers = plan.by_layer,
+        .layer_media_types = plan.media_types,
         .n_layers = n,
     };
     img = ld_img_assemble(&p, an, n_an, err);
@@ -235,18 +202,10 @@ out:
         if (srcs[i].blob)
             ld_reg_blob_close(srcs[i].blob);
         free(srcs[i].url);
-        free(names[i]);
-        ld_layer_result_clear(&results[i]);
     }
     ld_strlist_clear(&notes);
-    free(more);
-    free(job_of);
     free(srcs);
-    free(names);
-    free(mts);
-    free(ptrs);
-    free(results);
-    free(jobs);
+    ld_layer_plan_free(&plan);
     free(cfg);
     ld_image_config_clear(&conf);
     ld_oci_manifest_clear(&m);
