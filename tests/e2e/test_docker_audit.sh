@@ -144,7 +144,15 @@ for _ in $(seq 1 30); do
 done
 
 # ---- running containers ------------------------------------------------------------------
-audit
+# Where running images come from can only be judged against trusted
+# registries and keys (without them container.image-trusted/-signed are not
+# assessed): the built-in policy with one registry and one key filled in.
+openssl ecparam -name prime256v1 -genkey -noout -out "$LD_TMP/trust.pem" 2>/dev/null
+openssl ec -in "$LD_TMP/trust.pem" -pubout -out "$LD_TMP/trust.pub" 2>/dev/null
+sed -e 's|^trusted-registries: \[\]|trusted-registries: ["registry.example.com/team"]|' \
+  -e "s|^trusted-keys: \\[\\]|trusted-keys:\\n  - name: release\\n    key: file:$LD_TMP/trust.pub|" \
+  "$LD_REPO/data/default-policy.yaml" >"$LD_TMP/trust-policy.yaml"
+audit --policy "$LD_TMP/trust-policy.yaml"
 # This engine (Debian's 20.10) is end of life and the test containers fail
 # checks: the gate fails (exit 1); every owed control was observable here,
 # so the gate is not incomplete and no control lacks an observation.
@@ -154,6 +162,9 @@ assert_json '.gate.incomplete == false' "a local engine leaves nothing owed unas
 assert_json '[.compliance.controls[] | select(.reason // "" | test("made no observation"))] | length == 0' \
   "no control in scope without an observation"
 assert_json '.findings | length > 0' "report has findings"
+# the test images were built here: pulled from no registry, signed by no one
+expect container.image-trusted ldt-good fail
+expect container.image-signed ldt-good fail
 eng=$(jq -r '[.findings[] | select(.check_id == "daemon.icc")][0].target.id' "$REPORT")
 expect host.docker-version "$eng" fail # 20.10: an unmaintained release line
 assert_true "docker version evidence names the release data's date" \
