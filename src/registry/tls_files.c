@@ -146,6 +146,8 @@ int reg_tls_load(ld_reg_client *c, const char *cacert, const char *certs_dir, ld
         size_t keep_len = c->ca_len;
         c->ca_pem = NULL;
         c->ca_len = 0;
+        free(c->ca_source); /* load_certs_dir names its own source when it finds a CA */
+        c->ca_source = NULL;
         int rc = load_certs_dir(c, dir, err);
         free(c->ca_pem);
         c->ca_pem = keep;
