@@ -59,6 +59,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * could-not-complete (3) codes, into *out; else a usage error naming cmd,
  * and -1 (as an on_opt callback returns). */
 int cli_exit_code_option(const char *cmd, const char *arg, int *out);
+/* --checks config,secrets,vuln (image scan, registry scan): the three
+ * flags set from the comma list (others cleared); a usage error naming cmd
+ * and -1 for an unknown word or an empty list, else 0. */
+int cli_checks_option(const char *cmd, const char *arg, bool *config, bool *secrets, bool *vuln);
 /* Prints "lockdown CMD: unknown subcommand "WORD"; did you mean "X"?" (or
  * the list of subcommands) and a hint; returns LD_EXIT_USAGE. subcommands
  * is NULL-terminated. */

@@ -60,34 +60,6 @@ typedef struct {
     cli_registry_args reg;
 } scan_args;
 
-static int parse_checks(scan_args *a, const char *arg)
-{
-    a->config = a->secrets = a->vuln = false;
-    a->checks_given = true;
-    char *copy = ld_xstrdup(arg), *save = NULL;
-    int rc = 0;
-    size_t n = 0;
-    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save), n++) {
-        if (strcmp(w, "config") == 0)
-            a->config = true;
-        else if (strcmp(w, "secrets") == 0 || strcmp(w, "secret") == 0)
-            a->secrets = true;
-        else if (strcmp(w, "vuln") == 0 || strcmp(w, "vulns") == 0)
-            a->vuln = true;
-        else {
-            rc = cli_usage_error(CMD,
-                                 "--checks takes config, secrets and vuln, comma-separated, "
-                                 "not \"%s\"",
-                                 w);
-            break;
-        }
-    }
-    if (rc == 0 && n == 0)
-        rc = cli_usage_error(CMD, "--checks needs at least one of config, secrets, vuln");
-    free(copy);
-    return rc ? -1 : 0;
-}
-
 static int on_opt(int opt, const char *arg, void *ctx)
 {
     scan_args *a = ctx;
@@ -110,7 +82,9 @@ static int on_opt(int opt, const char *arg, void *ctx)
         }
         return 0;
     case OPT_PLATFORM: a->platform = arg; return 0;
-    case OPT_CHECKS: return parse_checks(a, arg);
+    case OPT_CHECKS:
+        a->checks_given = true;
+        return cli_checks_option(CMD, arg, &a->config, &a->secrets, &a->vuln);
     case OPT_DB: a->db = arg; return 0;
     case OPT_SEVERITY:
         if (ld_severity_set_parse(arg, false, &a->vopt.severity_set) < 0) {

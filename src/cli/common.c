@@ -64,6 +64,33 @@ static void put_message_v(const char *head, const char *fmt, va_list ap)
     free(msg);
 }
 
+int cli_checks_option(const char *cmd, const char *arg, bool *config, bool *secrets, bool *vuln)
+{
+    *config = *secrets = *vuln = false;
+    char *copy = ld_xstrdup(arg), *save = NULL;
+    int rc = 0;
+    size_t n = 0;
+    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save), n++) {
+        if (strcmp(w, "config") == 0)
+            *config = true;
+        else if (strcmp(w, "secrets") == 0 || strcmp(w, "secret") == 0)
+            *secrets = true;
+        else if (strcmp(w, "vuln") == 0 || strcmp(w, "vulns") == 0)
+            *vuln = true;
+        else {
+            rc = cli_usage_error(cmd,
+                                 "--checks takes config, secrets and vuln, comma-separated, "
+                                 "not \"%s\"",
+                                 w);
+            break;
+        }
+    }
+    if (rc == 0 && n == 0)
+        rc = cli_usage_error(cmd, "--checks needs at least one of config, secrets, vuln");
+    free(copy);
+    return rc ? -1 : 0;
+}
+
 int cli_exit_code_option(const char *cmd, const char *arg, int *out)
 {
     int n = 0;
