@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
   libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libjansson-dev
   libyaml-dev libpcre2-dev libcmocka-dev libzstd-dev zlib1g-dev
   libsodium-dev # cosign/sigstore encrypted private keys (NaCl secretbox)
+  libbpf-dev bpftool # lockdown watch's eBPF source: libbpf, and the skeleton generator (clang -target bpf above)
   jq ca-certificates
 )
 TEST_PACKAGES=(
@@ -30,6 +31,7 @@ TEST_PACKAGES=(
   cargo # writes a real Cargo.lock for test_sbom_cargo
   docker-registry skopeo apache2-utils # a real registry (distribution 2.8), the containers/image peer, htpasswd
   golang-go golang-golang-x-crypto-dev # a Go peer that reads/writes sigstore keys with the libraries containers/image uses
+  rsyslog # a real syslog receiver for lockdown watch's outputs (test_watch_syslog.sh)
 )
 # Debian packages whose .deb files the tests unpack as real data, downloaded
 # (not installed) into $LOCKDOWN_CACHE/debs, where the tests look first.
