@@ -15,6 +15,7 @@
 #include "cli/cmd_registry.h"
 #include "cli/key_password.h"
 #include "cli/registry_opts.h"
+#include "core/audit_log.h"
 #include "trust/containers_policy.h"
 #include "trust/keys.h"
 #include "trust/verify.h"
@@ -159,6 +160,29 @@ static void usage_sign(void)
            cli_registry_help);
 }
 
+/* The audit trail's record of a signature (core/audit_log.h): the image
+ * signed and the signature tag written (cosign's sha256-<hex>.sig), or the
+ * failure. A record that cannot be written ends the run with exit 3 (main). */
+static void audit_signature(const char *ref, const char *digest, const ld_key *key,
+                            const ld_error *failed)
+{
+    if (!ld_audit_enabled())
+        return;
+    ld_error err = LD_ERROR_INIT;
+    if (failed) {
+        (void)ld_audit_action("image.sign", ref, false, failed->msg, &err);
+        return;
+    }
+    char *object = ld_xasprintf("%s@%s", ref, digest ? digest : "?");
+    const char *hex = digest && strncmp(digest, "sha256:", 7) == 0 ? digest + 7 : NULL;
+    char *detail = hex ? ld_xasprintf("signature sha256-%s.sig written, key %s", hex,
+                                      ld_key_fingerprint(key))
+                       : ld_xasprintf("signature written, key %s", ld_key_fingerprint(key));
+    (void)ld_audit_action("image.sign", object, true, detail, &err);
+    free(object);
+    free(detail);
+}
+
 int cmd_image_sign(int argc, char **argv)
 {
     cli_common common = {0};
@@ -214,7 +238,9 @@ int cmd_image_sign(int argc, char **argv)
                           .annotations = a.n_annotations ? a.annotations : NULL,
                           .n_annotations = a.n_annotations};
     ld_error err = LD_ERROR_INIT;
-    if (ld_trust_sign_image(ref, &so, &digest, &err) < 0) {
+    int sign_rc = ld_trust_sign_image(ref, &so, &digest, &err);
+    audit_signature(ref, digest, key, sign_rc < 0 ? &err : NULL);
+    if (sign_rc < 0) {
         rc = err.code == LD_ERR_INVALID && strstr(err.msg, "--identity")
                  ? cli_usage_error("image sign", "%s", err.msg)
                  : cli_error_exit(&err);

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_registry.h"
 #include "cli/key_password.h"
+#include "core/audit_log.h"
 #include "trust/crypto.h"
 #include "trust/keys.h"
 #include "util/input_file.h"
@@ -104,7 +105,32 @@ static int parse(const char *cmd, int argc, char **argv, bool generate, bool *pk
         return cli_usage_error(cmd, "one %s only (\"%s\" is extra)", generate ? "PREFIX" : "FILE",
                                argv[optind + 1]);
     *arg = argv[optind];
+    ld_audit_command(cmd); /* the audit trail's command and target */
+    ld_audit_target(*arg);
     return 0;
+}
+
+/* The audit trail's records of a key pair written (core/audit_log.h): one
+ * per file, or the failure. A record that cannot be written ends the run
+ * with exit 3 (main). */
+static void audit_key_files(const char *prefix, const char *key_path, const char *pub_path,
+                            const ld_key *key, bool pkcs8, const ld_error *failed)
+{
+    if (!ld_audit_enabled())
+        return;
+    ld_error err = LD_ERROR_INIT;
+    if (failed) {
+        (void)ld_audit_action("key.generate", prefix, false, failed->msg, &err);
+        return;
+    }
+    char *detail = ld_xasprintf("private key (%s, mode 0600), fingerprint %s",
+                                pkcs8 ? "PKCS#8 PBES2 encrypted" : "sigstore encrypted",
+                                ld_key_fingerprint(key));
+    (void)ld_audit_action("key.generate", key_path, true, detail, &err);
+    free(detail);
+    detail = ld_xasprintf("public key, fingerprint %s", ld_key_fingerprint(key));
+    (void)ld_audit_action("key.generate", pub_path, true, detail, &err);
+    free(detail);
 }
 
 static int key_generate(int argc, char **argv)
@@ -148,6 +174,7 @@ static int key_generate(int argc, char **argv)
     if (!priv || !(pub = ld_key_public_pem(key, &err)) ||
         ld_key_write_pair(prefix, priv, pub, force, &key_path, &pub_path, &err) < 0)
         goto fail;
+    audit_key_files(prefix, key_path, pub_path, key, pkcs8, NULL);
     char *shown_key = ld_term_clean(key_path), *shown_pub = ld_term_clean(pub_path);
     fprintf(stderr, "lockdown: private key: %s (%s, mode 0600)\n", shown_key,
             pkcs8 ? "PKCS#8 PBES2 encrypted" : "sigstore encrypted");
@@ -158,6 +185,7 @@ static int key_generate(int argc, char **argv)
     rc = LD_EXIT_OK;
     goto out;
 fail:
+    audit_key_files(prefix, NULL, NULL, NULL, pkcs8, &err);
     cli_error(&err);
 out:
     cli_key_password_free(password);

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_registry.h"
 #include "cli/registry_opts.h"
+#include "core/audit_log.h"
 #include "registry/prune.h"
 #include "registry/registry_name.h"
 #include "registry/scan.h"
@@ -246,6 +247,7 @@ typedef struct {
     const char *path;
     bool quiet;
     int write_errno;
+    const char *host; /* the registry, for the audit trail's records */
 } log_ctx;
 
 /* Opens --log FILE for appending: never through a symbolic link, created
@@ -272,10 +274,32 @@ static int open_log(const char *path, log_ctx *l, ld_error *err)
     return 0;
 }
 
+/* One audit trail record per deletion attempt (core/audit_log.h): the
+ * manifest as REGISTRY/REPO@DIGEST, its tags, kind and result. A record
+ * that cannot be written makes the run end with exit 3 (main closes the
+ * trail and says why). */
+static void audit_deletion(const log_ctx *l, const ld_prune_action *a)
+{
+    if (!ld_audit_enabled())
+        return;
+    char *object = ld_xasprintf("%s/%s@%s", l->host ? l->host : "", a->repo, a->digest);
+    char *tags = ld_strlist_join(&a->tags, ", ");
+    char *detail = ld_xasprintf("%s%s%s; tags: %s; result: %s%s%s", ld_prune_kind_name(a->kind),
+                                a->of ? " of " : "", a->of ? a->of : "", tags[0] ? tags : "-",
+                                ld_prune_result_name(a->result), a->error ? "; error: " : "",
+                                a->error ? a->error : "");
+    bool done = a->result == LD_PRUNE_DELETED || a->result == LD_PRUNE_GONE;
+    ld_error err = LD_ERROR_INIT;
+    (void)ld_audit_action("registry.prune.delete", object, done, detail, &err);
+    free(object);
+    free(tags);
+    free(detail);
+}
+
 static void on_deletion(void *ctx, const ld_prune_action *a, const char *line)
 {
     log_ctx *l = ctx;
-    (void)a;
+    audit_deletion(l, a);
     if (l->fd >= 0) {
         size_t n = strlen(line);
         char *buf = ld_xasprintf("%s\n", line);
@@ -594,6 +618,7 @@ static int run(int argc, char **argv, prune_args *a, prune_state *st)
         vopt.db_path = st->db;
     }
     st->log.quiet = common.quiet;
+    st->log.host = st->name.name;
     if (a->log && open_log(a->log, &st->log, &err) < 0) {
         rc = cli_error_exit(&err);
         goto out;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/audit_log.h"
 #include "trust/crypto.h"
 #include "util/mem.h"
 #include "util/suggest.h"
@@ -196,6 +197,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
         memcpy(all + N_COMMON, extra, n_extra * sizeof(*all));
     char *shortopts = ld_xasprintf(":f:o:qh%s", extra_short ? extra_short : "");
     int rc = 0;
+    ld_audit_command(cmd); /* the audit trail's name of the command */
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -244,6 +246,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
     *first_arg = optind;
     common->argc = argc;
     common->argv = argv;
+    /* the audit trail's targets: the operands left after the options (an
+     * image, a registry, a file) */
+    for (int i = optind; i < argc; i++)
+        ld_audit_target(argv[i]);
 out:
     free(all);
     free(shortopts);
@@ -351,6 +357,12 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     /* fips: true in the policy: FIPS mode before any crypto or TLS, or no run */
     if (s->policy->fips && !ld_crypto_fips() && ld_crypto_fips_enable(&err) < 0) {
         ld_error_wrap(&err, "policy %s sets fips: true", s->policy->path);
+        return cli_error_exit(&err);
+    }
+    /* logging.audit-log: the trail, unless --audit-log or LOCKDOWN_AUDIT_LOG opened one */
+    if (s->policy->audit_log && !ld_audit_enabled() &&
+        ld_audit_open(s->policy->audit_log, 0, NULL, &err) < 0) {
+        ld_error_wrap(&err, "policy %s logging.audit-log", s->policy->path);
         return cli_error_exit(&err);
     }
     int rc = resolve_level(s, cmd);

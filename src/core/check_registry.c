@@ -180,6 +180,9 @@ static const char *const implemented[] = {
     "registry.config.storage-delete", "registry.config.log-level", "registry.config.http-secret",
     "registry.htpasswd.mode", "registry.htpasswd.bcrypt", "host.containers-policy",
     "host.containers-sigstore-attachments",
+    /* src/host/log_forwarding.c (journald, rsyslog, syslog-ng forwarding off the host);
+       src/runtime/monitor_detect.c (a runtime monitor running: CTR-01) */
+    "host.log-forwarding", "host.runtime-monitor",
     NULL,
 };
 

@@ -25,6 +25,7 @@
 #include <openssl/pem.h>
 
 #include "core/policy_internal.h"
+#include "core/policy_runtime_internal.h"
 #include "util/cleanup.h"
 #include "util/date.h"
 #include "util/input_file.h"
@@ -39,7 +40,8 @@ extern const size_t ld_data_default_policy_yaml_len;
 
 static const char *const top_keys[] = {
     "version",      "profile", "level",   "gate", "exceptions", "attestations", "trusted-registries",
-    "trusted-keys", "secrets", "kubernetes", "registry", "fips", NULL};
+    "trusted-keys", "secrets", "kubernetes", "registry", "fips", "logging",
+    "runtime",      NULL};
 static const char *const profile_keys[] = {"data-classification", "exposure", "use-case", NULL};
 static const char *const gate_keys[] = {"fail-on", "required-controls", "allow-incomplete",
                                         "fail-on-review", NULL};
@@ -359,6 +361,41 @@ static void parse_trusted_keys(pol_ctx *c, const ld_yaml_node *key, const ld_yam
     }
 }
 
+/* logging: audit-log: an absolute path (core/audit_log.h opens it). */
+static const char *const logging_keys[] = {"audit-log", NULL};
+
+static void parse_logging(pol_ctx *c, const ld_yaml_node *key, const ld_yaml_node *v,
+                          ld_policy *p)
+{
+    if (!pol_want_kind(c, key, v, LD_YAML_MAP))
+        return;
+    for (size_t i = 0; i < v->n; i++) {
+        const ld_yaml_node *k = v->keys[i], *val = v->items[i];
+        switch (pol_key_index(c, k, "in logging", logging_keys)) {
+        case 0: {
+            const char *s = pol_want_str(c, val, "audit-log", MAX_TEXT, false);
+            if (!s)
+                break;
+            pol_shown_buf sb;
+            if (s[0] != '/')
+                pol_problem(c, val->line,
+                            "\"audit-log\" must be an absolute path (the trail must not move "
+                            "with the working directory), not \"%s\"",
+                            POL_SHOW(sb, s));
+            else if (s[strlen(s) - 1] == '/')
+                pol_problem(c, val->line, "\"audit-log\" names a file, not a directory: \"%s\"",
+                            POL_SHOW(sb, s));
+            else {
+                free(p->audit_log);
+                p->audit_log = ld_xstrdup(s);
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+}
+
 static void parse_root(pol_ctx *c, const ld_yaml_node *root, ld_policy *p)
 {
     if (root->kind != LD_YAML_MAP) {
@@ -383,6 +420,8 @@ static void parse_root(pol_ctx *c, const ld_yaml_node *root, ld_policy *p)
         case 9: pol_parse_kubernetes(c, k, v, p); break;
         case 10: pol_parse_registry(c, k, v, p); break;
         case 11: pol_want_bool(c, v, "fips", &p->fips); break; /* trust/crypto.h */
+        case 12: parse_logging(c, k, v, p); break;             /* core/audit_log.h */
+        case 13: pol_parse_runtime(c, k, v, p); break;         /* core/policy_runtime.c */
         default: break;
         }
     }
@@ -492,6 +531,8 @@ void ld_policy_free(ld_policy *p)
 {
     if (!p)
         return;
+    free(p->audit_log);
+    pol_free_runtime(p);
     for (size_t i = 0; i < p->n_exceptions; i++) {
         ld_exception *e = &p->exceptions[i];
         free(e->id);

@@ -73,6 +73,15 @@ typedef struct {
     int keep_newest;     /* 0: not set; else the newest N per repository always stay */
 } ld_policy_registry_prune;
 
+/* runtime.egress: the destinations containers may reach, by a glob over
+ * the image (then the container name); the first that matches applies
+ * (policy_runtime.c; lockdown watch, runtime/containers.h). */
+typedef struct {
+    char *match;     /* fnmatch(3) glob */
+    ld_strlist allow; /* entries as runtime/containers.h parses them; empty: nothing */
+    int line;
+} ld_policy_runtime_egress;
+
 typedef struct {
     char *path; /* where it came from, "built-in default" for the default */
     bool has_profile;
@@ -109,6 +118,12 @@ typedef struct {
     /* fips: true: the run must use OpenSSL's FIPS provider (trust/crypto.h);
      * the CLI session turns FIPS mode on or refuses to run */
     bool fips;
+    /* logging.audit-log: lockdown's own audit trail (core/audit_log.h), an
+     * absolute path; NULL: none. --audit-log and LOCKDOWN_AUDIT_LOG win. */
+    char *audit_log;
+    /* runtime: lockdown watch's egress policies, in file order (policy_runtime.c) */
+    ld_policy_runtime_egress *runtime_egress;
+    size_t n_runtime_egress;
 } ld_policy;
 
 /* The embedded default policy (data/default-policy.yaml). */

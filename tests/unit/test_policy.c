@@ -320,7 +320,7 @@ static void test_unknown_keys(void **state)
     expect_one("version: 1\ncolour: blue\n", 2,
                "unknown key \"colour\" at top level; expected version, profile, level, gate, "
                "exceptions, attestations, trusted-registries, trusted-keys, secrets, kubernetes, "
-               "registry or fips");
+               "registry, fips, logging or runtime");
     expect_one("version: 1\nprofile:\n  data-classification: public\n  exposure: none\n"
                "  use-case: test\n  region: eu\n",
                6,
