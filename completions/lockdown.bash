@@ -9,7 +9,9 @@ _lockdown()
 
     case "$prev" in
         --format|-f)
-            if [ "$cmd" = image ]; then
+            if [ "$cmd" = watch ]; then
+                COMPREPLY=($(compgen -W "json syslog" -- "$cur"))
+            elif [ "$cmd" = image ]; then
                 COMPREPLY=($(compgen -W "table json sarif junit cyclonedx spdx" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "table json sarif junit" -- "$cur"))
@@ -29,7 +31,7 @@ _lockdown()
             COMPREPLY=($(compgen -W "none indirect direct" -- "$cur")); return ;;
         --use-case)
             COMPREPLY=($(compgen -W "development test production" -- "$cur")); return ;;
-        --output|-o|--policy|--host-root|--kubeconfig)
+        --output|-o|--policy|--host-root|--kubeconfig|--rules|--validate)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --container|--exclude-container)
             # container names from the engine when the docker CLI is there
@@ -40,7 +42,7 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image k8s key level policy registry version --fips --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image k8s key level policy registry version watch --fips --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -107,6 +109,8 @@ _lockdown()
             elif [ "$COMP_CWORD" -eq 3 ]; then
                 COMPREPLY=($(compgen -W "deb apk rpm pypi npm semver maven go gem" -- "$cur"))
             fi ;;
+        watch)
+            COMPREPLY=($(compgen -W "--rules --no-default-rules --validate --output --format --duration --stats-interval --ring-bytes --rotate-size --rotate-keep --no-ebpf --containers-only --policy --list-rules --list-fields --quiet --help" -- "$cur")) ;;
         policy)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "check show --help" -- "$cur"))

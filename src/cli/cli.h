@@ -167,5 +167,6 @@ int cmd_image(int argc, char **argv);
 int cmd_level(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "cli/assess_k8s.h"
 #include "cli/assess_registry.h"
+#include "cli/assess_runtime.h"
 #include "cli/registry_opts.h"
 #include "cli/cli.h"
 #include "trust/signature_check.h"
@@ -192,6 +193,7 @@ static int run(cli_session *s, const assess_args *a)
     ld_autofree char *scope = NULL;
     ld_autofree char *k8s_scope = NULL; /* before any goto out: freed there */
     ld_autofree char *registry_scope = NULL;
+    ld_autofree char *runtime_scope = NULL;
     ld_error err = LD_ERROR_INIT;
     ld_signature_check sigs; /* running images' signatures, with the policy's trusted keys */
     ld_signature_check_init(&sigs, s->policy, NULL);
@@ -261,6 +263,15 @@ static int run(cli_session *s, const assess_args *a)
     }
     if (registry_scope) {
         char *both = ld_xasprintf("%s; %s", scope, registry_scope);
+        free(scope);
+        scope = both;
+    }
+    if (cli_assess_runtime_run(s, r, a->host_root, &runtime_scope, &err) < 0) {
+        rc = cli_error_exit(&err);
+        goto out;
+    }
+    if (runtime_scope) {
+        char *both = ld_xasprintf("%s; %s", scope, runtime_scope);
         free(scope);
         scope = both;
     }

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_k8s.h"
 #include "cli/cmd_registry.h"
+#include "core/audit_log.h"
 #include "trust/crypto.h"
 #include "util/suggest.h"
 #include "util/term_text.h"
@@ -32,6 +33,7 @@ static const command commands[] = {
     {"policy", cmd_policy, "policy check, policy show: validate or show a policy file"},
     {"registry", cmd_registry, "registry audit, scan, prune: the registry tier"},
     {"version", cmd_version, "print the version; version compare ECOSYSTEM A B"},
+    {"watch", cmd_watch, "watch containers at run time: eBPF events, Falco-style rules, alerts"},
     {NULL, NULL, NULL},
 };
 
@@ -53,6 +55,10 @@ static void usage(FILE *f)
           "      --fips     FIPS mode: every digest, signature and TLS operation through\n"
           "                 OpenSSL's FIPS provider, or refuse to run (also LOCKDOWN_FIPS=1\n"
           "                 or the policy's fips: true); before the command: lockdown --fips CMD\n"
+          "      --audit-log FILE\n"
+          "                 append lockdown's own audit trail (who ran what, on which targets,\n"
+          "                 what it changed) to FILE as JSON lines; anywhere on the line (also\n"
+          "                 LOCKDOWN_AUDIT_LOG=FILE, or the policy's logging.audit-log)\n"
           "\n"
           "Exit codes: 0 ran and the gate passed, 1 the gate failed, 2 usage error,\n"
           "3 could not complete (bad input, unreachable engine, missing database).\n"
@@ -78,9 +84,75 @@ static bool fips_from_env(void)
     return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
 }
 
+/* Takes --audit-log FILE / --audit-log=FILE out of argv (anywhere before
+ * a bare "--"), so that no command sees it; *path is the last one given.
+ * Returns 0, or LD_EXIT_USAGE after the usage error. */
+static int take_audit_log_option(int *argc, char **argv, const char **path)
+{
+    int out = 1;
+    bool operands = false;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        if (!operands && strcmp(a, "--") == 0)
+            operands = true;
+        if (!operands && strcmp(a, "--audit-log") == 0) {
+            if (i + 1 >= *argc || !argv[i + 1][0]) {
+                fputs("lockdown: --audit-log needs a FILE\n"
+                      "Run 'lockdown --help' for the global options.\n",
+                      stderr);
+                return LD_EXIT_USAGE;
+            }
+            *path = argv[++i];
+            continue;
+        }
+        if (!operands && strncmp(a, "--audit-log=", 12) == 0) {
+            if (!a[12]) {
+                fputs("lockdown: --audit-log= needs a FILE\n", stderr);
+                return LD_EXIT_USAGE;
+            }
+            *path = a + 12;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
+static int dispatch(int argc, char **argv);
+
+/* The audit trail (core/audit_log.h) around the command: opened before
+ * it runs when asked for (--audit-log, LOCKDOWN_AUDIT_LOG; the policy's
+ * logging.audit-log opens it in cli_session_open), closed with its exit
+ * code. A trail that cannot be written ends the run with exit 3. */
 int main(int argc, char **argv)
 {
     signal(SIGABRT, on_abort);
+    /* a file size limit (ulimit -f) makes writes fail with EFBIG, which
+     * lockdown reports (the audit trail: exit 3), instead of killing it */
+    signal(SIGXFSZ, SIG_IGN);
+    ld_audit_begin(argc, argv);
+    const char *audit_path = NULL;
+    int rc = take_audit_log_option(&argc, argv, &audit_path);
+    if (rc)
+        return rc;
+    if (!audit_path) {
+        const char *env = getenv("LOCKDOWN_AUDIT_LOG");
+        if (env && env[0])
+            audit_path = env;
+    }
+    ld_error err = LD_ERROR_INIT;
+    if (audit_path && ld_audit_open(audit_path, 0, NULL, &err) < 0)
+        return cli_error_exit(&err);
+    rc = dispatch(argc, argv);
+    if (ld_audit_enabled() && ld_audit_close(rc, &err) < 0)
+        return cli_error_exit(&err);
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
+{
     bool fips = fips_from_env();
     if (argc >= 2 && strcmp(argv[1], "--fips") == 0) {
         fips = true;
