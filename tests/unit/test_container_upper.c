@@ -21,6 +21,7 @@
 
 #include "test_skip.h"
 
+static char root_buf[] = "/tmp/ld-upper-test-XXXXXX"; /* outlives the test: cleanup uses it */
 static char *root;
 
 static char *at(const char *rel)
@@ -41,8 +42,7 @@ static void touch(const char *rel)
 static void test_upper(void **state)
 {
     (void)state;
-    char tmpl[] = "/tmp/ld-upper-test-XXXXXX";
-    root = mkdtemp(tmpl);
+    root = mkdtemp(root_buf);
     assert_non_null(root);
     char *upper = at("upper");
     char *outside = at("outside");
