@@ -122,9 +122,9 @@ static bool file_readable(const char *path)
     return access(path, R_OK) == 0;
 }
 
-/* TLS settings from $DOCKER_TLS_VERIFY / $DOCKER_CERT_PATH. */
-static int setup_tls(ld_engine *e, ld_error *err)
+int ld_engine_tls_from_env(ld_engine_tls *out, ld_error *err)
 {
+    memset(out, 0, sizeof *out);
     const char *verify = getenv("DOCKER_TLS_VERIFY");
     if (!verify || !verify[0])
         return 0;
@@ -139,11 +139,10 @@ static int setup_tls(ld_engine *e, ld_error *err)
         home_dir = ld_xasprintf("%s/.docker", home);
         dir = home_dir;
     }
-    e->tls = true;
-    e->ca_file = ld_xasprintf("%s/ca.pem", dir);
-    if (!file_readable(e->ca_file))
+    ld_autofree char *ca = ld_xasprintf("%s/ca.pem", dir);
+    if (!file_readable(ca))
         return ld_error_set_errno(err, LD_ERR_NOT_FOUND, errno,
-                                  "DOCKER_TLS_VERIFY is set but \"%s\" cannot be read", e->ca_file);
+                                  "DOCKER_TLS_VERIFY is set but \"%s\" cannot be read", ca);
     ld_autofree char *cert = ld_xasprintf("%s/cert.pem", dir);
     ld_autofree char *key = ld_xasprintf("%s/key.pem", dir);
     bool has_cert = file_readable(cert), has_key = file_readable(key);
@@ -152,10 +151,34 @@ static int setup_tls(ld_engine *e, ld_error *err)
                             "\"%s\" needs both cert.pem and key.pem for a client certificate, "
                             "or neither",
                             dir);
+    out->tls = true;
+    out->ca_file = ld_steal_ptr(&ca);
     if (has_cert) {
-        e->cert_file = ld_steal_ptr(&cert);
-        e->key_file = ld_steal_ptr(&key);
+        out->cert_file = ld_steal_ptr(&cert);
+        out->key_file = ld_steal_ptr(&key);
     }
+    return 0;
+}
+
+void ld_engine_tls_clear(ld_engine_tls *t)
+{
+    free(t->ca_file);
+    free(t->cert_file);
+    free(t->key_file);
+    memset(t, 0, sizeof *t);
+}
+
+/* TLS settings from $DOCKER_TLS_VERIFY / $DOCKER_CERT_PATH. */
+static int setup_tls(ld_engine *e, ld_error *err)
+{
+    ld_engine_tls t;
+    int rc = ld_engine_tls_from_env(&t, err);
+    if (rc < 0)
+        return rc;
+    e->tls = t.tls;
+    e->ca_file = t.ca_file;
+    e->cert_file = t.cert_file;
+    e->key_file = t.key_file;
     return 0;
 }
 

@@ -71,6 +71,17 @@ typedef struct {
  *   LD_ERR_NOT_FOUND    DOCKER_TLS_VERIFY set but ca.pem (or half of cert.pem +
  *                       key.pem) cannot be read
  *   LD_ERR_UNSUPPORTED  a scheme lockdown cannot speak, an API older than 1.24 */
+/* The engine's TLS files as the docker CLI finds them: $DOCKER_TLS_VERIFY
+ * set -> $DOCKER_CERT_PATH (else ~/.docker)/ca.pem, and cert.pem + key.pem
+ * when both exist. tls false (and no error) when DOCKER_TLS_VERIFY is unset.
+ * Shared by the API client and the runtime's event stream. */
+typedef struct {
+    bool tls;
+    char *ca_file, *cert_file, *key_file; /* cert/key NULL without a client certificate */
+} ld_engine_tls;
+int ld_engine_tls_from_env(ld_engine_tls *out, ld_error *err);
+void ld_engine_tls_clear(ld_engine_tls *t);
+
 ld_engine *ld_engine_connect(const char *host, ld_error *err);
 /* The same with timeouts t (NULL: the defaults); /_ping takes at most the
  * smaller of 10 s and t->request_ms. A timeout is LD_ERR_UNREACHABLE

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "runtime/engine_stream.h"
+
+#include "docker/engine.h"
 #include "util/cleanup.h"
 #include "util/mem.h"
 
@@ -281,36 +283,17 @@ static void *stream_main(void *arg)
 
 /* ---- setup, the caller's side ---- */
 
-static bool file_readable(const char *path)
-{
-    return access(path, R_OK) == 0;
-}
-
-/* $DOCKER_TLS_VERIFY / $DOCKER_CERT_PATH, as docker/engine.h reads them. */
+/* $DOCKER_TLS_VERIFY / $DOCKER_CERT_PATH, exactly as the API client reads them. */
 static int setup_tls(ld_rt_engine_stream *s, ld_error *err)
 {
-    const char *verify = getenv("DOCKER_TLS_VERIFY");
-    if (!verify || !verify[0])
-        return 0;
-    const char *dir = getenv("DOCKER_CERT_PATH");
-    ld_autofree char *home_dir = NULL;
-    if (!dir || !dir[0]) {
-        const char *home = getenv("HOME");
-        if (!home || !home[0])
-            return ld_error_set(
-                err, LD_ERR_NOT_FOUND,
-                "DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME is");
-        home_dir = ld_xasprintf("%s/.docker", home);
-        dir = home_dir;
-    }
-    s->tls = true;
-    s->ca_file = ld_xasprintf("%s/ca.pem", dir);
-    ld_autofree char *cert = ld_xasprintf("%s/cert.pem", dir);
-    ld_autofree char *key = ld_xasprintf("%s/key.pem", dir);
-    if (file_readable(cert) && file_readable(key)) {
-        s->cert_file = ld_steal_ptr(&cert);
-        s->key_file = ld_steal_ptr(&key);
-    }
+    ld_engine_tls t;
+    int rc = ld_engine_tls_from_env(&t, err);
+    if (rc < 0)
+        return rc;
+    s->tls = t.tls;
+    s->ca_file = t.ca_file;
+    s->cert_file = t.cert_file;
+    s->key_file = t.key_file;
     return 0;
 }
 
