@@ -286,6 +286,33 @@ static bool list_items(const item_ctx *it, const ld_yaml_node *n, ld_strlist *ou
     return true;
 }
 
+/* A list's or macro's one changeable key: `append: true`, or the Falco
+ * 0.36 `override: {KEY: append|replace}` (not both). false after an error. */
+static bool append_mode(item_ctx *it, const ld_yaml_node *item, const char *const *ov_keys,
+                        bool *append)
+{
+    const ld_yaml_node *app = ld_yaml_get(item, "append");
+    const ld_yaml_node *ov = ld_yaml_get(item, "override");
+    *append = false;
+    if (app && !bool_value(it, app, "append", append))
+        return false;
+    if (!ov)
+        return true;
+    if (*append) {
+        ITEM_ERR(it, ov->line, "'append' and 'override' cannot be used together");
+        return false;
+    }
+    ov_mode modes[1] = {OV_NONE};
+    if (!parse_override(it, ov, ov_keys, ov_keys, modes))
+        return false;
+    if (modes[0] == OV_NONE) {
+        ITEM_ERR(it, ov->line, "override names nothing to change");
+        return false;
+    }
+    *append = modes[0] == OV_APPEND;
+    return true;
+}
+
 static void load_list(loader *ld, const ld_yaml_node *item, const char *name, int line)
 {
     static const char *const known[] = {"list", "items", "append", "override", NULL};
@@ -294,25 +321,10 @@ static void load_list(loader *ld, const ld_yaml_node *item, const char *name, in
     ld_rt_ruleset *rs = ld->rs;
     warn_unknown_keys(&it, item, known);
     const ld_yaml_node *items = ld_yaml_get(item, "items");
-    const ld_yaml_node *app = ld_yaml_get(item, "append");
     const ld_yaml_node *ov = ld_yaml_get(item, "override");
     bool append = false;
-    if (app && !bool_value(&it, app, "append", &append))
+    if (!append_mode(&it, item, ov_keys, &append))
         return;
-    ov_mode modes[1] = {OV_NONE};
-    if (ov) {
-        if (append) {
-            ITEM_ERR(&it, ov->line, "'append' and 'override' cannot be used together");
-            return;
-        }
-        if (!parse_override(&it, ov, ov_keys, ov_keys, modes))
-            return;
-        if (modes[0] == OV_NONE) {
-            ITEM_ERR(&it, ov->line, "override names nothing to change");
-            return;
-        }
-        append = modes[0] == OV_APPEND;
-    }
     if (!items) {
         ITEM_ERR(&it, line, "missing 'items'");
         return;
@@ -374,25 +386,10 @@ static void load_macro(loader *ld, const ld_yaml_node *item, const char *name, i
     ld_rt_ruleset *rs = ld->rs;
     warn_unknown_keys(&it, item, known);
     const ld_yaml_node *cn = ld_yaml_get(item, "condition");
-    const ld_yaml_node *app = ld_yaml_get(item, "append");
     const ld_yaml_node *ov = ld_yaml_get(item, "override");
     bool append = false;
-    if (app && !bool_value(&it, app, "append", &append))
+    if (!append_mode(&it, item, ov_keys, &append))
         return;
-    ov_mode modes[1] = {OV_NONE};
-    if (ov) {
-        if (append) {
-            ITEM_ERR(&it, ov->line, "'append' and 'override' cannot be used together");
-            return;
-        }
-        if (!parse_override(&it, ov, ov_keys, ov_keys, modes))
-            return;
-        if (modes[0] == OV_NONE) {
-            ITEM_ERR(&it, ov->line, "override names nothing to change");
-            return;
-        }
-        append = modes[0] == OV_APPEND;
-    }
     if (!cn) {
         ITEM_ERR(&it, line, "missing 'condition'");
         return;
