@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/catalog.h"
@@ -67,6 +68,11 @@ int cli_checks_option(const char *cmd, const char *arg, bool *config, bool *secr
  * the list of subcommands) and a hint; returns LD_EXIT_USAGE. subcommands
  * is NULL-terminated. */
 int cli_unknown_subcommand(const char *cmd, const char *word, const char *const *subcommands);
+/* "16M", "4096", "1G" (K/M/G are powers of 1024) into bytes; -1 if not
+ * a size. */
+int cli_size_arg(const char *arg, uint64_t *out);
+/* A number of seconds from 0 to 1e9 (fractions allowed); -1 if not. */
+int cli_seconds_arg(const char *arg, double *out);
 /* Prints "lockdown: <message>" to stderr. */
 void cli_error(const ld_error *err);
 /* Maps an error to the exit code (always LD_EXIT_ERROR today). */
@@ -168,5 +174,6 @@ int cmd_level(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 
 #endif

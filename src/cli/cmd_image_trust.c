@@ -35,40 +35,6 @@ enum {
 
 /* ---- the private key -------------------------------------------------------------- */
 
-/* The private key at path, its password (when it is encrypted) from
- * LOCKDOWN_KEY_PASSWORD or the terminal. Returns the key, or NULL after
- * printing why (*rc: the exit code). */
-static ld_key *load_signing_key(const char *path, int *rc)
-{
-    ld_error err = LD_ERROR_INIT;
-    char *pem = NULL;
-    size_t len = 0;
-    if (ld_input_read(path, "private key", LD_KEY_MAX_FILE_BYTES, &pem, &len, &err) < 0) {
-        *rc = cli_error_exit(&err);
-        return NULL;
-    }
-    char *password = NULL;
-    ld_key_pem_kind kind = ld_key_pem_classify(pem, len);
-    if (kind == LD_KEY_PEM_PKCS8_ENCRYPTED || kind == LD_KEY_PEM_SIGSTORE) {
-        if (cli_key_password(path, false, &password, &err) < 0) {
-            explicit_bzero(pem, len);
-            free(pem);
-            cli_error(&err);
-            *rc = err.code == LD_ERR_INVALID ? LD_EXIT_USAGE : LD_EXIT_ERROR;
-            return NULL;
-        }
-    }
-    ld_key *k = ld_key_load_private(path, pem, len, password, &err);
-    cli_key_password_free(password);
-    explicit_bzero(pem, len);
-    free(pem);
-    if (!k) {
-        *rc = cli_error_exit(&err);
-        return NULL;
-    }
-    return k;
-}
-
 /* ---- image sign ------------------------------------------------------------------ */
 
 typedef struct {
@@ -228,7 +194,7 @@ int cmd_image_sign(int argc, char **argv)
         goto out;
     }
     ld_reg_ref_clear(&parsed);
-    key = load_signing_key(a.key, &rc);
+    key = cli_load_signing_key(a.key, &rc);
     if (!key)
         goto out;
     ld_reg_options reg = cli_registry_client_options(&a.registry);

@@ -535,3 +535,35 @@ void cli_progress(const cli_session *s, const char *fmt, ...)
     put_message_v("lockdown: ", fmt, ap);
     va_end(ap);
 }
+
+/* "16M", "4096", "1G" into bytes; -1 if not a size. */
+int cli_size_arg(const char *arg, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg || arg[0] == '-')
+        return -1;
+    uint64_t mult = 1;
+    if (*end == 'K' || *end == 'k')
+        mult = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1024ull * 1024 * 1024, end++;
+    if (*end || v > UINT64_MAX / mult)
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+int cli_seconds_arg(const char *arg, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || v < 0 || v > 1e9)
+        return -1;
+    *out = v;
+    return 0;
+}

@@ -12,6 +12,8 @@
 #include <openssl/crypto.h>
 
 #include "cli/key_password.h"
+#include "cli/cli.h"
+#include "util/input_file.h"
 #include "util/mem.h"
 
 #define PASSWORD_MAX 1024
@@ -141,4 +143,38 @@ void cli_key_password_free(char *password)
         return;
     OPENSSL_cleanse(password, strlen(password));
     free(password);
+}
+
+/* The private key at path, its password (when it is encrypted) from
+ * LOCKDOWN_KEY_PASSWORD or the terminal. Returns the key, or NULL after
+ * printing why (*rc: the exit code). */
+ld_key *cli_load_signing_key(const char *path, int *rc)
+{
+    ld_error err = LD_ERROR_INIT;
+    char *pem = NULL;
+    size_t len = 0;
+    if (ld_input_read(path, "private key", LD_KEY_MAX_FILE_BYTES, &pem, &len, &err) < 0) {
+        *rc = cli_error_exit(&err);
+        return NULL;
+    }
+    char *password = NULL;
+    ld_key_pem_kind kind = ld_key_pem_classify(pem, len);
+    if (kind == LD_KEY_PEM_PKCS8_ENCRYPTED || kind == LD_KEY_PEM_SIGSTORE) {
+        if (cli_key_password(path, false, &password, &err) < 0) {
+            explicit_bzero(pem, len);
+            free(pem);
+            cli_error(&err);
+            *rc = err.code == LD_ERR_INVALID ? LD_EXIT_USAGE : LD_EXIT_ERROR;
+            return NULL;
+        }
+    }
+    ld_key *k = ld_key_load_private(path, pem, len, password, &err);
+    cli_key_password_free(password);
+    explicit_bzero(pem, len);
+    free(pem);
+    if (!k) {
+        *rc = cli_error_exit(&err);
+        return NULL;
+    }
+    return k;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "core/error.h"
+#include "trust/keys.h"
 
 #define CLI_KEY_PASSWORD_ENV "LOCKDOWN_KEY_PASSWORD"
 
@@ -20,5 +21,10 @@
  * when the two entries differ, or when the line is over 1024 bytes. */
 int cli_key_password(const char *what, bool confirm, char **out, ld_error *err);
 void cli_key_password_free(char *password);
+
+/* The private key at path (any format trust/keys.h reads), its password,
+ * when it is encrypted, from cli_key_password. Returns the key, or NULL
+ * after printing why (*rc: the exit code, 2 when no password source). */
+ld_key *cli_load_signing_key(const char *path, int *rc);
 
 #endif

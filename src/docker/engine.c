@@ -620,6 +620,100 @@ out:
     return doc;
 }
 
+/* ld_engine_get_stream's state: the status is checked on the first body
+ * bytes; an error answer is kept (bounded) for its message. */
+typedef struct {
+    ld_engine *e;
+    ld_engine_stream_fn fn;
+    void *ctx;
+    ld_error *err;
+    uint64_t max, seen;
+    bool cut, fn_failed, checked, ok_status;
+    body_buf errbody;
+} stream_state;
+
+static size_t on_stream(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    stream_state *st = ud;
+    size_t n = size * nmemb;
+    if (!st->checked) {
+        long status = 0;
+        curl_easy_getinfo(st->e->curl, CURLINFO_RESPONSE_CODE, &status);
+        st->ok_status = status >= 200 && status <= 299;
+        st->checked = true;
+    }
+    if (!st->ok_status) {
+        size_t room = st->errbody.max - st->errbody.len;
+        on_body(ptr, 1, n < room ? n : room, &st->errbody);
+        return n;
+    }
+    size_t give = n;
+    if (st->max && st->seen + give > st->max) {
+        give = (size_t)(st->max - st->seen);
+        st->cut = true;
+    }
+    if (give && st->fn(ptr, give, st->ctx, st->err) < 0) {
+        st->fn_failed = true;
+        return 0;
+    }
+    st->seen += give;
+    return st->cut ? 0 : n;
+}
+
+int ld_engine_get_stream(ld_engine *e, const char *path, uint64_t max_bytes, ld_engine_stream_fn fn,
+                         void *ctx, ld_error *err)
+{
+    if (!path_ok(path))
+        return ld_error_set(err, LD_ERR_INVALID,
+                            "docker engine request path \"%.200s\" must start with '/' and be "
+                            "URL-escaped printable ASCII of at most %d bytes",
+                            path, PATH_MAX_LEN);
+    ld_autofree char *what = ld_xasprintf("GET /v%s%s", e->api, path);
+    if (e->stalled) {
+        ld_autofree char *msg = stalled_message(e, what);
+        return ld_error_set(err, LD_ERR_UNREACHABLE, "%s", msg);
+    }
+    ld_autofree char *url = ld_xasprintf("%s/v%s%s", e->base_url, e->api, path);
+    body_buf unused = {.max = SIZE_MAX - 1};
+    prepare(e, url, e->t.request_ms, &unused, unused.max);
+    curl_easy_setopt(e->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+    stream_state st = {.e = e, .fn = fn, .ctx = ctx, .err = err, .max = max_bytes,
+                       .errbody = {.max = 64 * 1024}};
+    curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_stream);
+    curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, &st);
+    CURLcode rc = curl_easy_perform(e->curl);
+    int ret = 0;
+    if (st.fn_failed) {
+        ret = ld_error_wrap(err, "docker engine at %s: %s", e->endpoint, what);
+    } else if (st.cut && rc == CURLE_WRITE_ERROR) {
+        ret = 1;
+    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+        char why[128];
+        describe_timeout(e, e->curl, e->t.request_ms, why, sizeof(why));
+        mark_stalled(e, what, why);
+        ret = ld_error_set(err, LD_ERR_UNREACHABLE, "docker engine at %s: %s: %s; gave up",
+                           e->endpoint, what, why);
+    } else if (rc != CURLE_OK) {
+        char why[CURL_ERROR_SIZE + 128];
+        describe_curl_error(e, rc, why, sizeof(why));
+        ret = ld_error_set(err, LD_ERR_UNREACHABLE, "docker engine at %s: %s: %s", e->endpoint,
+                           what, why);
+    } else {
+        long status = 0;
+        curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status < 200 || status > 299) {
+            char msg[ENGINE_MSG_MAX + 1];
+            engine_message(&st.errbody, msg, sizeof(msg));
+            ret = ld_error_set(err, status == 404 ? LD_ERR_NOT_FOUND : LD_ERR_GENERIC,
+                               "docker engine at %s: %s: HTTP %ld%s%s", e->endpoint, what, status,
+                               msg[0] ? ": " : "", msg);
+        }
+    }
+    free(st.errbody.data);
+    free(unused.data);
+    return ret;
+}
+
 /* One concurrent transfer of a batch. */
 typedef struct {
     CURL *h;

@@ -17,13 +17,15 @@
  *                      when both exist.
  *   ssh://, npipe://, fd:// are not supported (LD_ERR_UNSUPPORTED).
  *
- * Not for: streaming endpoints (logs, events, exec, image export), writes.
+ * Not for: endless streams (events, exec, image export), writes. A
+ * bounded stream (logs) goes through ld_engine_get_stream.
  * Not thread-safe: one handle per thread. */
 #ifndef LD_DOCKER_ENGINE_H
 #define LD_DOCKER_ENGINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -100,6 +102,16 @@ ld_engine *ld_engine_connect_with(const char *host, const ld_engine_timeouts *t,
  * engine's own Go client does. Returns a new reference (json_decref), or
  * NULL with err set. */
 json_t *ld_engine_get_json(ld_engine *e, const char *path, size_t max_bytes, ld_error *err);
+
+/* GET /v<api><path> for a body that is not JSON (container logs): the
+ * body goes to fn as it arrives, at most max_bytes of it (0: no cap);
+ * fn returns 0 to go on, < 0 to stop (the request then fails with the
+ * error fn left in err). Returns 0 when the whole body was delivered, 1
+ * when it was cut at max_bytes (what came before was delivered), < 0 on
+ * an error as ld_engine_get_json (a non-2xx answer is not given to fn). */
+typedef int (*ld_engine_stream_fn)(const void *data, size_t len, void *ctx, ld_error *err);
+int ld_engine_get_stream(ld_engine *e, const char *path, uint64_t max_bytes, ld_engine_stream_fn fn,
+                         void *ctx, ld_error *err);
 
 /* Concurrent transfers of ld_engine_get_json_batch. */
 #define LD_ENGINE_PARALLEL 8
