@@ -11,6 +11,8 @@ _lockdown()
         --format|-f)
             if [ "$cmd" = watch ]; then
                 COMPREPLY=($(compgen -W "json syslog" -- "$cur"))
+            elif [ "$cmd" = capture ]; then
+                COMPREPLY=($(compgen -W "text json" -- "$cur"))
             elif [ "$cmd" = image ]; then
                 COMPREPLY=($(compgen -W "table json sarif junit cyclonedx spdx" -- "$cur"))
             else
@@ -31,7 +33,11 @@ _lockdown()
             COMPREPLY=($(compgen -W "none indirect direct" -- "$cur")); return ;;
         --use-case)
             COMPREPLY=($(compgen -W "development test production" -- "$cur")); return ;;
-        --output|-o|--policy|--host-root|--kubeconfig|--rules|--validate)
+        --memory|--capture-memory)
+            COMPREPLY=($(compgen -W "all anon none" -- "$cur")); return ;;
+        --freeze-method)
+            COMPREPLY=($(compgen -W "auto cgroup engine" -- "$cur")); return ;;
+        --output|-o|--policy|--host-root|--kubeconfig|--rules|--validate|--key|--capture-key|--capture-dir)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --container|--exclude-container)
             # container names from the engine when the docker CLI is there
@@ -42,7 +48,7 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess controls db docker dockerfile image k8s key level policy registry version watch --fips --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess capture controls db docker dockerfile image k8s key level policy registry version watch --fips --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -110,7 +116,19 @@ _lockdown()
                 COMPREPLY=($(compgen -W "deb apk rpm pypi npm semver maven go gem" -- "$cur"))
             fi ;;
         watch)
-            COMPREPLY=($(compgen -W "--rules --no-default-rules --validate --output --format --duration --stats-interval --ring-bytes --rotate-size --rotate-keep --no-ebpf --containers-only --policy --list-rules --list-fields --quiet --help" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--rules --no-default-rules --validate --output --format --duration --stats-interval --ring-bytes --rotate-size --rotate-keep --no-ebpf --containers-only --policy --list-rules --list-fields --capture-dir --capture-memory --capture-key --quiet --help" -- "$cur")) ;;
+        capture)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                local names=""
+                command -v docker >/dev/null 2>&1 && names=$(docker ps --format '{{.Names}}' 2>/dev/null)
+                COMPREPLY=($(compgen -W "verify show $names --help" -- "$cur"))
+            else
+                case "${COMP_WORDS[2]}" in
+                    verify) COMPREPLY=($(compgen -d -W "--key --format --help" -- "$cur")) ;;
+                    show)   COMPREPLY=($(compgen -d -W "--format --all --help" -- "$cur")) ;;
+                    *)      COMPREPLY=($(compgen -W "--output --no-freeze --memory --volumes --key --max-memory --max-fs --max-logs --freeze-deadline --freeze-method --quiet --help" -- "$cur")) ;;
+                esac
+            fi ;;
         policy)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "check show --help" -- "$cur"))

@@ -266,7 +266,13 @@ static int run(cli_session *s, const assess_args *a)
         free(scope);
         scope = both;
     }
-    if (cli_assess_runtime_run(s, r, a->host_root, &runtime_scope, &err) < 0) {
+    ld_fx_readiness_engine rt_engine = {
+        .installed = ld_docker_installed(a->host_root),
+        .unreachable = st.unreachable,
+        .endpoint = st.endpoint,
+        .remote = st.engine && ld_engine_link_of(st.engine) != LD_ENGINE_LINK_UNIX,
+        .driver = st.engine ? json_string_value(json_object_get(st.snap.info, "Driver")) : NULL};
+    if (cli_assess_runtime_run(s, r, a->host_root, &rt_engine, &runtime_scope, &err) < 0) {
         rc = cli_error_exit(&err);
         goto out;
     }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/watch_capture.h"
 #include "core/policy_runtime.h"
 #include "runtime/fields.h"
 #include "runtime/rules.h"
@@ -41,6 +42,9 @@ enum {
     OPT_POLICY,
     OPT_QUIET,
     OPT_HELP,
+    OPT_CAPTURE_DIR,
+    OPT_CAPTURE_MEMORY,
+    OPT_CAPTURE_KEY,
 };
 
 static const struct option watch_opts[] = {
@@ -61,6 +65,9 @@ static const struct option watch_opts[] = {
     {"policy", required_argument, NULL, OPT_POLICY},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, OPT_HELP},
+    {"capture-dir", required_argument, NULL, OPT_CAPTURE_DIR},
+    {"capture-memory", required_argument, NULL, OPT_CAPTURE_MEMORY},
+    {"capture-key", required_argument, NULL, OPT_CAPTURE_KEY},
     {NULL, 0, NULL, 0},
 };
 
@@ -77,6 +84,7 @@ typedef struct {
     unsigned rotate_keep;
     bool no_ebpf, no_default, containers_only, list_rules, list_fields, quiet, help;
     const char *policy;
+    cli_watch_capture capture; /* the capture action's options */
 } watch_args;
 
 static void usage(void)
@@ -116,6 +124,11 @@ static void usage(void)
            "      --no-ebpf           use the proc connector even where eBPF loads\n"
            "      --containers-only   ignore events of processes outside containers\n"
            "      --policy FILE       the policy's runtime section (egress allowed per image)\n"
+           "      --capture-dir DIR   where rules with `action: capture` put their bundles\n"
+           "                          (default /var/lib/lockdown/captures)\n"
+           "      --capture-memory M  the captures' --memory (all, anon, none)\n"
+           "      --capture-key KEY   sign the captures' manifests (password from\n"
+           "                          LOCKDOWN_KEY_PASSWORD)\n"
            "      --list-rules        print the rules (after merging) and exit\n"
            "      --list-fields       print the fields rules may use and exit\n"
            "  -q, --quiet             no readiness or statistics lines on stderr\n"
@@ -124,38 +137,6 @@ static void usage(void)
            "Exit codes: 0 stopped normally (whatever fired), 1 --validate found errors,\n"
            "2 usage error, 3 could not start (no event source, bad rules, unusable output).\n"
            "See docs/runtime.md for the rule language, the fields and the outputs.\n");
-}
-
-/* "16M", "4096", "1G" into bytes; -1 if not a size. */
-static int size_arg(const char *arg, uint64_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg || arg[0] == '-')
-        return -1;
-    uint64_t mult = 1;
-    if (*end == 'K' || *end == 'k')
-        mult = 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        mult = 1024 * 1024, end++;
-    else if (*end == 'G' || *end == 'g')
-        mult = 1024ull * 1024 * 1024, end++;
-    if (*end || v > UINT64_MAX / mult)
-        return -1;
-    *out = v * mult;
-    return 0;
-}
-
-static int seconds_arg(const char *arg, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (errno || end == arg || *end || v < 0 || v > 1e9)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int add_file(const char *opt, const char **v, size_t *n, const char *arg)
@@ -196,29 +177,29 @@ static int parse(int argc, char **argv, watch_args *a)
                 return cli_usage_error(CMD, "--format takes json or syslog, not \"%s\"", arg);
             break;
         case OPT_DURATION:
-            if (seconds_arg(arg, &a->duration) < 0)
+            if (cli_seconds_arg(arg, &a->duration) < 0)
                 return cli_usage_error(CMD, "--duration takes seconds, not \"%s\"", arg);
             break;
         case OPT_STATS:
-            if (seconds_arg(arg, &a->stats_interval) < 0)
+            if (cli_seconds_arg(arg, &a->stats_interval) < 0)
                 return cli_usage_error(CMD, "--stats-interval takes seconds, not \"%s\"", arg);
             if (a->stats_interval == 0)
                 a->stats_interval = -1; /* only at exit */
             break;
         case OPT_RING:
-            if (size_arg(arg, &a->ring_bytes) < 0 || a->ring_bytes < 4096 ||
+            if (cli_size_arg(arg, &a->ring_bytes) < 0 || a->ring_bytes < 4096 ||
                 a->ring_bytes > (1ull << 30))
                 return cli_usage_error(CMD, "--ring-bytes takes a size from 4K to 1G, not \"%s\"",
                                        arg);
             break;
         case OPT_ROTATE_SIZE:
-            if (size_arg(arg, &a->rotate_size) < 0 || a->rotate_size < 4096)
+            if (cli_size_arg(arg, &a->rotate_size) < 0 || a->rotate_size < 4096)
                 return cli_usage_error(CMD, "--rotate-size takes a size of at least 4K, not \"%s\"",
                                        arg);
             break;
         case OPT_ROTATE_KEEP: {
             uint64_t k = 0;
-            if (size_arg(arg, &k) < 0 || k < 1 || k > 1000)
+            if (cli_size_arg(arg, &k) < 0 || k < 1 || k > 1000)
                 return cli_usage_error(CMD, "--rotate-keep takes 1 to 1000, not \"%s\"", arg);
             a->rotate_keep = (unsigned)k;
             break;
@@ -229,6 +210,14 @@ static int parse(int argc, char **argv, watch_args *a)
         case OPT_LIST_RULES: a->list_rules = true; break;
         case OPT_LIST_FIELDS: a->list_fields = true; break;
         case OPT_POLICY: a->policy = arg; break;
+        case OPT_CAPTURE_DIR: a->capture.dir = arg; break;
+        case OPT_CAPTURE_MEMORY:
+            if (strcmp(arg, "all") != 0 && strcmp(arg, "anon") != 0 && strcmp(arg, "none") != 0)
+                return cli_usage_error(CMD, "--capture-memory takes all, anon or none, not \"%s\"",
+                                       arg);
+            a->capture.memory = arg;
+            break;
+        case OPT_CAPTURE_KEY: a->capture.key = arg; break;
         case 'q':
         case OPT_QUIET: a->quiet = true; break;
         case 'h':
@@ -318,6 +307,21 @@ static void on_ready(void *ctx, const ld_rt_source_stats *st, const char *note)
         return;
     fprintf(stderr, "lockdown watch: watching with %s, %zu rules; %s\n", st->name, c->n_rules,
             st->coverage ? st->coverage : "");
+}
+
+static void on_alert(void *ctx, const ld_rt_alert *alert)
+{
+    const cb_ctx *c = ctx;
+    cli_watch_capture_on_alert(&((watch_args *)c->a)->capture, alert);
+}
+
+/* Does a rule of the set take captures? */
+static bool rules_capture(const ld_rt_ruleset *rs)
+{
+    for (size_t i = 0; i < ld_rt_rules_count(rs); i++)
+        if (ld_rt_rules_get(rs, i)->capture)
+            return true;
+    return false;
 }
 
 static void on_warning(void *ctx, const char *msg)
@@ -452,6 +456,9 @@ int cmd_watch(int argc, char **argv)
         sinks[n_sinks++] = s;
     }
 
+    a.capture.quiet = a.quiet;
+    if ((rc = cli_watch_capture_open(&a.capture, rules_capture(rs))) != 0)
+        goto out;
     install_signals();
     cb_ctx cb = {.a = &a, .n_rules = ld_rt_rules_count(rs)};
     ld_rt_watch_options o = {
@@ -471,6 +478,7 @@ int cmd_watch(int argc, char **argv)
         .stats_interval_s = a.stats_interval,
         .stop = &stop_flag,
         .on_ready = on_ready,
+        .on_alert = on_alert,
         .on_warning = on_warning,
         .cb_ctx = &cb,
     };
@@ -486,6 +494,7 @@ int cmd_watch(int argc, char **argv)
     }
     ld_rt_watch_result_clear(&res);
 out:
+    cli_watch_capture_close(&a.capture);
     for (size_t i = 0; i < n_sinks; i++)
         ld_rt_sink_close(sinks[i]);
     free_pairs(egress);

@@ -183,6 +183,8 @@ static const char *const implemented[] = {
     /* src/host/log_forwarding.c (journald, rsyslog, syslog-ng forwarding off the host);
        src/runtime/monitor_detect.c (a runtime monitor running: CTR-01) */
     "host.log-forwarding", "host.runtime-monitor",
+    /* src/forensics/readiness.c (lockdown capture can freeze, read memory, copy layers) */
+    "host.forensics-ready",
     NULL,
 };
 
