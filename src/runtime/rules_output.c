@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "checks/secrets.h"
 #include "runtime/rules.h"
 #include "runtime/rules_internal.h"
 #include "util/mem.h"
@@ -243,6 +244,10 @@ void ld_rt_rules_format_output(const ld_rt_ruleset *rs, size_t i, const ld_rt_fi
             iso_time(v.num, text, sizeof text);
         else
             ld_rt_value_text(&v, text, sizeof text);
-        rt_append_safe(out, n, &len, text, true);
+        /* a secret in a command line, path or argument is masked in
+         * what leaves lockdown (checks/secrets.h) */
+        char *masked = seg->kind == RT_SEG_TIME ? NULL : ld_secret_mask_text(NULL, text);
+        rt_append_safe(out, n, &len, masked ? masked : text, true);
+        free(masked);
     }
 }

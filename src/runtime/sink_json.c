@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "checks/secrets.h"
 #include "runtime/process_table.h"
 #include "runtime/sink_internal.h"
 
@@ -78,6 +79,18 @@ static void jw_str(jw *j, const char *key, const char *s)
 {
     if (s && *s)
         jw_strn(j, key, s, strlen(s));
+}
+
+/* A command line as shown: secrets masked (checks/secrets.h) - a password
+ * on a command line is visible to every user of the host, but an alert
+ * must not carry it into a log store. */
+static void jw_masked(jw *j, const char *key, const char *s)
+{
+    if (!s || !*s)
+        return;
+    char *m = ld_secret_mask_text(NULL, s);
+    jw_str(j, key, m);
+    free(m);
 }
 
 static void jw_int(jw *j, const char *key, long long v)
@@ -241,7 +254,7 @@ static void write_process(jw *j, const ld_rt_event *e, ld_rt_proc_table *procs,
     }
     jw_str(j, "name", e->comm);
     jw_str(j, "executable", e->exepath);
-    jw_str(j, "command_line", e->cmdline);
+    jw_masked(j, "command_line", e->cmdline);
     if (e->ppid > 0) {
         jw_obj(j, "parent");
         jw_int(j, "pid", e->ppid);
@@ -249,7 +262,7 @@ static void write_process(jw *j, const ld_rt_event *e, ld_rt_proc_table *procs,
         if (p) {
             jw_str(j, "name", p->comm);
             jw_str(j, "executable", p->exepath);
-            jw_str(j, "command_line", p->cmdline);
+            jw_masked(j, "command_line", p->cmdline);
         }
         jw_end_obj(j);
     }

@@ -828,6 +828,23 @@ static void outputs_expand_fields(void **state)
     free(s);
 }
 
+/* A password or key on a command line does not reach the alert text. */
+static void outputs_mask_secrets(void **state)
+{
+    (void)state;
+    ld_rt_event e;
+    ev_exec(&e, "curl", "curl -H Authorization: Bearer Zq8vLk2pWx9mRt4nB7cD https://x");
+    char *s = format_rule("c=%proc.cmdline", &e, &ct_web, 512);
+    assert_null(strstr(s, "Zq8vLk2pWx9mRt4nB7cD"));
+    assert_non_null(strstr(s, "c=curl -H Authorization: Bearer "));
+    free(s);
+    ev_exec(&e, "aws", "aws --secret-access-key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8vLk2pWx s3 ls");
+    s = format_rule("%proc.name %proc.cmdline", &e, &ct_web, 512);
+    assert_null(strstr(s, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8vLk2pWx"));
+    assert_non_null(strstr(s, " s3 ls"));
+    free(s);
+}
+
 static void outputs_escape_hostile_values(void **state)
 {
     (void)state;
@@ -996,6 +1013,7 @@ int main(void)
         cmocka_unit_test_setup(files_from_disk, setup),
         cmocka_unit_test(priorities),
         cmocka_unit_test_setup(outputs_expand_fields, setup),
+        cmocka_unit_test_setup(outputs_mask_secrets, setup),
         cmocka_unit_test_setup(outputs_escape_hostile_values, setup),
         cmocka_unit_test_setup(match_uses_the_type_index, setup),
         cmocka_unit_test_setup(hostile_files, setup),

@@ -422,6 +422,26 @@ static void hostile_names_give_valid_json(void **state)
     json_decref(d);
 }
 
+/* A password or token on a command line is masked in the alert (its own
+ * command line and its parent's), as everywhere lockdown shows text. */
+static void secrets_in_command_lines_are_masked(void **state)
+{
+    (void)state;
+    sample_alert s;
+    sample_init(&s);
+    snprintf(s.evt.cmdline, sizeof s.evt.cmdline,
+             "mysqladmin --password=Zq8vLk2pWx9mRt4n status AKIAZQ7P3L5N2XK4M6TB");
+    char *raw = NULL;
+    json_t *d = alert_doc(&s, &raw);
+    assert_null(strstr(raw, "Zq8vLk2pWx9mRt4n"));
+    assert_null(strstr(raw, "AKIAZQ7P3L5N2XK4M6TB"));
+    json_t *cl = json_object_get(json_object_get(d, "process"), "command_line");
+    assert_non_null(strstr(json_string_value(cl), "mysqladmin --password="));
+    assert_non_null(strstr(json_string_value(cl), " status "));
+    free(raw);
+    json_decref(d);
+}
+
 static void long_values_are_cut_not_the_document(void **state)
 {
     (void)state;
@@ -549,6 +569,7 @@ int main(void)
         cmocka_unit_test(container_events_carry_the_security_settings),
         cmocka_unit_test(image_references_split_into_name_and_tag),
         cmocka_unit_test(hostile_names_give_valid_json),
+        cmocka_unit_test(secrets_in_command_lines_are_masked),
         cmocka_unit_test(long_values_are_cut_not_the_document),
         cmocka_unit_test(process_table_gives_parent_and_user_names),
         cmocka_unit_test(stats_record),
