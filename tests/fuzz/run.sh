@@ -57,24 +57,44 @@ mkdir -p "$artifacts"
 
 # UBSan is built in recover mode by the top-level flags: make it fatal here
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-failed=0
-for t in "${targets[@]}"; do
-    name=${t#fuzz_}
-    seeds=$src/tests/fuzz/corpus/$name
+# one target: its result line into $scratch/$t.result, exit status = failed
+run_one() {
+    local t=$1 name=${1#fuzz_}
+    local seeds=$src/tests/fuzz/corpus/$name log=$scratch/$1.log dict=()
     mkdir -p "$scratch/$name" "$seeds"
-    log=$scratch/$t.log
-    dict=()
     [ -f "$src/tests/fuzz/$t.dict" ] && dict=(-dict="$src/tests/fuzz/$t.dict")
     if "$build/tests/fuzz/$t" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$artifacts/$t-" -print_final_stats=1 "${dict[@]}" \
         "$scratch/$name" "$seeds" >"$log" 2>&1; then
+        local runs cov
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-        echo "ok   $t: ${runs:-?} runs ($secs), $cov"
+        echo "ok   $t: ${runs:-?} runs ($secs), $cov" >"$scratch/$t.result"
     else
-        echo "FAIL $t (inputs in $artifacts/):"
-        grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -20
-        failed=1
+        {
+            echo "FAIL $t (inputs in $artifacts/):"
+            grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -20
+        } >"$scratch/$t.result"
+        return 1
     fi
+}
+
+# as many targets at once as there are CPUs (each is one process); the
+# results are printed in the targets' order
+jobs=$(nproc 2>/dev/null || echo 2)
+running=0
+for t in "${targets[@]}"; do
+    if ((running >= jobs)); then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    run_one "$t" &
+    running=$((running + 1))
+done
+wait || true
+failed=0
+for t in "${targets[@]}"; do
+    cat "$scratch/$t.result" 2>/dev/null || { echo "FAIL $t: no result"; failed=1; }
+    grep -q '^FAIL' "$scratch/$t.result" 2>/dev/null && failed=1
 done
 exit $failed
