@@ -279,11 +279,10 @@ static int run_capture(int argc, char **argv)
         if (ld_audit_enabled())
             (void)ld_audit_action("capture", res.bundle_dir ? res.bundle_dir : a.target, false,
                                   err.msg, &aerr);
-        cli_error(&err);
+        rc = cli_error_exit(&err); /* prints the error */
         if (res.bundle_dir)
             fprintf(stderr, "lockdown: the incomplete bundle is left in %s (no manifest)\n",
                     res.bundle_dir);
-        rc = cli_error_exit(&err);
     } else {
         if (ld_audit_enabled()) {
             char *detail = ld_xasprintf("container %s (%s): %zu files, %llu bytes, frozen %lld ns (%s)",

@@ -121,6 +121,22 @@ for a in container/inspect.json container/inspect-after.json container/image.jso
   fi
 done
 
+# the host context and the logs hold what the host and the container said
+CTX=$B1/host/context.json
+ctx_is() { # ctx_is DESC JQ_EXPR [jq args...]
+  local desc=$1 expr=$2
+  shift 2
+  assert_true "$desc" jq -e "$@" "$expr" "$CTX"
+}
+ctx_is "host context: the kernel release is uname -r" '.kernel.release == $r' --arg r "$(uname -r)"
+ctx_is "host context: the clock source is the kernel's current one" '.clock.source == $c' \
+  --arg c "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+ctx_is "host context: the NTP state from adjtimex" '.clock.ntp | type == "object" and (.synchronized | type == "boolean")'
+ctx_is "host context: the engine's version" '.engine.version.Version == $v' \
+  --arg v "$(docker version -f '{{.Server.Version}}')"
+assert_true "the container's stdout log holds its marker line, with a timestamp" \
+  grep -Eq "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[^ ]+ $MARKER\$" "$B1/container/logs/stdout.log"
+
 # every listed artifact checks with plain sha256sum (the docs' procedure), and
 # every file in the bundle is listed
 if (cd "$B1" && jq -r '.artifacts[] | "\(.sha256)  \(.path)"' manifest.json | sha256sum -c --quiet) >"$T/sums.out" 2>&1; then
@@ -399,6 +415,7 @@ assert_eq "earlier evidence" "$(cat "$T/nonempty/evidence.txt")" "its file is un
 run_ld capture "ldcap-no-such-container-$tag" -o "$T/b-missing"
 assert_exit 3 "capture of a container that does not exist"
 assert_stderr_contains "ldcap-no-such-container-$tag" "the message names it"
+assert_eq 1 "$(grep -c '^lockdown: ' "$LD_STDERR_FILE")" "one error line on stderr"
 docker create --name "$STOPPED" "$IMG" true >/dev/null
 run_ld capture "$STOPPED" -o "$T/b-stopped"
 assert_exit 3 "capture of a container that is not running"
