@@ -8,8 +8,8 @@
 # files.
 #
 # Per run (interleaved: floor, capture, verify, sha256sum): wall times
-# (the floor also with a sync of what it wrote, since lockdown fsyncs each
-# artifact before it records it),
+# (the floor also with a sync of what it wrote, since lockdown syncs the bundle
+# before it writes the manifest),
 # bytes written, MB/s (10^6 bytes), the frozen interval from the manifest
 # (custody.freeze.frozen_ns; issue 15's target: < 1 s) and lockdown's peak
 # RSS (/usr/bin/time -v). Prints the runs, then medians and ratios. Not a
@@ -108,7 +108,7 @@ for ((r = 1; r <= runs; r++)); do
   t0=$(now)
   floor "$tmp/floor"
   t1=$(now)
-  sync -f "$tmp/floor/upper.tar" # lockdown fsyncs each artifact: the floor with the same durability
+  sync -f "$tmp/floor/upper.tar" # lockdown syncs the bundle before its manifest: the same durability
   t2=$(now)
   f_s=$(elapsed "$t0" "$t1")
   fs_s=$(elapsed "$t0" "$t2")
