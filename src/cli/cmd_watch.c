@@ -315,6 +315,12 @@ static void on_alert(void *ctx, const ld_rt_alert *alert)
     cli_watch_capture_on_alert(&((watch_args *)c->a)->capture, alert);
 }
 
+static void on_tick(void *ctx)
+{
+    const cb_ctx *c = ctx;
+    cli_watch_capture_tick(&((watch_args *)c->a)->capture);
+}
+
 /* Does a rule of the set take captures? */
 static bool rules_capture(const ld_rt_ruleset *rs)
 {
@@ -479,6 +485,7 @@ int cmd_watch(int argc, char **argv)
         .stop = &stop_flag,
         .on_ready = on_ready,
         .on_alert = on_alert,
+        .on_tick = on_tick,
         .on_warning = on_warning,
         .cb_ctx = &cb,
     };

@@ -77,6 +77,12 @@ void cli_watch_capture_on_alert(cli_watch_capture *c, const ld_rt_alert *a)
         on_event(c, "failed", ct->id, NULL, err.msg);
 }
 
+void cli_watch_capture_tick(cli_watch_capture *c)
+{
+    if (c->trigger)
+        ld_fx_trigger_poll(c->trigger);
+}
+
 void cli_watch_capture_close(cli_watch_capture *c)
 {
     if (!c->trigger)

@@ -25,6 +25,8 @@ typedef struct {
 int cli_watch_capture_open(cli_watch_capture *c, bool needs_it);
 /* The watch loop's on_alert: a capture for a container whose rule says so. */
 void cli_watch_capture_on_alert(cli_watch_capture *c, const ld_rt_alert *a);
+/* The watch loop's on_tick: reports captures that have ended. */
+void cli_watch_capture_tick(cli_watch_capture *c);
 /* Waits a little for running captures, prints the counts, frees. */
 void cli_watch_capture_close(cli_watch_capture *c);
 

@@ -302,6 +302,8 @@ int ld_rt_watch_run(const ld_rt_watch_options *o, ld_rt_watch_result *res, ld_er
             wait = deadline - t;
         if ((rc = pump_once(&w, src, (int)(wait * 1000) + 1, err)) < 0)
             break;
+        if (o->on_tick)
+            o->on_tick(o->cb_ctx);
     }
     /* what is already queued belongs to the run */
     if (rc == 0)

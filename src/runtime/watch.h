@@ -36,6 +36,9 @@ typedef struct {
     void (*on_ready)(void *ctx, const ld_rt_source_stats *st, const char *note);
     /* called for each alert after the sinks (the capture action, issue 15) */
     void (*on_alert)(void *ctx, const ld_rt_alert *a);
+    /* called once per poll slice (about every 200 ms), also when no event
+     * came: work that waits on time (reaping finished captures) */
+    void (*on_tick)(void *ctx);
     /* a sink failed (message once per sink and kind) */
     void (*on_warning)(void *ctx, const char *msg);
     void *cb_ctx;

@@ -66,6 +66,9 @@ for ((i = 0; i < 240; i++)); do
   [[ -n $bundle ]] && grep -q "capture ended: .*succeeded" "$(watch_stderr cap)" && break
   sleep 0.25
 done
+# reported while the watcher runs, with no alert after it (the loop's tick reaps it)
+assert_true "the watcher reports the capture's end while it runs" \
+  grep -q "capture ended: .*succeeded" "$(watch_stderr cap)"
 watch_stop cap
 assert_eq 0 "$WATCH_EXIT" "the watcher stops with 0"
 [[ -n $bundle ]] || { fail_plain "no bundle under $DIR" "$(ls -laR "$DIR" 2>&1 | head)" "$(cat "$(watch_stderr cap)")"; exit 1; }
