@@ -310,22 +310,26 @@ static int run_capture(int argc, char **argv)
 
 static void print_verify_json(const ld_fx_verify_result *r, bool ok)
 {
-    printf("{\"verified\":%s,\"files_checked\":%zu,\"bytes_hashed\":%llu,\"signature\":\"%s\","
-           "\"differences\":[",
-           ok ? "true" : "false", r->files_checked, (unsigned long long)r->bytes_hashed,
-           ld_fx_sig_state_name(r->signature));
+    ld_json j;
+    ld_json_init(&j, stdout, false);
+    ld_json_object_begin(&j);
+    ld_json_kv_bool(&j, "verified", ok);
+    ld_json_kv_int(&j, "files_checked", (int64_t)r->files_checked);
+    ld_json_kv_int(&j, "bytes_hashed", (int64_t)r->bytes_hashed);
+    ld_json_kv_string(&j, "signature", ld_fx_sig_state_name(r->signature));
+    ld_json_key(&j, "differences");
+    ld_json_array_begin(&j);
     for (size_t i = 0; i < r->n_diffs; i++) {
-        printf("%s{\"kind\":\"%s\",\"path\":\"", i ? "," : "", ld_fx_diff_kind_name(r->diffs[i].kind));
-        ld_json_escape(stdout, r->diffs[i].path, strlen(r->diffs[i].path));
-        fputs("\",\"detail\":\"", stdout);
-        const char *d = r->diffs[i].detail ? r->diffs[i].detail : "";
-        ld_json_escape(stdout, d, strlen(d));
-        fputs("\"}", stdout);
+        ld_json_object_begin(&j);
+        ld_json_kv_string(&j, "kind", ld_fx_diff_kind_name(r->diffs[i].kind));
+        ld_json_kv_string(&j, "path", r->diffs[i].path);
+        ld_json_kv_string(&j, "detail", r->diffs[i].detail ? r->diffs[i].detail : "");
+        ld_json_object_end(&j);
     }
-    fputs("],\"signature_detail\":\"", stdout);
-    const char *sd = r->signature_detail ? r->signature_detail : "";
-    ld_json_escape(stdout, sd, strlen(sd));
-    fputs("\"}\n", stdout);
+    ld_json_array_end(&j);
+    ld_json_kv_string(&j, "signature_detail", r->signature_detail ? r->signature_detail : "");
+    ld_json_object_end(&j);
+    fputc('\n', stdout);
 }
 
 static void print_verify_text(const ld_fx_verify_result *r, bool ok, const char *bundle)
