@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/secrets.h"
 #include "forensics/show.h"
 #include "util/json_out.h"
 #include "util/mem.h"
@@ -146,7 +147,11 @@ static void render_processes(const ld_fx_show *s, FILE *out)
         row[3] = process_flags(p);
         row[4] = cell(p->comm, 16);
         row[5] = cell(p->exe, 60);
-        row[6] = cell(p->cmdline && p->cmdline[0] ? p->cmdline : NULL, 160);
+        /* the bundle keeps the command line as evidence; what is shown
+         * masks secrets, as everything lockdown prints */
+        char *masked = ld_secret_mask_text(NULL, p->cmdline);
+        row[6] = cell(masked && masked[0] ? masked : NULL, 160);
+        free(masked);
     }
     print_table(out, cells, s->n_procs + 1, NCOLS);
     free(cells);
@@ -343,7 +348,9 @@ static void json_processes(const ld_fx_show *s, ld_json *j)
         kv_int_or_null(j, "uid", p->uid);
         ld_json_kv_string(j, "comm", p->comm);
         ld_json_kv_string(j, "exe", p->exe);
-        ld_json_kv_string(j, "cmdline", p->cmdline);
+        char *masked = ld_secret_mask_text(NULL, p->cmdline);
+        ld_json_kv_string(j, "cmdline", masked);
+        free(masked);
         ld_json_kv_bool(j, "exited", p->exited);
         ld_json_kv_bool(j, "exe_deleted", p->exe_deleted);
         ld_json_kv_bool(j, "exe_memfd", p->exe_memfd);

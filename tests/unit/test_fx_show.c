@@ -693,6 +693,32 @@ static void test_partial_evidence(void **state)
     ld_fx_show_clear(&s);
 }
 
+/* A password on a process's command line stays in the bundle (evidence)
+ * but is masked in what show prints, text and JSON. */
+static void test_secrets_masked(void **state)
+{
+    fixture *f = *state;
+    const char *procs = "[{\"pid\": 7, \"ppid\": 1, \"uid\": 0, \"comm\": \"mysqladmin\","
+                        " \"exe\": \"/usr/bin/mysqladmin\", \"argv\": [\"mysqladmin\","
+                        " \"--password=Zq8vLk2pWx9mRt4n\", \"status\"]}]";
+    artifacts a = {procs, NULL, NULL, NULL};
+    make_bundle(f, &a);
+    ld_fx_show s;
+    load(f, &s);
+    assert_int_equal(s.n_procs, 1);
+    assert_non_null(strstr(s.procs[0].cmdline, "Zq8vLk2pWx9mRt4n")); /* loaded as it is */
+    char *text = render_text(&s, 0);
+    assert_null(strstr(text, "Zq8vLk2pWx9mRt4n"));
+    assert_non_null(strstr(text, "mysqladmin --password="));
+    free(text);
+    json_t *root = render_json(&s);
+    char *dump = json_dumps(root, 0);
+    assert_null(strstr(dump, "Zq8vLk2pWx9mRt4n"));
+    free(dump);
+    json_decref(root);
+    ld_fx_show_clear(&s);
+}
+
 static void test_not_in_manifest(void **state)
 {
     fixture *f = *state;
@@ -727,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_huge_arrays_bounded),
         cmocka_unit_test_setup_teardown(test_links_planted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial_evidence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secrets_masked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_in_manifest, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
