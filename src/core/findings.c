@@ -46,6 +46,12 @@ void ld_findings_free(ld_findings *fs)
         free(fs->coverage[i].release);
     }
     free(fs->coverage);
+    for (size_t i = 0; i < fs->n_tiers; i++) {
+        free(fs->tiers[i].name);
+        free(fs->tiers[i].what);
+        free(fs->tiers[i].reason);
+    }
+    free(fs->tiers);
     ld_strlist_clear(&fs->select);
     ld_strlist_clear(&fs->exclude);
     free(fs);
@@ -182,4 +188,51 @@ void ld_findings_coverage(ld_findings *fs, const char *target, const char *ecosy
     c->release = ld_xstrdup(release);
     c->packages = packages;
     c->covered = covered;
+}
+
+static const char *const tier_state_names[] = {"assessed", "partly assessed", "not applicable",
+                                               "not assessed"};
+
+const char *ld_tier_state_name(ld_tier_state s)
+{
+    return (unsigned)s < sizeof(tier_state_names) / sizeof(*tier_state_names)
+               ? tier_state_names[s]
+               : "unknown";
+}
+
+int ld_tier_state_parse(const char *s, ld_tier_state *out)
+{
+    for (size_t i = 0; s && i < sizeof(tier_state_names) / sizeof(*tier_state_names); i++) {
+        if (strcmp(s, tier_state_names[i]) == 0) {
+            *out = (ld_tier_state)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void ld_findings_tier(ld_findings *fs, const char *name, ld_tier_state state, const char *what,
+                      const char *reason_fmt, ...)
+{
+    ld_tier_record *t = NULL;
+    for (size_t i = 0; i < fs->n_tiers && !t; i++)
+        if (strcmp(fs->tiers[i].name, name) == 0)
+            t = &fs->tiers[i];
+    if (t) {
+        free(t->what);
+        free(t->reason);
+    } else {
+        ld_xgrow(&fs->tiers, &fs->tiers_cap, fs->n_tiers + 1, sizeof(*fs->tiers));
+        t = &fs->tiers[fs->n_tiers++];
+        t->name = ld_xstrdup(name);
+    }
+    t->state = state;
+    t->what = what ? ld_xstrdup(what) : NULL;
+    t->reason = NULL;
+    if (reason_fmt) {
+        va_list ap;
+        va_start(ap, reason_fmt);
+        t->reason = ld_xvasprintf(reason_fmt, ap);
+        va_end(ap);
+    }
 }

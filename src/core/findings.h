@@ -52,6 +52,30 @@ typedef struct {
     bool covered; /* the database holds advisories for it */
 } ld_coverage;
 
+/* What an assessment found of one tier of the platform ("host",
+ * "containers", "images", "orchestrator", "registries", "runtime"):
+ * assessed, assessed in part (some of it could not be read), absent here
+ * (not applicable) or present and not read (not assessed). A summary for
+ * people: control states still come from the findings and the scope. */
+typedef enum {
+    LD_TIER_ASSESSED,
+    LD_TIER_PARTLY_ASSESSED,
+    LD_TIER_NOT_APPLICABLE,
+    LD_TIER_NOT_ASSESSED,
+} ld_tier_state;
+
+/* "assessed", "partly assessed", "not applicable", "not assessed". */
+const char *ld_tier_state_name(ld_tier_state s);
+/* The inverse (the JSON names); -1 if unknown. */
+int ld_tier_state_parse(const char *s, ld_tier_state *out);
+
+typedef struct {
+    char *name;   /* "host", "containers", "images", ... */
+    ld_tier_state state;
+    char *what;   /* what was looked at, one line ("412 packages, kernel 6.1, ..."); may be NULL */
+    char *reason; /* why not (or not all) assessed / not applicable; NULL when assessed */
+} ld_tier_record;
+
 typedef struct ld_findings {
     const ld_catalog *catalog; /* borrowed */
     ld_strlist select, exclude; /* globs over check, control and CIS ids; empty: all */
@@ -64,6 +88,8 @@ typedef struct ld_findings {
     size_t n_scope, scope_cap;
     ld_coverage *coverage;
     size_t n_coverage, coverage_cap;
+    ld_tier_record *tiers; /* in the order first declared */
+    size_t n_tiers, tiers_cap;
 } ld_findings;
 
 /* A new empty set over cat (borrowed; must outlive the set). now 0: time(NULL). */
@@ -105,6 +131,12 @@ void ld_findings_scope(ld_findings *fs, ld_scope_state state, const char *patter
 /* The scope entry that decides check_id (the last matching one), or NULL
  * when the run did not declare it at all. */
 const ld_scope_entry *ld_findings_scope_of(const ld_findings *fs, const char *check_id);
+
+/* Records what the run made of tier name (a later call for the same name
+ * replaces the record, keeping its place). what and reason may be NULL;
+ * reason is printf-style. */
+void ld_findings_tier(ld_findings *fs, const char *name, ld_tier_state state, const char *what,
+                      const char *reason_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Records coverage of one ecosystem in one target (strings copied). */
 void ld_findings_coverage(ld_findings *fs, const char *target, const char *ecosystem,

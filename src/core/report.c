@@ -4,11 +4,12 @@
 
 #include <string.h>
 
-static const char *const format_names[] = {"table", "json", "sarif", "junit"};
+static const char *const format_names[LD_FORMAT_COUNT] = {"table", "json",  "sarif",
+                                                           "junit", "html", "jsonl"};
 
 int ld_format_parse(const char *s, ld_format *out)
 {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < LD_FORMAT_COUNT; i++) {
         if (s && strcmp(s, format_names[i]) == 0) {
             *out = (ld_format)i;
             return 0;
@@ -17,7 +18,10 @@ int ld_format_parse(const char *s, ld_format *out)
     return -1;
 }
 
-const char *ld_format_name(ld_format f) { return (unsigned)f < 4 ? format_names[f] : "?"; }
+const char *ld_format_name(ld_format f)
+{
+    return (unsigned)f < LD_FORMAT_COUNT ? format_names[f] : "?";
+}
 
 static const ld_writer_ops *writer_for(ld_format f)
 {
@@ -26,6 +30,9 @@ static const ld_writer_ops *writer_for(ld_format f)
     case LD_FORMAT_JSON: return &ld_writer_json;
     case LD_FORMAT_SARIF: return &ld_writer_sarif;
     case LD_FORMAT_JUNIT: return &ld_writer_junit;
+    case LD_FORMAT_HTML: return &ld_writer_html;
+    case LD_FORMAT_JSONL: return &ld_writer_jsonl;
+    case LD_FORMAT_COUNT: break;
     }
     return &ld_writer_table;
 }

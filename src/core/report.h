@@ -21,7 +21,15 @@
 #include "core/policy.h"
 #include "util/strlist.h"
 
-typedef enum { LD_FORMAT_TABLE, LD_FORMAT_JSON, LD_FORMAT_SARIF, LD_FORMAT_JUNIT } ld_format;
+typedef enum {
+    LD_FORMAT_TABLE,
+    LD_FORMAT_JSON,
+    LD_FORMAT_SARIF,
+    LD_FORMAT_JUNIT,
+    LD_FORMAT_HTML,  /* one self-contained page (report_html.c) */
+    LD_FORMAT_JSONL, /* JSON lines: one object per finding, then the summary (report_jsonl.c) */
+    LD_FORMAT_COUNT
+} ld_format;
 
 int ld_format_parse(const char *s, ld_format *out);
 const char *ld_format_name(ld_format f);
@@ -73,5 +81,7 @@ extern const ld_writer_ops ld_writer_table;
 extern const ld_writer_ops ld_writer_json;
 extern const ld_writer_ops ld_writer_sarif;
 extern const ld_writer_ops ld_writer_junit;
+extern const ld_writer_ops ld_writer_html;
+extern const ld_writer_ops ld_writer_jsonl;
 
 #endif

@@ -227,3 +227,19 @@ void ld_report_json_extras(ld_json *j, const ld_finding *f)
         ld_json_object_end(j);
     }
 }
+
+void ld_report_json_tiers(ld_json *j, const ld_report *r)
+{
+    ld_json_key(j, "tiers");
+    ld_json_array_begin(j);
+    for (size_t i = 0; i < r->set->n_tiers; i++) {
+        const ld_tier_record *t = &r->set->tiers[i];
+        ld_json_object_begin(j);
+        ld_json_kv_string(j, "name", t->name);
+        ld_json_kv_string(j, "state", ld_tier_state_name(t->state));
+        ld_json_kv_string(j, "what", t->what);
+        ld_json_kv_string(j, "reason", t->reason);
+        ld_json_object_end(j);
+    }
+    ld_json_array_end(j);
+}

@@ -48,6 +48,10 @@ void ld_report_json_extras(ld_json *j, const ld_finding *f);
 /* Member "gate": {"failed", "incomplete", "reasons": [...], "notes": [...],
  * "fail_on" (null unless set), "allow_incomplete", "fail_on_review"}. */
 void ld_report_json_gate(ld_json *j, const ld_report *r);
+/* "tiers": what the run made of each tier it looked at (findings.h
+ * ld_tier_record), in order: name, state, what, reason. Empty array when
+ * the command records none. */
+void ld_report_json_tiers(ld_json *j, const ld_report *r);
 /* Member "coverage": {"controls": {"level", "required", "assessed",
  * "owed_not_assessed"}, "vulnerabilities": [{"target", "ecosystem",
  * "release", "packages", "covered"}]}. */

@@ -31,6 +31,7 @@ static int json_begin(ld_report *r, ld_error *err)
     ld_json_kv_string(j, "level", ld_level_name(r->level));
     ld_json_kv_string(j, "level_source", r->opt.level_source);
     ld_json_kv_string(j, "started_at", started);
+    ld_report_json_tiers(j, r);
     ld_json_key(j, "findings");
     ld_json_array_begin(j);
     return 0;
