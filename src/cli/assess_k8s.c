@@ -58,8 +58,11 @@ static void on_progress(void *ctx, const char *what)
     cli_progress(ctx, "%s", what);
 }
 
+/* How the cluster part went: none named, named and read, named and not read. */
+typedef enum { CLUSTER_NONE, CLUSTER_READ, CLUSTER_NOT_READ } cluster_outcome;
+
 static int assess_cluster(cli_session *s, ld_findings *r, const cli_assess_k8s *k,
-                          char **scope, ld_error *err)
+                          char **scope, cluster_outcome *outcome, char **why_not, ld_error *err)
 {
     ld_autofree char *owned = NULL;
     const char *kubeconfig = find_kubeconfig(k, &owned);
@@ -86,6 +89,8 @@ static int assess_cluster(cli_session *s, ld_findings *r, const cli_assess_k8s *
         /* a cluster named but not read is not assessed, never skipped */
         ld_autofree char *why = ld_xasprintf("not read: %s", cerr.msg);
         cluster_scope(r, LD_SCOPE_NOT_ASSESSED, why);
+        *outcome = CLUSTER_NOT_READ;
+        *why_not = ld_xasprintf("the cluster of %s was %s", kubeconfig, why);
         rc = 0;
         goto out;
     }
@@ -104,12 +109,37 @@ static int assess_cluster(cli_session *s, ld_findings *r, const cli_assess_k8s *
     if (ld_k8s_cluster_findings(r, &info, err) < 0 || ld_k8s_scan(r, set, &o, err) < 0)
         goto out;
     *scope = ld_k8s_cluster_scope(&info);
+    *outcome = CLUSTER_READ;
     rc = 0;
 out:
     ld_secret_rules_free(rules);
     ld_k8s_cluster_info_clear(&info);
     ld_k8s_set_free(set);
     return rc;
+}
+
+/* What the run made of the orchestrator tier: the node's files and the
+ * cluster a kubeconfig names. */
+static void record_tier(ld_findings *r, bool node_present, const char *node, const char *cluster,
+                        cluster_outcome outcome, const char *why_not)
+{
+    ld_autofree char *what = NULL;
+    if (node_present && cluster)
+        what = ld_xasprintf("node: %s; %s", node ? node : "?", cluster);
+    else if (node_present)
+        what = ld_xasprintf("node: %s", node ? node : "?");
+    else if (cluster)
+        what = ld_xstrdup(cluster);
+    if (outcome == CLUSTER_NOT_READ)
+        ld_findings_tier(r, "orchestrator",
+                         node_present ? LD_TIER_PARTLY_ASSESSED : LD_TIER_NOT_ASSESSED, what, "%s",
+                         why_not);
+    else if (node_present || outcome == CLUSTER_READ)
+        ld_findings_tier(r, "orchestrator", LD_TIER_ASSESSED, what, NULL);
+    else
+        ld_findings_tier(r, "orchestrator", LD_TIER_NOT_APPLICABLE, NULL,
+                         "no Kubernetes component on this host and no kubeconfig "
+                         "(--kubeconfig, $KUBECONFIG, ~/.kube/config)");
 }
 
 int cli_assess_k8s_run(cli_session *s, ld_findings *r, const cli_assess_k8s *k, char **scope,
@@ -120,11 +150,20 @@ int cli_assess_k8s_run(cli_session *s, ld_findings *r, const cli_assess_k8s *k, 
     ld_autofree char *node = NULL;
     if (ld_k8s_node_present(k->host_root))
         cli_progress(s, "checking the Kubernetes node under %s", k->host_root);
+    size_t before = r->n;
     if (ld_k8s_node_assess(r, &no, &node, err) < 0)
         return -1;
+    /* the node part counts as assessed when a node check observed
+     * something: an empty CNI directory alone is not a Kubernetes node */
+    bool node_observed = false;
+    for (size_t i = before; i < r->n && !node_observed; i++)
+        node_observed = r->v[i]->status != LD_STATUS_SKIPPED;
     ld_autofree char *cluster = NULL;
-    if (assess_cluster(s, r, k, &cluster, err) < 0)
+    ld_autofree char *why_not = NULL;
+    cluster_outcome outcome = CLUSTER_NONE;
+    if (assess_cluster(s, r, k, &cluster, &outcome, &why_not, err) < 0)
         return -1;
+    record_tier(r, node_observed, node, cluster, outcome, why_not);
     if (node && node[0] && cluster)
         *scope = ld_xasprintf("kubernetes node: %s; %s", node, cluster);
     else if (node && node[0])

@@ -164,7 +164,7 @@ static void read_registries(const json_t *info, registry_list *l)
 /* Audits one registry; an address the audit cannot parse, or a registry
  * where nothing answers, makes its checks errors naming it. */
 static int audit_one(cli_session *s, ld_findings *r, const cli_assess_registry *a,
-                     const engine_registry *e, ld_strlist *done, ld_error *err)
+                     const engine_registry *e, ld_strlist *done, size_t *unassessed, ld_error *err)
 {
     ld_reg_address addr;
     ld_error perr = LD_ERROR_INIT;
@@ -172,6 +172,7 @@ static int audit_one(cli_session *s, ld_findings *r, const cli_assess_registry *
         ld_autofree char *why =
             ld_xasprintf("the engine names registry \"%.100s\": %s", e->name, perr.msg);
         ld_strlist_push_owned(done, ld_xasprintf("%.100s (not assessed)", e->name));
+        (*unassessed)++;
         return ld_reg_audit_unassessed(r, ld_reg_remote_checks, LD_TARGET_REGISTRY, e->name, why,
                                        err);
     }
@@ -199,6 +200,7 @@ static int audit_one(cli_session *s, ld_findings *r, const cli_assess_registry *
     if (rc < 0 && (aerr.code == LD_ERR_UNREACHABLE || aerr.code == LD_ERR_INVALID)) {
         /* present in the engine's configuration, not observed: not assessed */
         ld_strlist_push_owned(done, ld_xasprintf("%s (not answering)", addr.name));
+        (*unassessed)++;
         ld_findings_note(r, "registry %s: %s", addr.name, aerr.msg);
         rc = ld_reg_audit_unassessed(r, ld_reg_remote_checks, LD_TARGET_REGISTRY, addr.name,
                                      aerr.msg, err);
@@ -212,8 +214,32 @@ static int audit_one(cli_session *s, ld_findings *r, const cli_assess_registry *
     return rc;
 }
 
+/* What the run made of the registry tier: the trust policy is always
+ * read; the engine's registries may be unknown (engine down) or some may
+ * not answer. */
+static void record_tier(ld_findings *r, const char *line, size_t audited, size_t unassessed,
+                        const char *engine_down)
+{
+    if (engine_down)
+        ld_findings_tier(r, "registries", LD_TIER_PARTLY_ASSESSED, line,
+                         "the containers trust policy was read; %s", engine_down);
+    else if (unassessed && unassessed == audited)
+        ld_findings_tier(r, "registries", LD_TIER_PARTLY_ASSESSED, line,
+                         "the containers trust policy was read; none of the %zu registries the "
+                         "engine is configured for could be audited",
+                         audited);
+    else if (unassessed)
+        ld_findings_tier(r, "registries", LD_TIER_PARTLY_ASSESSED, line,
+                         "%zu of the %zu registries the engine is configured for could not be "
+                         "audited",
+                         unassessed, audited);
+    else
+        ld_findings_tier(r, "registries", LD_TIER_ASSESSED, line, NULL);
+}
+
 static int assess_engine_registries(cli_session *s, ld_findings *r, const cli_assess_registry *a,
-                                    char **line, ld_error *err)
+                                    char **line, size_t *audited, size_t *unassessed,
+                                    char **engine_down, ld_error *err)
 {
     if (!a->info) {
         bool installed = a->docker_installed;
@@ -226,6 +252,9 @@ static int assess_engine_registries(cli_session *s, ld_findings *r, const cli_as
                            installed ? LD_SCOPE_NOT_ASSESSED : LD_SCOPE_NOT_APPLICABLE, why);
         *line =
             ld_xasprintf("registries: %s", installed ? "not assessed (engine down)" : "no engine");
+        if (installed)
+            *engine_down = ld_xasprintf("the registries the engine is configured for are unknown: "
+                                        "the engine did not answer");
         return 0;
     }
     registry_list l = {0};
@@ -244,7 +273,8 @@ static int assess_engine_registries(cli_session *s, ld_findings *r, const cli_as
     ld_strlist done = {0};
     int rc = 0;
     for (size_t i = 0; i < l.n && rc == 0; i++)
-        rc = audit_one(s, r, a, &l.v[i], &done, err);
+        rc = audit_one(s, r, a, &l.v[i], &done, unassessed, err);
+    *audited = l.n;
     ld_autofree char *joined = ld_strlist_join(&done, "; ");
     *line = ld_xasprintf("%s", joined);
     ld_strlist_clear(&done);
@@ -258,12 +288,16 @@ int cli_assess_registry_run(cli_session *s, ld_findings *r, const cli_assess_reg
     *scope = NULL;
     ld_autofree char *registries = NULL;
     ld_autofree char *policy = NULL;
-    if (assess_engine_registries(s, r, a, &registries, err) < 0)
+    ld_autofree char *engine_down = NULL;
+    size_t audited = 0, unassessed = 0;
+    if (assess_engine_registries(s, r, a, &registries, &audited, &unassessed, &engine_down,
+                                 err) < 0)
         return -1;
     ld_reg_audit_scope(r, ld_host_trust_checks, LD_SCOPE_OWED, NULL);
     cli_progress(s, "reading the containers trust policy under %s", a->host_root);
     if (ld_host_trust_policy_check(r, a->host_root, &policy, err) < 0)
         return -1;
     *scope = ld_xasprintf("%s; %s", registries, policy ? policy : "containers policy: ?");
+    record_tier(r, *scope, audited, unassessed, engine_down);
     return 0;
 }

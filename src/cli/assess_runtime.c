@@ -23,5 +23,7 @@ int cli_assess_runtime_run(cli_session *s, ld_findings *r, const char *host_root
     if (ld_fx_readiness_check(r, host_root, engine, err) < 0)
         return -1;
     *scope = ld_xstrdup("runtime: monitor, log forwarding, forensic capture readiness");
+    ld_findings_tier(r, "runtime", LD_TIER_ASSESSED,
+                     "runtime monitor, host log forwarding, forensic capture readiness", NULL);
     return 0;
 }

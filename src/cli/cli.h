@@ -37,6 +37,9 @@ typedef struct {
     size_t n_exclude;
     bool quiet;
     bool help;
+    /* --html FILE, --json FILE: the same report also written in that
+     * format to FILE (NULL: not asked), indexed by ld_format */
+    const char *also[LD_FORMAT_COUNT];
     /* the arguments cli_parse saw: the files they name are this run's
      * inputs, which -o must never replace (cli_output_open) */
     int argc;
@@ -108,6 +111,9 @@ typedef struct {
  * opt must outlive o. Returns 0, or a negative ld_errcode with err saying
  * why FILE is refused ("refusing to write the report to FILE: ..."). */
 int cli_output_open(cli_output *o, const char *cmd, const cli_common *opt, ld_error *err);
+/* The same for an explicit path (--html FILE): path NULL or "-" is stdout. */
+int cli_output_open_path(cli_output *o, const char *cmd, const cli_common *opt, const char *path,
+                         ld_error *err);
 /* Flushes the report and, for -o FILE, renames it over FILE (after
  * checking FILE again). Returns 0, or a negative ld_errcode (the temporary
  * file is then removed and FILE left as it was). Committing twice is a
@@ -126,6 +132,7 @@ typedef struct {
     ld_strlist level_reasoning;
     ld_format format;
     cli_output output; /* the report's destination (-o) */
+    cli_output also[LD_FORMAT_COUNT]; /* --html FILE, --json FILE (opened when asked) */
     FILE *out;         /* output.f */
     bool out_is_file;
     bool finished;            /* cli_session_finish ran: it committed or dropped the output */

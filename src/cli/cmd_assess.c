@@ -212,6 +212,10 @@ static int run(cli_session *s, const assess_args *a)
             ld_docker_audit_scope(r, LD_SCOPE_NOT_APPLICABLE, why);
         }
         ld_findings_note(r, "%s", why);
+        ld_findings_tier(r, "containers",
+                         ld_docker_installed(a->host_root) ? LD_TIER_NOT_ASSESSED
+                                                           : LD_TIER_NOT_APPLICABLE,
+                         NULL, "%s", why);
     }
     for (size_t i = 0; i < st.snap.notes.n; i++)
         ld_findings_note(r, "%s", st.snap.notes.v[i]);
@@ -221,6 +225,7 @@ static int run(cli_session *s, const assess_args *a)
         rc = cli_error_exit(&err);
         goto out;
     }
+    ld_findings_tier(r, "host", LD_TIER_ASSESSED, "operating system", NULL);
     if (st.engine) {
         ld_docker_audit_options o = {
             .host_root = a->host_root,
@@ -238,6 +243,9 @@ static int run(cli_session *s, const assess_args *a)
             rc = cli_error_exit(&err);
             goto out;
         }
+        char *what = ld_docker_scope(st.engine, &st.snap);
+        ld_findings_tier(r, "containers", LD_TIER_ASSESSED, what, NULL);
+        free(what);
     }
     cli_assess_k8s k = {.host_root = a->host_root,
                         .host_name = host,

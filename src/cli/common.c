@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -17,6 +18,8 @@ const char cli_common_help[] =
     "Common options:\n"
     "  -f, --format FORMAT   report format: table (default), json, sarif, junit\n"
     "  -o, --output FILE     write the report to FILE instead of stdout\n"
+    "      --html FILE       also write the report as a self-contained HTML page to FILE\n"
+    "      --json FILE       also write the report as JSON to FILE\n"
     "      --level LEVEL     security level: low, medium, high (overrides the policy)\n"
     "      --policy FILE     policy file (default: the built-in policy)\n"
     "      --fail-on SEV     gate: fail on findings of severity SEV or above\n"
@@ -30,7 +33,16 @@ const char cli_common_help[] =
     "  -q, --quiet           no progress or warnings on stderr\n"
     "  -h, --help            show this help\n";
 
-enum { OPT_LEVEL = 0x1000, OPT_POLICY, OPT_FAIL_ON, OPT_ALLOW_INCOMPLETE, OPT_CHECK, OPT_EXCLUDE };
+enum {
+    OPT_LEVEL = 0x1000,
+    OPT_POLICY,
+    OPT_FAIL_ON,
+    OPT_ALLOW_INCOMPLETE,
+    OPT_CHECK,
+    OPT_EXCLUDE,
+    OPT_ALSO_HTML,
+    OPT_ALSO_JSON
+};
 
 static const struct option common_opts[] = {
     {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
@@ -38,6 +50,7 @@ static const struct option common_opts[] = {
     {"fail-on", required_argument, NULL, OPT_FAIL_ON}, {"quiet", no_argument, NULL, 'q'},
     {"allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE},
     {"check", required_argument, NULL, OPT_CHECK}, {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"html", required_argument, NULL, OPT_ALSO_HTML}, {"json", required_argument, NULL, OPT_ALSO_JSON},
     {"help", no_argument, NULL, 'h'},
 };
 #define N_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
@@ -213,6 +226,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
         case OPT_POLICY: common->policy = optarg; continue;
         case OPT_FAIL_ON: common->fail_on = optarg; continue;
         case OPT_ALLOW_INCOMPLETE: common->allow_incomplete = true; continue;
+        case OPT_ALSO_HTML: common->also[LD_FORMAT_HTML] = optarg; continue;
+        case OPT_ALSO_JSON: common->also[LD_FORMAT_JSON] = optarg; continue;
         case OPT_CHECK:
         case OPT_EXCLUDE: {
             const char **v = opt == OPT_CHECK ? common->check : common->exclude;
@@ -316,6 +331,68 @@ static int check_patterns(const cli_session *s, const char *cmd)
     return rc;
 }
 
+/* Whether two output paths name the same file (as written, or the same
+ * existing file). */
+static bool same_output(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b)
+        return false;
+    if (strcmp(a, b) == 0)
+        return true;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino && !S_ISCHR(sa.st_mode);
+}
+
+/* Opens --html FILE and --json FILE like -o (refused before any work). */
+static int open_also(cli_session *s, const char *cmd)
+{
+    ld_error err = LD_ERROR_INIT;
+    const char *out = s->opt.output && strcmp(s->opt.output, "-") != 0 ? s->opt.output : NULL;
+    for (size_t i = 0; i < LD_FORMAT_COUNT; i++) {
+        const char *path = s->opt.also[i];
+        if (!path)
+            continue;
+        if (!path[0] || strcmp(path, "-") == 0)
+            return cli_usage_error(cmd, "--%s needs a file name (stdout is -o's)",
+                                   ld_format_name((ld_format)i));
+        if (same_output(path, out))
+            return cli_usage_error(cmd, "--%s and --output name the same file \"%s\"",
+                                   ld_format_name((ld_format)i), path);
+        for (size_t k = 0; k < i; k++)
+            if (same_output(path, s->opt.also[k]))
+                return cli_usage_error(cmd, "--%s and --%s name the same file \"%s\"",
+                                       ld_format_name((ld_format)k),
+                                       ld_format_name((ld_format)i), path);
+        if (cli_output_open_path(&s->also[i], cmd, &s->opt, path, &err) < 0)
+            return cli_error_exit(&err);
+    }
+    return 0;
+}
+
+/* Renders the report again for each --html/--json FILE and commits it.
+ * Returns 0, or an exit code after printing the error. */
+static int write_also(cli_session *s, const ld_report_options *base, const ld_findings *fs,
+                      const ld_evaluation *ev)
+{
+    ld_error err = LD_ERROR_INIT;
+    for (size_t i = 0; i < LD_FORMAT_COUNT; i++) {
+        cli_output *o = &s->also[i];
+        if (!o->path)
+            continue;
+        ld_report_options ro = *base;
+        ro.format = (ld_format)i;
+        ro.out = o->f;
+        ro.color = false;
+        if (ld_report_render(&ro, fs, ev, &err) < 0 || cli_output_commit(o, &err) < 0) {
+            cli_output_abort(o);
+            ld_error_wrap(&err, "--%s %s", ld_format_name((ld_format)i), o->path);
+            return cli_error_exit(&err);
+        }
+    }
+    return 0;
+}
+
 int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
 {
     memset(s, 0, sizeof(*s));
@@ -323,7 +400,9 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     s->out = stdout;
     ld_error err = LD_ERROR_INIT;
     if (ld_format_parse(opt->format ? opt->format : "table", &s->format) < 0)
-        return cli_usage_error(cmd, "--format must be table, json, sarif or junit, not \"%s\"",
+        return cli_usage_error(cmd,
+                               "--format must be table, json, sarif, junit, html or jsonl, not "
+                               "\"%s\"",
                                opt->format);
     ld_severity sev;
     if (opt->fail_on && strcmp(opt->fail_on, "none") != 0 &&
@@ -375,6 +454,9 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
      * to a temporary file that replaces FILE only in cli_session_finish */
     if (cli_output_open(&s->output, cmd, &s->opt, &err) < 0)
         return cli_error_exit(&err);
+    rc = open_also(s, cmd);
+    if (rc)
+        return rc;
     s->out = s->output.f;
     s->out_is_file = s->output.path != NULL;
     s->color = want_color(s->out, s->out_is_file);
@@ -472,6 +554,7 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
         .command = command,
         .scope = scope,
         .level_source = s->level_source,
+        .level_reasoning = &s->level_reasoning,
     };
     int rc = LD_EXIT_OK;
     s->finished = true;
@@ -484,6 +567,9 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
         rc = cli_error_exit(&err);
         goto out;
     }
+    rc = write_also(s, &ro, fs, ev);
+    if (rc)
+        goto out;
     for (size_t i = 0; i < warn_notes; i++)
         cli_warn(&s->opt, "%s", ev->notes.v[i]);
     for (size_t i = 0; i < ev->gate_notes.n; i++)
@@ -518,6 +604,8 @@ void cli_session_close(cli_session *s)
     if (!s->finished && s->output.state == 0 && s->output.f && ftell(s->output.f) > 0)
         cli_session_commit(s);
     cli_output_abort(&s->output);
+    for (size_t i = 0; i < LD_FORMAT_COUNT; i++)
+        cli_output_abort(&s->also[i]);
     s->out = NULL;
     ld_catalog_free(s->catalog);
     ld_policy_free(s->policy);

@@ -41,6 +41,18 @@ static bool is_word_value(const cli_common *c, const char *arg)
     return false;
 }
 
+/* Whether arg holds one of the run's output paths (-o, --html, --json):
+ * outputs are not inputs. */
+static bool is_output_value(const cli_common *c, const char *arg)
+{
+    if (within(c->output, arg))
+        return true;
+    for (size_t i = 0; i < LD_FORMAT_COUNT; i++)
+        if (within(c->also[i], arg))
+            return true;
+    return false;
+}
+
 static bool same_file(const char *path, const struct stat *st)
 {
     struct stat o;
@@ -76,7 +88,7 @@ static char *clashing_input(const cli_output *o, const struct stat *st)
     const cli_common *c = o->opt;
     for (int i = 1; i < c->argc && c->argv; i++) {
         const char *a = c->argv[i];
-        if (within(c->output, a) || is_word_value(c, a))
+        if (is_output_value(c, a) || is_word_value(c, a))
             continue;
         const char *hit = arg_names(a, st);
         if (hit)
@@ -255,13 +267,19 @@ static int open_temp(cli_output *o, ld_error *err)
 
 int cli_output_open(cli_output *o, const char *cmd, const cli_common *opt, ld_error *err)
 {
+    return cli_output_open_path(o, cmd, opt, opt->output, err);
+}
+
+int cli_output_open_path(cli_output *o, const char *cmd, const cli_common *opt, const char *path,
+                         ld_error *err)
+{
     memset(o, 0, sizeof(*o));
     o->f = stdout;
     o->cmd = cmd;
     o->opt = opt;
-    if (!opt->output || strcmp(opt->output, "-") == 0)
+    if (!path || strcmp(path, "-") == 0)
         return 0;
-    o->path = opt->output;
+    o->path = path;
     int rc = check_target(o, &o->stream, err);
     if (rc < 0) {
         o->path = NULL;

@@ -41,6 +41,7 @@ typedef struct {
     const char *command;   /* "assess", "docker audit", ... */
     const char *scope;     /* what was assessed, one line */
     const char *level_source; /* "--level", "policy level", "policy profile", "default" */
+    const ld_strlist *level_reasoning; /* why that level: one line per fact (may be NULL) */
 } ld_report_options;
 
 typedef struct ld_report ld_report;

@@ -1015,6 +1015,46 @@ static void print_header(const ld_report *r, FILE *o)
     free(source);
 }
 
+/* "Tiers": what the run made of each tier it looked at (assess), one row
+ * each: name, state (coloured: assessed green, partly yellow, not assessed
+ * magenta), then what was looked at and why not, wrapped. */
+static void print_tiers(const ld_report *r, FILE *o)
+{
+    const table_state *st = r->writer_state;
+    if (r->set->n_tiers == 0)
+        return;
+    color_on(st, o, ANSI_BOLD);
+    fputs("Tiers", o);
+    color_off(st, o, ANSI_BOLD);
+    fputc('\n', o);
+    for (size_t i = 0; i < r->set->n_tiers; i++) {
+        const ld_tier_record *t = &r->set->tiers[i];
+        static const char *const colors[] = {ANSI_GREEN, ANSI_YELLOW, ANSI_DIM, ANSI_MAGENTA};
+        char *name = term_clean(t->name, false, TEXT_KEEP_MAX);
+        const char *state = ld_tier_state_name(t->state);
+        fprintf(o, "  %-13s ", name ? name : "");
+        color_on(st, o, colors[t->state]);
+        fprintf(o, "%-16s", state);
+        color_off(st, o, colors[t->state]);
+        char *text = NULL;
+        if (t->what && t->reason)
+            text = ld_xasprintf("%s — %s", t->what, t->reason);
+        else
+            text = ld_xstrdup(t->what ? t->what : t->reason ? t->reason : "");
+        char *clean = term_clean(text, false, TEXT_KEEP_MAX);
+        if (clean && clean[0]) {
+            fputc(' ', o);
+            put_wrapped_at(o, clean, 2 + 14 + 16 + 1, 33, st->width);
+        } else {
+            fputc('\n', o);
+        }
+        free(clean);
+        free(text);
+        free(name);
+    }
+    fputc('\n', o);
+}
+
 /* One count row of the compliance table: a label and a value per level. */
 typedef struct {
     const char *label;
@@ -1287,6 +1327,7 @@ static int table_end(ld_report *r, ld_error *err)
     table_state *st = state(r);
     FILE *o = r->opt.out;
     print_header(r, o);
+    print_tiers(r, o);
     size_t shown = 0;
     for (int t = 0; t < LD_TIER_COUNT; t++) {
         if (tier_total(&st->tiers[t]) == 0)
