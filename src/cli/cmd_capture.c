@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/key_password.h"
+#include "cli/progress.h"
 #include "core/argv_redact.h"
 #include "core/audit_log.h"
 #include "docker/engine.h"
@@ -181,11 +182,11 @@ static int parse(const char *cmd, int argc, char **argv, const struct option *op
 
 /* ---- capture ------------------------------------------------------------------------ */
 
+/* Each step the library starts advances the bar (cli/progress.h) by one
+ * and names it ("freeze", "processes", "memory 3/7", ...). */
 static void on_step(void *ctx, const char *step)
 {
-    (void)ctx;
-    fprintf(stderr, "\rlockdown capture: %-40.40s", step);
-    fflush(stderr);
+    cli_bar_add(ctx, 1, step);
 }
 
 static void print_capture(const ld_fx_capture_result *r, const ld_key *key)
@@ -255,7 +256,7 @@ static int run_capture(int argc, char **argv)
     }
     size_t n_cmd = 0;
     char **cmdline = custody_command_line(argc, argv, &n_cmd);
-    bool progress = !a.quiet && isatty(STDERR_FILENO);
+    cli_bar *bar = cli_bar_start(!a.quiet, "capture", 0, CLI_BAR_ITEMS, "steps");
     ld_fx_capture_options o = {.container = a.target,
                                .bundle_dir = a.output,
                                .freeze = !a.no_freeze,
@@ -269,11 +270,11 @@ static int run_capture(int argc, char **argv)
                                .key = key,
                                .command_line = cmdline,
                                .n_command_line = n_cmd,
-                               .on_step = progress ? on_step : NULL};
+                               .on_step = bar ? on_step : NULL,
+                               .cb_ctx = bar};
     ld_fx_capture_result res;
     rc = ld_fx_capture(engine, &o, &res, &err);
-    if (progress)
-        fputs("\r\033[K", stderr);
+    cli_bar_finish(bar, NULL);
     ld_error aerr = LD_ERROR_INIT;
     if (rc < 0) {
         if (ld_audit_enabled())

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_db_oci.h"
+#include "cli/progress.h"
 #include "util/json_out.h"
 #include "util/mem.h"
 #include "util/term_text.h"
@@ -32,6 +34,8 @@ static void usage(FILE *f)
           "  update     download the configured feeds over HTTPS and rebuild the database\n"
           "  import     build the database from local feed files (air-gapped sites)\n"
           "  status     show the database path, build time, sources and record counts\n"
+          "  push       upload the database to a registry as a signed OCI artifact\n"
+          "  pull       replace the database with a verified one from a registry\n"
           "\n"
           "The database is one SQLite file (schema: docs/vuln-db.md) at --db PATH, else\n"
           "$LOCKDOWN_DB, else $XDG_CACHE_HOME/lockdown/vuln.db, else\n"
@@ -238,18 +242,21 @@ static void fmt_age(long long s, char *buf, size_t n)
         snprintf(buf, n, "%lld days", s / 86400);
 }
 
-/* Prints what the library reports: a download progress line on stderr
- * (only asked for on a terminal), one result line per source on stdout. */
+/* Prints what the library reports: a download progress bar on stderr
+ * (cli/progress.h: only on a terminal, never with --quiet), one result
+ * line per source on stdout. */
 typedef struct {
     bool quiet;
-    bool line_open; /* a progress line without its newline is on stderr */
+    cli_bar *bar; /* the download under way, NULL when none */
+    char *bar_source;
 } progress_printer;
 
 static void end_progress_line(progress_printer *pp)
 {
-    if (pp->line_open)
-        fputc('\n', stderr);
-    pp->line_open = false;
+    cli_bar_finish(pp->bar, NULL);
+    pp->bar = NULL;
+    free(pp->bar_source);
+    pp->bar_source = NULL;
 }
 
 static void print_progress(const ld_db_event *ev, void *ctx)
@@ -258,12 +265,13 @@ static void print_progress(const ld_db_event *ev, void *ctx)
     char *source = ld_term_clean(ev->source); /* a path or a source name: outside text */
     switch (ev->kind) {
     case LD_DB_EVENT_DOWNLOAD:
-        if (ev->total)
-            fprintf(stderr, "\r%s: %.1f / %.1f MB", source, (double)ev->bytes / 1e6,
-                    (double)ev->total / 1e6);
-        else
-            fprintf(stderr, "\r%s: %.1f MB", source, (double)ev->bytes / 1e6);
-        pp->line_open = true;
+        if (!pp->bar_source || strcmp(pp->bar_source, source) != 0) {
+            end_progress_line(pp);
+            pp->bar = cli_bar_start(!pp->quiet, source, ev->total, CLI_BAR_BYTES, NULL);
+            pp->bar_source = ld_xstrdup(source);
+        }
+        cli_bar_set_total(pp->bar, ev->total);
+        cli_bar_set(pp->bar, ev->bytes, NULL);
         break;
     case LD_DB_EVENT_UNCHANGED:
         end_progress_line(pp);
@@ -588,5 +596,9 @@ int cmd_db(int argc, char **argv)
         return import(argc - 1, argv + 1);
     if (strcmp(argv[1], "status") == 0)
         return status(argc - 1, argv + 1);
+    if (strcmp(argv[1], "push") == 0)
+        return cmd_db_push(argc - 1, argv + 1);
+    if (strcmp(argv[1], "pull") == 0)
+        return cmd_db_pull(argc - 1, argv + 1);
     return cli_usage_error("db", "unknown subcommand \"%s\"", argv[1]);
 }
