@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/assess_host.h"
 #include "cli/assess_k8s.h"
 #include "cli/assess_registry.h"
 #include "cli/assess_runtime.h"
@@ -220,12 +221,12 @@ static int run(cli_session *s, const assess_args *a)
     for (size_t i = 0; i < st.snap.notes.n; i++)
         ld_findings_note(r, "%s", st.snap.notes.v[i]);
 
-    cli_progress(s, "checking the host under %s", a->host_root);
-    if (ld_host_os_check(r, a->host_root, &err) < 0) {
+    const char *data_root =
+        st.engine ? json_string_value(json_object_get(st.snap.info, "DockerRootDir")) : NULL;
+    if (cli_assess_host_run(s, r, a->host_root, host, data_root, &err) < 0) {
         rc = cli_error_exit(&err);
         goto out;
     }
-    ld_findings_tier(r, "host", LD_TIER_ASSESSED, "operating system", NULL);
     if (st.engine) {
         ld_docker_audit_options o = {
             .host_root = a->host_root,

@@ -185,6 +185,12 @@ static const char *const implemented[] = {
     "host.log-forwarding", "host.runtime-monitor",
     /* src/forensics/readiness.c (lockdown capture can freeze, read memory, copy layers) */
     "host.forensics-ready",
+    /* src/host/host_packages.c (the host's packages against the vulnerability database),
+       src/host/host_reboot.c (updates waiting for a reboot): HOST-02 */
+    "host.package-vulnerabilities", "host.reboot-pending",
+    /* src/host/host_immutable.c, auth_audit.c, container_files.c (HOST-03 to HOST-05) */
+    "host.immutable", "host.audit-logins", "host.audit-sudo", "host.audit-privilege-escalation",
+    "host.auditd-running", "host.container-files",
     NULL,
 };
 

@@ -131,9 +131,23 @@ static bool always_exit(const char *s)
 
 typedef struct {
     bool is_rule;   /* the line is a rule we read (watch or exit rule) */
+    bool is_sys;    /* the line is a syscall rule without a path */
     bool malformed; /* looked like a rule but could not be read */
     ld_audit_rule rule;
+    ld_audit_syscall_rule sys;
 } line_result;
+
+/* Pushes the comma-separated names of s into out. */
+static void push_split(ld_strlist *out, const char *s)
+{
+    while (*s) {
+        const char *c = strchr(s, ',');
+        size_t n = c ? (size_t)(c - s) : strlen(s);
+        if (n)
+            ld_strlist_push_owned(out, ld_xstrndup(s, n));
+        s += n + (c ? 1 : 0);
+    }
+}
 
 /* Parses one tokenized line. Fills r->rule (owned strings) when the line
  * is a file rule. */
@@ -143,7 +157,10 @@ static void parse_line(char **tok, int n, line_result *r)
     if (n == 0)
         return;
     const char *watch = NULL, *perm = NULL, *key = NULL, *fpath = NULL, *fdir = NULL;
-    const char *action = NULL;
+    const char *action = NULL, *arch = NULL;
+    /* syscall rule parts, pointing into tok (copied only for a syscall rule) */
+    const char *sysnames[MAX_TOKENS], *fields[MAX_TOKENS], *compares[MAX_TOKENS];
+    int n_sysnames = 0, n_fields = 0, n_compares = 0;
     bool is_watch = strcmp(tok[0], "-w") == 0;
     bool is_append = strcmp(tok[0], "-a") == 0 || strcmp(tok[0], "-A") == 0;
     if (!is_watch && !is_append)
@@ -167,6 +184,10 @@ static void parse_line(char **tok, int n, line_result *r)
                 key = v;
             else if (t[1] == 'a' || t[1] == 'A')
                 action = v;
+            else if (t[1] == 'S')
+                sysnames[n_sysnames++] = v;
+            else if (t[1] == 'C')
+                compares[n_compares++] = v;
             else if (t[1] == 'F') {
                 const char *eq = strchr(v, '=');
                 if (!eq || eq == v) {
@@ -178,6 +199,10 @@ static void parse_line(char **tok, int n, line_result *r)
                     continue;
                 }
                 size_t kl = (size_t)(eq - v);
+                if (kl == 4 && strncmp(v, "arch", 4) == 0)
+                    arch = eq + 1;
+                else if (!(kl == 3 && strncmp(v, "key", 3) == 0))
+                    fields[n_fields++] = v;
                 if (v[kl - 1] == '!' || v[kl - 1] == '<' || v[kl - 1] == '>')
                     continue;
                 if (kl == 4 && strncmp(v, "path", 4) == 0)
@@ -218,8 +243,30 @@ static void parse_line(char **tok, int n, line_result *r)
         }
         if (!always_exit(action))
             return; /* never,*, task, user, exclude: not a file audit */
-        if (!fpath && !fdir)
-            return; /* a syscall rule without a path */
+        /* a syscall rule without a path: kept apart (host/auth_audit.c asks about it) */
+        if (!fpath && !fdir) {
+            bool clean = !arch || valid_key(arch);
+            for (int k = 0; k < n_sysnames; k++)
+                clean = clean && valid_key(sysnames[k]);
+            for (int k = 0; k < n_fields; k++)
+                clean = clean && valid_key(fields[k]);
+            for (int k = 0; k < n_compares; k++)
+                clean = clean && valid_key(compares[k]);
+            if (!clean) { /* control bytes or oversize: not a rule auditctl would load */
+                r->malformed = true;
+                return;
+            }
+            r->is_sys = true;
+            r->sys.arch = arch && *arch ? ld_xstrdup(arch) : NULL;
+            for (int k = 0; k < n_sysnames; k++)
+                push_split(&r->sys.syscalls, sysnames[k]);
+            for (int k = 0; k < n_fields; k++)
+                ld_strlist_push(&r->sys.fields, fields[k]);
+            for (int k = 0; k < n_compares; k++)
+                ld_strlist_push(&r->sys.compares, compares[k]);
+            r->sys.key = key ? ld_xstrdup(key) : NULL;
+            return;
+        }
         path = fpath ? fpath : fdir;
         kind = fpath ? LD_AUDIT_EXIT_PATH : LD_AUDIT_EXIT_DIR;
     }
@@ -232,6 +279,17 @@ static void parse_line(char **tok, int n, line_result *r)
     r->rule.path = norm_path(path);
     r->rule.perms = (unsigned)bits;
     r->rule.key = key ? ld_xstrdup(key) : NULL;
+}
+
+static void syscall_rule_clear(ld_audit_syscall_rule *r)
+{
+    free(r->arch);
+    ld_strlist_clear(&r->syscalls);
+    ld_strlist_clear(&r->fields);
+    ld_strlist_clear(&r->compares);
+    free(r->key);
+    free(r->source);
+    memset(r, 0, sizeof(*r));
 }
 
 int ld_audit_rules_parse(const char *text, size_t len, const char *source, ld_audit_rules *out,
@@ -274,9 +332,21 @@ int ld_audit_rules_parse(const char *text, size_t len, const char *source, ld_au
             out->bad_lines++;
             continue;
         }
+        if (r.is_sys) {
+            if (out->n + out->n_sys >= LD_AUDIT_RULES_MAX) {
+                syscall_rule_clear(&r.sys);
+                return ld_error_set(err, LD_ERR_LIMIT, "audit rules \"%s\": more than %d rules",
+                                    source, LD_AUDIT_RULES_MAX);
+            }
+            r.sys.source = ld_xstrdup(source);
+            r.sys.line = lineno;
+            ld_xgrow(&out->sys, &out->sys_cap, out->n_sys + 1, sizeof(*out->sys));
+            out->sys[out->n_sys++] = r.sys;
+            continue;
+        }
         if (!r.is_rule)
             continue;
-        if (out->n >= LD_AUDIT_RULES_MAX) {
+        if (out->n + out->n_sys >= LD_AUDIT_RULES_MAX) {
             free(r.rule.path);
             free(r.rule.key);
             return ld_error_set(err, LD_ERR_LIMIT, "audit rules \"%s\": more than %d rules", source,
@@ -301,7 +371,12 @@ static bool at_or_above(const char *dir, const char *path)
 const ld_audit_rule *ld_audit_rules_covers(const ld_audit_rules *rules, const char *path,
                                            const ld_audit_rule **partial)
 {
-    const unsigned need = LD_AUDIT_PERM_W | LD_AUDIT_PERM_A;
+    return ld_audit_rules_covers_perms(rules, path, LD_AUDIT_PERM_W | LD_AUDIT_PERM_A, partial);
+}
+
+const ld_audit_rule *ld_audit_rules_covers_perms(const ld_audit_rules *rules, const char *path,
+                                                 unsigned need, const ld_audit_rule **partial)
+{
     if (partial)
         *partial = NULL;
     for (size_t i = 0; i < rules->n; i++) {
@@ -326,6 +401,9 @@ void ld_audit_rules_clear(ld_audit_rules *rules)
         free(rules->v[i].source);
     }
     free(rules->v);
+    for (size_t i = 0; i < rules->n_sys; i++)
+        syscall_rule_clear(&rules->sys[i]);
+    free(rules->sys);
     memset(rules, 0, sizeof(*rules));
 }
 

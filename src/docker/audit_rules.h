@@ -4,9 +4,12 @@
  * `-a always,exit ... -F path=PATH|dir=DIR [-F perm=PERMS] [-F key=KEY | -k KEY]`.
  * The parser is pure and bounded (fuzzed by tests/fuzz/fuzz_audit_rules.c);
  * ld_audit_rules_covers answers "is this file audited for writes and
- * attribute changes", the question CIS Docker 1.1.x asks.
- * Not for: evaluating syscall filters (-S, arch, uid fields are read past),
- * loading rules into the kernel, or anything but file and directory watches. */
+ * attribute changes", the question CIS Docker 1.1.x asks. Syscall rules
+ * without a path (`-a always,exit -F arch=b64 -S execve -C uid!=euid ...`)
+ * are kept apart, as written, for the host's authentication auditing
+ * (host/auth_audit.h asks which calls they audit and with which filters).
+ * Not for: evaluating syscall filters against events, loading rules into
+ * the kernel. */
 #ifndef LD_DOCKER_AUDIT_RULES_H
 #define LD_DOCKER_AUDIT_RULES_H
 
@@ -14,6 +17,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "util/strlist.h"
 
 /* Caps on hostile input: total text, one line, rules kept. */
 #define LD_AUDIT_RULES_MAX_BYTES ((size_t)4 * 1024 * 1024)
@@ -44,15 +48,30 @@ typedef struct {
     int line;       /* 1-based line in source */
 } ld_audit_rule;
 
+/* A syscall rule without path=/dir= (`-a always,exit` only), its filters
+ * as written. */
+typedef struct {
+    char *arch;          /* "b64", "b32", ... from -F arch=; NULL when the rule names none */
+    ld_strlist syscalls; /* -S names, comma lists split ("all" as written); empty: none given */
+    ld_strlist fields;   /* -F expressions other than arch/key: "euid=0", "auid>=1000" */
+    ld_strlist compares; /* -C expressions: "uid!=euid" */
+    char *key;           /* NULL when the rule has none */
+    char *source;
+    int line;
+} ld_audit_syscall_rule;
+
 typedef struct {
     ld_audit_rule *v;
     size_t n, cap;
     size_t bad_lines; /* lines that looked like rules but could not be read */
+    /* syscall rules without a path (counted in LD_AUDIT_RULES_MAX with v) */
+    ld_audit_syscall_rule *sys;
+    size_t n_sys, sys_cap;
 } ld_audit_rules;
 
-/* Parses len bytes of rules text and appends the file rules to out (other
- * rules — syscall rules without a path, control lines like -D, -b, -e —
- * are skipped; `-a never,...` and `-a ...,task|user|exclude` are not
+/* Parses len bytes of rules text and appends the file rules to out->v and
+ * the syscall rules without a path to out->sys (control lines like -D, -b,
+ * -e are skipped; `-a never,...` and `-a ...,task|user|exclude` are not
  * auditing and are skipped too). source names the text for evidence
  * (copied). Lines that start with '#' are comments. Malformed rule lines
  * count in out->bad_lines and are otherwise skipped. Returns 0, or
@@ -70,6 +89,11 @@ int ld_audit_rules_parse(const char *text, size_t len, const char *source, ld_au
  * permissions, or NULL. */
 const ld_audit_rule *ld_audit_rules_covers(const ld_audit_rules *rules, const char *path,
                                            const ld_audit_rule **partial);
+/* The same question for other permissions: the first rule naming path (as
+ * above) whose permissions include every bit of need (LD_AUDIT_PERM_*).
+ * ld_audit_rules_covers is this with need = w|a. */
+const ld_audit_rule *ld_audit_rules_covers_perms(const ld_audit_rules *rules, const char *path,
+                                                 unsigned need, const ld_audit_rule **partial);
 
 /* "rwxa" letters for perms into buf (at least 5 bytes). Returns buf. */
 const char *ld_audit_perms_str(unsigned perms, char *buf);
