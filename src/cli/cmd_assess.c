@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/assess_images.h"
 #include "cli/assess_host.h"
 #include "cli/assess_k8s.h"
 #include "cli/assess_registry.h"
@@ -39,6 +40,7 @@ typedef struct {
     ld_engine_timeouts timeouts;    /* --engine-timeout */
     const char *kubeconfig;         /* --kubeconfig */
     const char *context;            /* --context */
+    bool skip_images;               /* --skip-images */
     cli_registry_args reg;          /* the shared registry options (the registry tier) */
 } assess_args;
 
@@ -49,7 +51,8 @@ enum {
     OPT_EXCLUDE_CONTAINER,
     OPT_ENGINE_TIMEOUT,
     OPT_KUBECONFIG,
-    OPT_CONTEXT
+    OPT_CONTEXT,
+    OPT_SKIP_IMAGES
 };
 
 static const struct option assess_opts[] = {
@@ -60,6 +63,7 @@ static const struct option assess_opts[] = {
     {"engine-timeout", required_argument, NULL, OPT_ENGINE_TIMEOUT},
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
+    {"skip-images", no_argument, NULL, OPT_SKIP_IMAGES},
     CLI_REGISTRY_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -75,6 +79,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_ENGINE_TIMEOUT: return cli_engine_timeout_option("assess", &a->timeouts, arg);
     case OPT_KUBECONFIG: a->kubeconfig = arg; return 0;
     case OPT_CONTEXT: a->context = arg; return 0;
+    case OPT_SKIP_IMAGES: a->skip_images = true; return 0;
     default: return cli_registry_option("assess", &a->reg, opt, arg);
     }
 }
@@ -99,12 +104,21 @@ static void usage(void)
            "from outside as 'lockdown registry audit' does, each within --registry-timeout\n"
            "(default 10 s); a registry that does not answer is not assessed. The host's\n"
            "containers trust policy (/etc/containers/policy.json and registries.d under\n"
-           "--host-root) is judged: a default of insecureAcceptAnything fails.\n"
+           "--host-root) is judged: a default of insecureAcceptAnything fails. The images tier:\n"
+           "every image a running container uses is read from the engine by id and checked as\n"
+           "'lockdown image scan' does (configuration, files, secrets, signatures, and\n"
+           "vulnerabilities when a database is there; without one they are not assessed: run\n"
+           "'lockdown db update'). The host tier also matches the host's own packages\n"
+           "(dpkg, rpm, apk) against the database and reads its mount table, audit rules and\n"
+           "container state directories. The report starts with one line per tier: assessed,\n"
+           "partly assessed, not applicable or not assessed, and why.\n"
            "\n"
            "Options:\n"
            "      --host-root DIR    the host's root directory (default /)\n"
            "      --kubeconfig FILE  the cluster to assess (read with GET only)\n"
            "      --context NAME     the kubeconfig context (default: its current context)\n"
+           "      --skip-images      read no image: the image checks are not assessed (the gate\n"
+           "                         fails closed on the required ones unless --allow-incomplete)\n"
            "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
            "                         (default $DOCKER_HOST, else unix:///var/run/docker.sock;\n"
            "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
@@ -203,6 +217,12 @@ static int run(cli_session *s, const assess_args *a)
         goto out;
     scope = scope_line(host, &st);
     r = cli_session_findings(s);
+    /* every tier in the report's order, not assessed until its part says
+     * otherwise: a tier no part recorded can never read as assessed */
+    static const char *const tiers[] = {"host",         "containers", "images",
+                                        "orchestrator", "registries", "runtime"};
+    for (size_t i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++)
+        ld_findings_tier(r, tiers[i], LD_TIER_NOT_ASSESSED, NULL, "not reached by this run");
     if (st.unreachable) {
         ld_autofree char *why = NULL;
         if (ld_docker_installed(a->host_root)) {
@@ -247,6 +267,32 @@ static int run(cli_session *s, const assess_args *a)
         char *what = ld_docker_scope(st.engine, &st.snap);
         ld_findings_tier(r, "containers", LD_TIER_ASSESSED, what, NULL);
         free(what);
+    }
+    { /* the images tier: every image a selected running container uses */
+        cli_assess_images im = {.engine = st.engine,
+                                .unreachable = st.unreachable,
+                                .docker_installed = ld_docker_installed(a->host_root),
+                                .containers = st.snap.containers,
+                                .images = st.snap.images,
+                                .include = &a->select.include,
+                                .exclude = &a->select.exclude,
+                                .docker_host = a->docker_host,
+                                .engine_timeout_ms = a->timeouts.request_ms,
+                                .cache_dir = cli_registry_cache_dir((cli_registry_args *)&a->reg),
+                                .signatures = &sigs,
+                                .skip = a->skip_images};
+        char *images_scope = NULL;
+        int e = cli_assess_images_run(s, r, &im, &images_scope, &err);
+        if (images_scope) {
+            char *both = ld_xasprintf("%s; %s", scope, images_scope);
+            free(scope);
+            scope = both;
+            free(images_scope);
+        }
+        if (e < 0) {
+            rc = cli_error_exit(&err);
+            goto out;
+        }
     }
     cli_assess_k8s k = {.host_root = a->host_root,
                         .host_name = host,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "checks/image_scan.h"
+#include "checks/image_scan_run.h"
 #include "cli/cli.h"
 #include "cli/cmd_registry.h"
 #include "cli/registry_opts.h"
@@ -776,8 +777,9 @@ static int cmd_scan(int argc, char **argv)
     /* the database is checked before the (long) read of the image: asked
      * for by name, it must be there; the default one missing makes the
      * vulnerability controls "not assessed" (the gate fails closed) */
-    char *db_copy = args.db ? ld_xstrdup(args.db) : ld_vulndb_default_path(&err);
-    if (args.vuln && (!db_copy || access(db_copy, R_OK) != 0) && (args.checks_given || args.db)) {
+    char *db_copy = NULL;
+    bool have_db = ld_image_scan_db_present(args.db, &db_copy, &err);
+    if (args.vuln && !have_db && (args.checks_given || args.db)) {
         if (db_copy) /* NULL: err says there is no default location */
             ld_error_set(&err, LD_ERR_NOT_FOUND,
                          "no vulnerability database at %s: run 'lockdown db update' (or "
@@ -825,9 +827,7 @@ static int cmd_scan(int argc, char **argv)
                          ignores.path, ignores.n, ignores.n == 1 ? "y" : "ies");
         args.vopt.ignore_list = &ignores;
     }
-    int e = ld_image_scan_report(r, target, &opt, &res, &err);
-    if (e == 0 && args.vuln)
-        e = ld_vuln_scan(r, &res.sbom, res.img, &args.vopt, &err);
+    int e = ld_image_scan_findings(r, target, &opt, &res, args.vuln ? &args.vopt : NULL, &err);
     free(db_copy);
     if (e < 0) {
         rc = cli_error_exit(&err);

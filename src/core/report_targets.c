@@ -7,7 +7,17 @@
 
 bool ld_report_targets_wanted(const ld_report *r)
 {
-    return r->opt.command && strcmp(r->opt.command, "registry scan") == 0;
+    if (!r->opt.command)
+        return false;
+    if (strcmp(r->opt.command, "registry scan") == 0)
+        return true;
+    /* assess: when it read the images of running containers */
+    if (strcmp(r->opt.command, "assess") != 0)
+        return false;
+    for (size_t i = 0; i < r->set->n; i++)
+        if (r->set->v[i]->target.kind == LD_TARGET_IMAGE && r->set->v[i]->target.id)
+            return true;
+    return false;
 }
 
 /* The row for id, added when new. */
@@ -57,7 +67,9 @@ void ld_report_targets_collect(const ld_report *r, ld_report_targets *out)
         ld_strlist_clear(&checks[2 * k + 1]);
         for (size_t c = 0; c < r->set->n_coverage; c++) {
             const ld_coverage *cv = &r->set->coverage[c];
-            if (cv->target && strcmp(cv->target, out->v[k].id) == 0) {
+            /* registry scan records coverage under the id, assess under the name */
+            if (cv->target && (strcmp(cv->target, out->v[k].id) == 0 ||
+                               (out->v[k].name && strcmp(cv->target, out->v[k].name) == 0))) {
                 out->v[k].packages_known = true;
                 out->v[k].packages += cv->packages;
             }

@@ -30,7 +30,8 @@ typedef struct {
     size_t n;
 } ld_report_targets;
 
-/* Does r's report carry the summary (the command is `registry scan`)? */
+/* Does r's report carry the summary (`registry scan`; `assess` when it
+ * read images)? */
 bool ld_report_targets_wanted(const ld_report *r);
 /* The rows of r (every image target of its set). */
 void ld_report_targets_collect(const ld_report *r, ld_report_targets *out);
