@@ -21,6 +21,7 @@
 enum { LD_EXIT_OK = 0, LD_EXIT_GATE = 1, LD_EXIT_USAGE = 2, LD_EXIT_ERROR = 3 };
 
 #define CLI_SELECT_MAX 32 /* --check / --exclude given at most this many times each */
+#define CLI_SEND_MAX 8     /* --send given at most this many times */
 
 /* Options every reporting command accepts. */
 typedef struct {
@@ -40,6 +41,11 @@ typedef struct {
     /* --html FILE, --json FILE: the same report also written in that
      * format to FILE (NULL: not asked), indexed by ld_format */
     const char *also[LD_FORMAT_COUNT];
+    /* --send KIND=URL (repeatable): the report also sent to these log
+     * receivers after it is written (cli/send.c); --send-ca FILE: their CAs */
+    const char *send[CLI_SEND_MAX];
+    size_t n_send;
+    const char *send_ca;
     /* the arguments cli_parse saw: the files they name are this run's
      * inputs, which -o must never replace (cli_output_open) */
     int argc;
@@ -155,6 +161,16 @@ ld_findings *cli_session_findings(const cli_session *s);
  * scope is one line naming what was assessed. Frees nothing. */
 int cli_session_finish(cli_session *s, const ld_findings *fs, const char *command,
                        const char *scope);
+/* --send / --send-ca as given: each KIND=URL parses and the CA file is
+ * readable, checked before any work. Returns 0, or an exit code after
+ * printing the error (cli/send.c). */
+int cli_send_check(const char *cmd, const cli_common *opt);
+/* Sends the evaluated report to each --send receiver (credential from
+ * $LOCKDOWN_SEND_AUTHORIZATION). Returns rc when every send succeeded,
+ * else LD_EXIT_ERROR after one line on stderr per failed receiver. Called
+ * by cli_session_finish once the report is committed. */
+int cli_send_reports(const cli_session *s, const ld_report_options *ro, const ld_findings *fs,
+                     const ld_evaluation *ev, int rc);
 /* For commands that write their own output (controls, level): commits
  * it (cli_output_commit). Returns LD_EXIT_OK, or LD_EXIT_ERROR after
  * printing the error. */
@@ -182,5 +198,6 @@ int cmd_policy(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
+int cmd_report(int argc, char **argv); /* report merge: the fleet view (cmd_report.c) */
 
 #endif

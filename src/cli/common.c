@@ -16,7 +16,7 @@
 
 const char cli_common_help[] =
     "Common options:\n"
-    "  -f, --format FORMAT   report format: table (default), json, sarif, junit\n"
+    "  -f, --format FORMAT   report format: table (default), json, sarif, junit, html, jsonl\n"
     "  -o, --output FILE     write the report to FILE instead of stdout\n"
     "      --html FILE       also write the report as a self-contained HTML page to FILE\n"
     "      --json FILE       also write the report as JSON to FILE\n"
@@ -30,6 +30,12 @@ const char cli_common_help[] =
     "      --check PATTERN   run and report only these checks: check ids, control ids\n"
     "                        or CIS ids, globs, comma lists (e.g. 'container.*,5.4')\n"
     "      --exclude PATTERN leave these checks out (same patterns)\n"
+    "      --send KIND=URL   also send the findings and the summary to a log receiver:\n"
+    "                        otlp=http://COLLECTOR:4318 (OpenTelemetry logs, OTLP/HTTP\n"
+    "                        JSON) or elasticsearch=https://HOST:9200/INDEX (_bulk);\n"
+    "                        repeatable; credential: $LOCKDOWN_SEND_AUTHORIZATION (a full\n"
+    "                        Authorization value, e.g. 'ApiKey ...'); failure: exit 3\n"
+    "      --send-ca FILE    CA certificates (PEM) for https --send receivers\n"
     "  -q, --quiet           no progress or warnings on stderr\n"
     "  -h, --help            show this help\n";
 
@@ -41,7 +47,9 @@ enum {
     OPT_CHECK,
     OPT_EXCLUDE,
     OPT_ALSO_HTML,
-    OPT_ALSO_JSON
+    OPT_ALSO_JSON,
+    OPT_SEND,
+    OPT_SEND_CA
 };
 
 static const struct option common_opts[] = {
@@ -51,6 +59,7 @@ static const struct option common_opts[] = {
     {"allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE},
     {"check", required_argument, NULL, OPT_CHECK}, {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"html", required_argument, NULL, OPT_ALSO_HTML}, {"json", required_argument, NULL, OPT_ALSO_JSON},
+    {"send", required_argument, NULL, OPT_SEND}, {"send-ca", required_argument, NULL, OPT_SEND_CA},
     {"help", no_argument, NULL, 'h'},
 };
 #define N_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
@@ -228,6 +237,14 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct option *extra
         case OPT_ALLOW_INCOMPLETE: common->allow_incomplete = true; continue;
         case OPT_ALSO_HTML: common->also[LD_FORMAT_HTML] = optarg; continue;
         case OPT_ALSO_JSON: common->also[LD_FORMAT_JSON] = optarg; continue;
+        case OPT_SEND_CA: common->send_ca = optarg; continue;
+        case OPT_SEND:
+            if (common->n_send >= CLI_SEND_MAX) {
+                rc = cli_usage_error(cmd, "--send given more than %d times", CLI_SEND_MAX);
+                goto out;
+            }
+            common->send[common->n_send++] = optarg;
+            continue;
         case OPT_CHECK:
         case OPT_EXCLUDE: {
             const char **v = opt == OPT_CHECK ? common->check : common->exclude;
@@ -450,6 +467,9 @@ int cli_session_open(cli_session *s, const char *cmd, const cli_common *opt)
     rc = check_patterns(s, cmd);
     if (rc)
         return rc;
+    rc = cli_send_check(cmd, &s->opt);
+    if (rc)
+        return rc;
     /* opened before the work so that a refused FILE costs nothing; written
      * to a temporary file that replaces FILE only in cli_session_finish */
     if (cli_output_open(&s->output, cmd, &s->opt, &err) < 0)
@@ -582,6 +602,7 @@ int cli_session_finish(cli_session *s, const ld_findings *fs, const char *comman
     }
     else if (s->exit_code)
         rc = severity_exit(s, fs, ev);
+    rc = cli_send_reports(s, &ro, fs, ev, rc); /* after the report is committed */
 out:
     ld_evaluation_free(ev);
     return rc;
@@ -590,6 +611,8 @@ out:
 int cli_session_commit(cli_session *s)
 {
     ld_error err = LD_ERROR_INIT;
+    if (s->opt.n_send) /* only cli_session_finish has findings to send */
+        cli_warn(&s->opt, "--send ignored: this command reports no findings to send");
     s->finished = true;
     if (cli_output_commit(&s->output, &err) < 0)
         return cli_error_exit(&err);

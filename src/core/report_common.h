@@ -57,6 +57,15 @@ void ld_report_json_tiers(ld_json *j, const ld_report *r);
  * "release", "packages", "covered"}]}. */
 void ld_report_json_coverage(ld_json *j, const ld_report *r);
 
+/* The members of one finding object of the JSON report (control_id,
+ * check_id, framework, refs, tier, nist, cis, severity, status, title,
+ * target, evidence, remediation, exception, vulnerability/secret), written
+ * into the object being written: shared by the JSON report and the JSON
+ * lines and export records (core/export_record.h), so they never drift. */
+void ld_report_json_finding_members(ld_json *j, const ld_finding *f);
+/* Member "summary": {"findings", one count per status, "excepted"}. */
+void ld_report_json_summary(ld_json *j, const ld_report *r);
+
 /* ---- every writer ---- */
 
 /* "N required, N assessed: N passed, N failed, N need review, N excepted,

@@ -40,35 +40,10 @@ static int json_begin(ld_report *r, ld_error *err)
 static int json_finding(ld_report *r, const ld_finding *f, ld_error *err)
 {
     ld_json *j = r->writer_state;
-    const ld_control *c = f->control;
     ld_json_object_begin(j);
-    ld_json_kv_string(j, "control_id", c->id);
-    ld_json_kv_string(j, "check_id", f->check_id ? f->check_id : "");
-    ld_json_kv_string(j, "framework", ld_framework_name(c->framework));
-    ld_report_json_strlist(j, "refs", &c->refs);
-    ld_json_kv_string(j, "tier", ld_tier_name(c->tier));
-    ld_json_kv_string(j, "nist", c->nist);
-    ld_report_json_strlist(j, "cis", &c->cis);
-    ld_json_kv_string(j, "severity", ld_severity_name(f->severity));
-    ld_json_kv_string(j, "status", ld_status_name(f->status));
-    ld_json_kv_string(j, "title", ld_finding_title(f));
-    ld_report_json_target_evidence(j, f, true);
-    ld_json_kv_string(j, "remediation", ld_finding_remediation(f));
-    ld_json_kv_string(j, "exception", f->exception);
-    ld_report_json_extras(j, f);
+    ld_report_json_finding_members(j, f);
     ld_json_object_end(j);
     return 0;
-}
-
-static void write_summary(ld_json *j, const ld_report *r)
-{
-    ld_json_key(j, "summary");
-    ld_json_object_begin(j);
-    ld_json_kv_int(j, "findings", (int64_t)r->eval->findings);
-    for (int s = 0; s < LD_STATUS_COUNT; s++)
-        ld_json_kv_int(j, ld_status_name((ld_status)s), (int64_t)r->eval->status_counts[s]);
-    ld_json_kv_int(j, "excepted", (int64_t)r->eval->excepted);
-    ld_json_object_end(j);
 }
 
 /* Compliance counts per level, then the state of every control required
@@ -135,7 +110,7 @@ static int json_end(ld_report *r, ld_error *err)
 {
     ld_json *j = r->writer_state;
     ld_json_array_end(j); /* findings */
-    write_summary(j, r);
+    ld_report_json_summary(j, r);
     write_compliance(j, r);
     ld_report_json_coverage(j, r);
     if (ld_report_targets_wanted(r))
