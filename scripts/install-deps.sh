@@ -33,6 +33,7 @@ TEST_PACKAGES=(
   golang-go golang-golang-x-crypto-dev # a Go peer that reads/writes sigstore keys with the libraries containers/image uses
   rsyslog # a real syslog receiver for lockdown watch's outputs (test_watch_syslog.sh)
   gdb binutils # lockdown capture's ELF cores are opened by gdb; readelf reads their notes
+  chromium # opens the --format html report headless (test_report_html.sh: DOM, console, net log, screenshot)
 )
 # Debian packages whose .deb files the tests unpack as real data, downloaded
 # (not installed) into $LOCKDOWN_CACHE/debs, where the tests look first.

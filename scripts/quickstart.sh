@@ -2,8 +2,9 @@
 # The README's first command: install what lockdown needs (Debian packages),
 # build it, install it (binary, man page, bash completion) and run the main
 # job, `lockdown assess`, on this machine with the built-in policy. The report
-# is written to lockdown-report.txt (and shown); pass extra assess options as
-# arguments, e.g. `--format json --output report.json`.
+# is written to lockdown-report.txt (and shown) and, as a page to open in a
+# browser, to lockdown-report.html; pass extra assess options as arguments,
+# e.g. `--format json --output report.json`.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -14,9 +15,9 @@ cmake --install build >/dev/null
 echo "lockdown installed: $(command -v lockdown) ($(lockdown --version))" >&2
 rc=0
 if [ "$#" -eq 0 ]; then
-    lockdown assess --output lockdown-report.txt || rc=$?
+    lockdown assess --output lockdown-report.txt --html lockdown-report.html || rc=$?
     cat lockdown-report.txt
-    echo "report written to $repo/lockdown-report.txt" >&2
+    echo "report written to $repo/lockdown-report.txt and $repo/lockdown-report.html" >&2
 else
     lockdown assess "$@" || rc=$?
 fi
