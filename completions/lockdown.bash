@@ -13,6 +13,8 @@ _lockdown()
                 COMPREPLY=($(compgen -W "json syslog" -- "$cur"))
             elif [ "$cmd" = capture ]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            elif [ "$cmd" = report ]; then
+                COMPREPLY=($(compgen -W "table json html sarif junit jsonl" -- "$cur"))
             elif [ "$cmd" = image ]; then
                 COMPREPLY=($(compgen -W "table json sarif junit cyclonedx spdx" -- "$cur"))
             else
@@ -48,7 +50,7 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess capture controls db docker dockerfile image k8s key level policy registry version watch --fips --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess capture controls db docker dockerfile image k8s key level policy registry report version watch --fips --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -128,6 +130,12 @@ _lockdown()
                     show)   COMPREPLY=($(compgen -d -W "--format --all --help" -- "$cur")) ;;
                     *)      COMPREPLY=($(compgen -W "--output --no-freeze --memory --volumes --key --max-memory --max-fs --max-logs --freeze-deadline --freeze-method --quiet --help" -- "$cur")) ;;
                 esac
+            fi ;;
+        report)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "merge --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -W "--format --output --html --json --max-report-size --allow-incomplete --quiet --help" -- "$cur"))
             fi ;;
         policy)
             if [ "$COMP_CWORD" -eq 2 ]; then

@@ -33,6 +33,7 @@ static const command commands[] = {
     {"level", cmd_level, "derive the security level from an environment profile"},
     {"policy", cmd_policy, "policy check, policy show: validate or show a policy file"},
     {"registry", cmd_registry, "registry audit, scan, prune: the registry tier"},
+    {"report", cmd_report, "report merge: many nodes' JSON reports as one fleet view"},
     {"version", cmd_version, "print the version; version compare ECOSYSTEM A B"},
     {"watch", cmd_watch, "watch containers at run time: eBPF events, Falco-style rules, alerts"},
     {NULL, NULL, NULL},
