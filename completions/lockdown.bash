@@ -5,7 +5,7 @@ _lockdown()
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     cmd="${COMP_WORDS[1]}"
-    local common="--format --output --level --policy --fail-on --allow-incomplete --check --exclude --quiet --help"
+    local common="--format --output --html --json --send --send-ca --level --policy --fail-on --allow-incomplete --check --exclude --quiet --help"
 
     case "$prev" in
         --format|-f)
@@ -54,7 +54,7 @@ _lockdown()
         return
     fi
     case "$cmd" in
-        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --kubeconfig --context --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --skip-images --kubeconfig --context --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
         k8s)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "scan node who-can access --help" -- "$cur"))
@@ -69,9 +69,9 @@ _lockdown()
         level)    COMPREPLY=($(compgen -W "--policy --data-classification --exposure --use-case --level --format --output --help" -- "$cur")) ;;
         db)
             if [ "$COMP_CWORD" -eq 2 ]; then
-                COMPREPLY=($(compgen -W "update import status --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "update import status push pull --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -f -W "--db --source --cacert --config --type --format --quiet --help" -- "$cur"))
+                COMPREPLY=($(compgen -f -W "--db --source --cacert --config --type --format --key --policy --insecure-skip-verify --max-size --max-manifest-size --username --password-stdin --insecure-registry --docker-config --quiet --help" -- "$cur"))
             fi ;;
         docker)
             if [ "$COMP_CWORD" -eq 2 ]; then

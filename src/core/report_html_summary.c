@@ -309,9 +309,11 @@ void ld_html_write_summary(FILE *o, const ld_report *r)
     write_level(o, r);
     fputs("</div>\n", o);
     write_status_counts(o, r);
-    write_top_risks(o, r);
+    /* what a manager needs first: how much was covered and how it stands,
+     * then the risks in words */
     write_compliance(o, r);
     write_tier_records(o, r);
+    write_top_risks(o, r);
     fputs("</section>\n", o);
 }
 
