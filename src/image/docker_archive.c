@@ -5,10 +5,12 @@
  * is streamed through ld_layer_stream as it appears, and blobs are matched
  * to manifest.json / index.json at the end (the engine's export puts
  * manifest.json after the layers). Analyzer calls for layers whose index is
- * not yet known are deferred (bounded). An uncompressed archive file gets a
- * cheap first pass instead (documents and member offsets only, layer data
- * skipped with lseek); its layers are then read with pread from those
- * offsets, in parallel, each knowing its index and expected digests.
+ * not yet known are deferred (bounded); the layer cache knows a streamed
+ * layer by its member name (layer_cache.h, "streamed archives"). An
+ * uncompressed archive file gets a cheap first pass instead (documents and
+ * member offsets only, layer data skipped with lseek); its layers are then
+ * read with pread from those offsets, in parallel, each knowing its index
+ * and expected digests.
  * Not for OCI layout directories (oci_layout.c). */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 #include <archive_entry.h>
 
 #include "image/image_internal.h"
+#include "image/layer_cache.h"
 #include "util/cleanup.h"
 #include "util/input_file.h"
 #include "util/mem.h"
@@ -39,6 +42,11 @@ typedef struct {
 typedef struct {
     char *path;
     ld_layer_result res;
+    /* the layer cache (layer_cache.h, "streamed archives"): a hit whose
+     * saved analyzers wait for the manifest's positions; a streamed layer
+     * that was read, to be kept once the image is assembled */
+    ld_layer_cache_held *held;
+    bool keep;
 } blob_layer;
 
 typedef struct {
@@ -100,6 +108,7 @@ static void walk_clear(walk *w)
     for (size_t i = 0; i < w->n_layers; i++) {
         free(w->layers[i].path);
         ld_layer_result_clear(&w->layers[i].res);
+        ld_layer_cache_held_free(w->layers[i].held);
     }
     free(w->layers);
     for (size_t i = 0; i < w->n_aliases; i++) {
@@ -278,11 +287,10 @@ static const char *resolve_alias(const walk *w, const char *path)
     return path;
 }
 
-static ld_layer_result *find_layer(walk *w, const char *path)
+static blob_layer *find_blob(walk *w, const char *path)
 {
     path = resolve_alias(w, path);
-    blob_layer *bl = find_path(w->layers, w->n_layers, sizeof(*w->layers), path, NULL);
-    return bl ? &bl->res : NULL;
+    return find_path(w->layers, w->n_layers, sizeof(*w->layers), path, NULL);
 }
 
 static const big_doc *find_big(const walk *w, const char *path)
@@ -406,7 +414,8 @@ static int stream_layer(walk *w, member_reader *mr, char *path, ld_error *err)
     blob_layer *bl = &w->layers[w->n_layers++];
     memset(bl, 0, sizeof(*bl));
     bl->path = path;
-    int rc = ld_layer_stream(&job, &bl->res, err);
+    /* through the layer cache, which knows a member by its name */
+    int rc = ld_layer_cache_stream_member(&job, path, &bl->res, &bl->held, &bl->keep, err);
     free(name);
     return rc;
 }
@@ -685,6 +694,48 @@ static int check_config_name(const char *path, const char *digest, ld_error *err
     return 0;
 }
 
+/* The layer cache around the assembly, for each blob of the manifest (at
+ * all its positions): before, a held hit's saved analyzers are restored
+ * (replay true); after, a streamed layer that was read is kept and a
+ * layer of a file read teaches the cache its member's name. */
+static int cache_layers(walk *w, const resolved *r, blob_layer **blobs, bool before, ld_error *err)
+{
+    if (!w->opt->cache || w->opt->only_layers)
+        return 0;
+    int *positions = ld_xcalloc(r->n + 1, sizeof(int));
+    int rc = 0;
+    for (size_t i = 0; i < r->n && rc == 0; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = blobs[j] != blobs[i];
+        if (!first)
+            continue;
+        size_t n = 0;
+        for (size_t j = i; j < r->n; j++)
+            if (blobs[j] == blobs[i])
+                positions[n++] = (int)j;
+        blob_layer *bl = blobs[i];
+        ld_autofree char *job_name = ld_xasprintf("layer %s", bl->path);
+        ld_layer_job at = {
+            .name = job_name,
+            .layer = positions[0],
+            .more_layers = positions + 1,
+            .n_more_layers = n - 1,
+            .opt = w->opt,
+            .analyzers = w->an,
+            .n_analyzers = w->n_an,
+        };
+        if (before)
+            rc = ld_layer_cache_replay_held(bl->held, &at, err);
+        else if (bl->keep)
+            ld_layer_cache_keep_member(&at, bl->path, &bl->res);
+        else if (!bl->held)
+            ld_layer_cache_learn_member(w->opt, bl->path, bl->res.diff_id);
+    }
+    free(positions);
+    return rc;
+}
+
 static ld_image *finish(walk *w, const resolved *r, const char *name, ld_error *err)
 {
     const doc *cfg = need_doc(w, r->config_path, "config", err);
@@ -695,12 +746,15 @@ static ld_image *finish(walk *w, const resolved *r, const char *name, ld_error *
     if (check_config_name(r->config_path, cfg_digest, err) < 0)
         return NULL;
     ld_layer_result **layers = ld_xcalloc(r->n + 1, sizeof(*layers));
+    blob_layer **blobs = ld_xcalloc(r->n + 1, sizeof(*blobs));
     for (size_t i = 0; i < r->n; i++) {
-        layers[i] = find_layer(w, r->layer_paths[i]);
+        blobs[i] = find_blob(w, r->layer_paths[i]);
+        layers[i] = blobs[i] ? &blobs[i]->res : NULL;
         if (!layers[i]) {
             ld_error_set(err, LD_ERR_NOT_FOUND, "layer %zu (%s) is missing from the archive", i,
                          r->layer_paths[i]);
             free(layers);
+            free(blobs);
             return NULL;
         }
         if (r->layer_digests[i] && strcmp(r->layer_digests[i], layers[i]->digest) != 0) {
@@ -708,8 +762,14 @@ static ld_image *finish(walk *w, const resolved *r, const char *name, ld_error *
                          "layer %zu (%s): blob digest mismatch: expected %s, got %s", i,
                          r->layer_paths[i], r->layer_digests[i], layers[i]->digest);
             free(layers);
+            free(blobs);
             return NULL;
         }
+    }
+    if (cache_layers(w, r, blobs, true, err) < 0) {
+        free(layers);
+        free(blobs);
+        return NULL;
     }
     ld_img_parts p = {
         .kind = r->kind,
@@ -723,7 +783,10 @@ static ld_image *finish(walk *w, const resolved *r, const char *name, ld_error *
         .n_layers = r->n,
     };
     ld_image *img = ld_img_assemble(&p, w->an, w->n_an, err);
+    if (img)
+        cache_layers(w, r, blobs, false, err);
     free(layers);
+    free(blobs);
     return img;
 }
 
@@ -942,6 +1005,7 @@ static int read_planned_layers(walk *w, int fd, ld_error *err)
     ld_xgrow(&w->layers, &w->cap_layers, w->n_layers + k, sizeof(*w->layers));
     for (size_t i = 0; i < k; i++) {
         blob_layer *bl = &w->layers[w->n_layers++];
+        memset(bl, 0, sizeof(*bl));
         bl->path = ld_xstrdup(names[i] + strlen("layer "));
         bl->res = results[i];
         free(names[i]);

@@ -247,7 +247,12 @@ bool ld_layer_cache_usable(const ld_layer_cache *c)
 /* "v1/sha256/XX" under the cache for diff_id, opened (created when create). */
 static int open_shard(ld_layer_cache *c, const char *diff_id, bool create)
 {
-    char xx[3] = {diff_id[7], diff_id[8], '\0'};
+    return ld_lcache_open_shard(c, diff_id + 7, create);
+}
+
+int ld_lcache_open_shard(ld_layer_cache *c, const char *hex, bool create)
+{
+    char xx[3] = {hex[0], hex[1], '\0'};
     const char *parts[] = {"v1", "sha256", xx};
     int fd = c->dfd;
     for (size_t i = 0; i < 3; i++) {
@@ -384,12 +389,20 @@ static int write_all(int fd, const uint8_t *p, size_t n)
  * into place: a reader sees the old record or the new one, never part. */
 void ld_lcache_store(ld_layer_cache *c, const char *diff_id, const uint8_t *p, size_t n)
 {
-    int sfd = open_shard(c, diff_id, true);
+    ld_autofree char *name = record_name(c, diff_id);
+    if (ld_lcache_store_file(c, diff_id + 7, name, p, n) == 0)
+        __atomic_add_fetch(&c->written, 1, __ATOMIC_RELAXED);
+}
+
+int ld_lcache_store_file(ld_layer_cache *c, const char *hex, const char *name, const uint8_t *p,
+                         size_t n)
+{
+    int sfd = ld_lcache_open_shard(c, hex, true);
     if (sfd < 0) {
         ld_lcache_note(
             c, &c->noted_write,
             ld_xasprintf("layer cache: cannot write records in %s: %s", c->dir, strerror(errno)));
-        return;
+        return -1;
     }
     uint8_t rnd[8];
     if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
@@ -399,7 +412,6 @@ void ld_lcache_store(ld_layer_cache *c, const char *diff_id, const uint8_t *p, s
     char rhex[17], tmp[40];
     ld_lcache_hex(rnd, sizeof(rnd), rhex);
     snprintf(tmp, sizeof(tmp), ".tmp-%s.rec", rhex);
-    ld_autofree char *name = record_name(c, diff_id);
     int fd = openat(sfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     int rc = fd < 0 ? -1 : write_all(fd, p, n);
     if (fd >= 0 && close(fd) < 0)
@@ -413,10 +425,9 @@ void ld_lcache_store(ld_layer_cache *c, const char *diff_id, const uint8_t *p, s
         ld_lcache_note(
             c, &c->noted_write,
             ld_xasprintf("layer cache: cannot write records in %s: %s", c->dir, strerror(e)));
-    } else {
-        __atomic_add_fetch(&c->written, 1, __ATOMIC_RELAXED);
     }
     close(sfd);
+    return rc;
 }
 
 /* ---- trimming ------------------------------------------------------------ */
@@ -466,7 +477,11 @@ static void list_files(int dfd, cached_file **v, size_t *n, size_t *cap)
         while ((fe = readdir(s))) {
             size_t l = strlen(fe->d_name);
             struct stat st;
-            if (l < 5 || strcmp(fe->d_name + l - 4, ".rec") != 0 ||
+            /* records, and the small maps of layer_cache_map.c (trimmed
+             * with them, by age: a hit touches its map too) */
+            if (l < 5 ||
+                (strcmp(fe->d_name + l - 4, ".rec") != 0 &&
+                 strcmp(fe->d_name + l - 4, ".map") != 0) ||
                 fstatat(dirfd(s), fe->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
                 continue;
             ld_xgrow(v, cap, *n + 1, sizeof(**v));

@@ -212,4 +212,63 @@ int ld_layer_cache_trim(const char *dir, uint64_t max_bytes, uint64_t *removed);
  * NULL when the cache is not usable. */
 char *ld_layer_cache_record_path(const ld_layer_cache *c, const char *diff_id);
 
+/* ---- streamed archives (layer_cache_stream.c, layer_cache_map.c) ---------
+ * A streamed archive (`docker save` from the engine, a compressed archive
+ * file) puts its layers before the manifest and config that name their
+ * diff_ids and positions. So the cache keeps a map per archive member -
+ * the key is the member's 64 hex digits: "<v1id>/layer.tar" of the legacy
+ * layout, "blobs/sha256/<hex>" of an OCI one - to the diff_id it held when
+ * last read. A member whose map (or, for an OCI blob, its own name) leads
+ * to a record is not parsed nor analysed: its bytes still stream past and
+ * are hashed, and only when they are the record's blob (digest and size)
+ * is the record used; the analyzers' recorded file() calls become the
+ * layer's deferred calls and the saved analyzers are restored once the
+ * manifest gives the positions. A map proved wrong is removed and noted;
+ * the member is then served by the record of what it really is, when there
+ * is one, or the read fails saying so (its bytes are gone). */
+
+#define LD_LAYER_MAP_MAX 256 /* bytes of one map file, at most */
+
+/* 64 lowercase hex digits? */
+bool ld_layer_map_key_valid(const char *key);
+/* The text of key's map (caller frees). */
+char *ld_layer_map_format(const char *key, const char *diff_id);
+/* Parses a map file (hostile input) for key: exactly the text
+ * ld_layer_map_format writes. Returns 0 with diff_id filled, or < 0 with
+ * err (LD_ERR_CORRUPT) and diff_id empty. */
+int ld_layer_map_parse(const void *data, size_t len, const char *key,
+                       char diff_id[LD_DIGEST_LEN + 1], ld_error *err);
+
+/* The member key of an archive path ("<64 hex>/layer.tar",
+ * "blobs/sha256/<64 hex>"), or false. */
+bool ld_layer_cache_member_key(const char *member, char key[65]);
+
+/* A hit of a streamed member, waiting for its positions. */
+typedef struct ld_layer_cache_held ld_layer_cache_held;
+
+/* Streams one member of a streamed archive (job->layer < 0: positions not
+ * known) through the cache. A verified hit fills res from the record (its
+ * recorded file() calls as res's deferred calls) and sets *held when
+ * saved analyzers wait for their positions (ld_layer_cache_replay_held);
+ * anything else is ld_layer_stream, and *keep says whether the layer
+ * should be kept once the image is assembled (ld_layer_cache_keep_member).
+ * Same contract as ld_layer_stream otherwise. No cache, or a second read
+ * for links: plain ld_layer_stream. */
+int ld_layer_cache_stream_member(const ld_layer_job *job, const char *member, ld_layer_result *res,
+                                 ld_layer_cache_held **held, bool *keep, ld_error *err);
+/* Restores the held hit's saved analyzers at the positions of at
+ * (at->layer and at->more_layers). Returns 0, or < 0 with err. */
+int ld_layer_cache_replay_held(const ld_layer_cache_held *h, const ld_layer_job *at, ld_error *err);
+void ld_layer_cache_held_free(ld_layer_cache_held *h);
+/* Once the image was assembled (every deferred call delivered): writes the
+ * record of a streamed member that was read (its saved analyzers' results
+ * at at->layer, the other analyzers' calls from res's deferred calls) and
+ * the member's map. Failures are notes of the cache, never errors. */
+void ld_layer_cache_keep_member(const ld_layer_job *at, const char *member,
+                                const ld_layer_result *res);
+/* A member of an archive read from a file (its layers' diff_ids known and
+ * verified as they were read): writes its map when it has none or another
+ * one, so a later stream of the same image finds its records. */
+void ld_layer_cache_learn_member(const ld_img_opts *opt, const char *member, const char *diff_id);
+
 #endif

@@ -17,15 +17,13 @@
 
 /* ---- replaying a record --------------------------------------------------- */
 
-enum { REPLAY_OK, REPLAY_MISS, REPLAY_FAIL };
-
 static int position(const ld_layer_job *job, size_t k)
 {
     return k == 0 ? job->layer : job->more_layers[k - 1];
 }
 
 /* Is rec one of these analyzers (names, in order, and how each is kept)? */
-static bool same_analyzers(const ld_layer_job *job, const ld_layer_record *rec)
+bool ld_lcache_same_analyzers(const ld_layer_job *job, const ld_layer_record *rec)
 {
     if (rec->n_parts != job->n_analyzers)
         return false;
@@ -40,7 +38,7 @@ static bool same_analyzers(const ld_layer_job *job, const ld_layer_record *rec)
 
 /* The limits a read applies to the layer alone, before anything changes:
  * a layer over them is read (and fails as a read does). */
-static bool within_limits(const ld_layer_job *job, const ld_layer_record *rec)
+bool ld_lcache_within_limits(const ld_layer_job *job, const ld_layer_record *rec)
 {
     const ld_img_opts *opt = job->opt;
     uint64_t size = rec->blob_size > rec->tar_size ? rec->blob_size : rec->tar_size;
@@ -52,40 +50,49 @@ static bool within_limits(const ld_layer_job *job, const ld_layer_record *rec)
     return true;
 }
 
+/* One phase of restoring the saved results: apply false, every analyzer
+ * checks its part (changing nothing; a refusal is noted and the layer is
+ * read: REPLAY_MISS); apply true, each restores it at each position of the
+ * blob (a refusal then is REPLAY_FAIL, err set). */
+int ld_lcache_load_saved(ld_layer_cache *c, const ld_layer_job *job, const ld_layer_record *rec,
+                         bool apply, ld_error *err)
+{
+    for (size_t i = 0; i < job->n_analyzers; i++) {
+        const ld_analyzer *a = &job->analyzers[i];
+        if (!ld_lcache_saves_itself(a))
+            continue;
+        const ld_record_part *p = &rec->parts[i];
+        for (size_t k = 0; k <= (apply ? job->n_more_layers : 0); k++) {
+            if (a->layer_load(a->ctx, position(job, k), p->data, p->len, apply, err) >= 0)
+                continue;
+            if (err->code == LD_OK)
+                ld_error_set(err, LD_ERR_CORRUPT, "analyzer %s refused its saved results",
+                             a->name ? a->name : "?");
+            if (!apply) {
+                ld_lcache_note_bad(c, rec->diff_id, err->msg);
+                ld_error_clear(err);
+                return REPLAY_MISS;
+            }
+            ld_error_wrap(err, "layer cache record of %s (remove it, or run with --no-cache)",
+                          rec->diff_id);
+            return REPLAY_FAIL;
+        }
+    }
+    return REPLAY_OK;
+}
+
 /* The saved results: every analyzer checks its part first (changing
  * nothing), so a part that one refuses leaves the layer to be read
  * (REPLAY_MISS); then each restores it at each position of the blob. */
 static int load_saved(ld_layer_cache *c, const ld_layer_job *job, const ld_layer_record *rec,
                       ld_error *err)
 {
-    for (int apply = 0; apply <= 1; apply++) {
-        for (size_t i = 0; i < job->n_analyzers; i++) {
-            const ld_analyzer *a = &job->analyzers[i];
-            if (!ld_lcache_saves_itself(a))
-                continue;
-            const ld_record_part *p = &rec->parts[i];
-            for (size_t k = 0; k <= (apply ? job->n_more_layers : 0); k++) {
-                if (a->layer_load(a->ctx, position(job, k), p->data, p->len, apply, err) >= 0)
-                    continue;
-                if (err->code == LD_OK)
-                    ld_error_set(err, LD_ERR_CORRUPT, "analyzer %s refused its saved results",
-                                 a->name ? a->name : "?");
-                if (!apply) {
-                    ld_lcache_note_bad(c, rec->diff_id, err->msg);
-                    ld_error_clear(err);
-                    return REPLAY_MISS;
-                }
-                ld_error_wrap(err, "layer cache record of %s (remove it, or run with --no-cache)",
-                              rec->diff_id);
-                return REPLAY_FAIL;
-            }
-        }
-    }
-    return REPLAY_OK;
+    int rc = ld_lcache_load_saved(c, job, rec, false, err);
+    return rc == REPLAY_OK ? ld_lcache_load_saved(c, job, rec, true, err) : rc;
 }
 
 /* What the read counts for every layer together. */
-static int charge(const ld_layer_job *job, const ld_layer_record *rec, ld_error *err)
+int ld_lcache_charge(const ld_layer_job *job, const ld_layer_record *rec, ld_error *err)
 {
     const ld_img_opts *opt = job->opt;
     uint64_t all = LD_IMG_IMAGE_ENTRIES_FACTOR * opt->max_entries;
@@ -98,7 +105,7 @@ static int charge(const ld_layer_job *job, const ld_layer_record *rec, ld_error 
     return ld_img_charge(opt, size, err);
 }
 
-static void fill_result(const ld_layer_job *job, ld_layer_record *rec, ld_layer_result *res)
+void ld_lcache_fill_result(const ld_layer_job *job, ld_layer_record *rec, ld_layer_result *res)
 {
     snprintf(res->digest, sizeof(res->digest), "%s", rec->digest);
     snprintf(res->diff_id, sizeof(res->diff_id), "%s", rec->diff_id);
@@ -123,7 +130,7 @@ static void fill_result(const ld_layer_job *job, ld_layer_record *rec, ld_layer_
 
 /* wants() about every file, as the read asks it (it may count: skipped
  * paths, files over a limit). */
-static void ask_wants(const ld_layer_job *job, const ld_layer_result *res)
+void ld_lcache_ask_wants(const ld_layer_job *job, const ld_layer_result *res)
 {
     if (!job->n_analyzers)
         return;
@@ -164,19 +171,19 @@ static int replay_files(const ld_layer_job *job, const ld_layer_record *rec, ld_
 static int replay(ld_layer_cache *c, const ld_layer_job *job, ld_layer_record *rec,
                   ld_layer_result *res, ld_error *err)
 {
-    if (!same_analyzers(job, rec)) {
+    if (!ld_lcache_same_analyzers(job, rec)) {
         ld_lcache_note_bad(c, rec->diff_id, "it was made for other analyzers");
         return REPLAY_MISS;
     }
-    if (!within_limits(job, rec))
+    if (!ld_lcache_within_limits(job, rec))
         return REPLAY_MISS;
     int rc = load_saved(c, job, rec, err);
     if (rc != REPLAY_OK)
         return rc;
-    if (charge(job, rec, err) < 0)
+    if (ld_lcache_charge(job, rec, err) < 0)
         goto fail;
-    fill_result(job, rec, res);
-    ask_wants(job, res);
+    ld_lcache_fill_result(job, rec, res);
+    ld_lcache_ask_wants(job, res);
     if (replay_files(job, rec, err) < 0)
         goto fail;
     return REPLAY_OK;
@@ -265,7 +272,13 @@ static int shim_file(const char *path, int layer, const uint8_t *data, size_t le
 static void write_record(ld_layer_cache *c, const ld_layer_job *job, const ld_layer_result *res,
                          recorder *rec)
 {
-    if (rec->over) {
+    ld_lcache_write_record(c, job, res, rec->files, rec->n, rec->over);
+}
+
+void ld_lcache_write_record(ld_layer_cache *c, const ld_layer_job *job, const ld_layer_result *res,
+                            const ld_record_file *files, size_t n_files, bool over)
+{
+    if (over) {
         ld_lcache_note(
             c, NULL,
             ld_xasprintf("layer cache: %s not kept: the analyzers took more than %llu MiB of "
@@ -299,8 +312,8 @@ static void write_record(ld_layer_cache *c, const ld_layer_job *job, const ld_la
                                    .layer = job->layer,
                                    .parts = parts,
                                    .n_parts = n,
-                                   .files = rec->files,
-                                   .n_files = rec->n};
+                                   .files = files,
+                                   .n_files = n_files};
         rc = ld_layer_record_encode(&src, &w, &err);
     }
     if (rc == 0)
