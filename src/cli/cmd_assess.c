@@ -25,6 +25,7 @@
 #include "cli/assess_runtime.h"
 #include "cli/registry_opts.h"
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "trust/signature_check.h"
 #include "cli/container_opts.h"
 #include "docker/engine.h"
@@ -202,6 +203,7 @@ static void on_progress(void *ctx, const char *msg)
 
 static int run(cli_session *s, const assess_args *a)
 {
+    cli_bar *bar = NULL; /* one step per tier, on a terminal */
     engine_state st = {0};
     ld_findings *r = NULL;
     ld_autofree char *host = ld_host_name(a->host_root);
@@ -223,6 +225,9 @@ static int run(cli_session *s, const assess_args *a)
                                         "orchestrator", "registries", "runtime"};
     for (size_t i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++)
         ld_findings_tier(r, tiers[i], LD_TIER_NOT_ASSESSED, NULL, "not reached by this run");
+    bar = cli_bar_start(s->progress, "assess", sizeof(tiers) / sizeof(tiers[0]), CLI_BAR_ITEMS,
+                        "tiers");
+    cli_bar_set(bar, 0, "host");
     if (st.unreachable) {
         ld_autofree char *why = NULL;
         if (ld_docker_installed(a->host_root)) {
@@ -247,6 +252,7 @@ static int run(cli_session *s, const assess_args *a)
         rc = cli_error_exit(&err);
         goto out;
     }
+    cli_bar_add(bar, 1, "containers");
     if (st.engine) {
         ld_docker_audit_options o = {
             .host_root = a->host_root,
@@ -268,6 +274,7 @@ static int run(cli_session *s, const assess_args *a)
         ld_findings_tier(r, "containers", LD_TIER_ASSESSED, what, NULL);
         free(what);
     }
+    cli_bar_add(bar, 1, "images");
     { /* the images tier: every image a selected running container uses */
         cli_assess_images im = {.engine = st.engine,
                                 .unreachable = st.unreachable,
@@ -294,6 +301,7 @@ static int run(cli_session *s, const assess_args *a)
             goto out;
         }
     }
+    cli_bar_add(bar, 1, "orchestrator");
     cli_assess_k8s k = {.host_root = a->host_root,
                         .host_name = host,
                         .kubeconfig = a->kubeconfig,
@@ -302,6 +310,7 @@ static int run(cli_session *s, const assess_args *a)
         rc = cli_error_exit(&err);
         goto out;
     }
+    cli_bar_add(bar, 1, "registries");
     if (k8s_scope) {
         char *both = ld_xasprintf("%s; %s", scope, k8s_scope);
         free(scope);
@@ -316,6 +325,7 @@ static int run(cli_session *s, const assess_args *a)
         rc = cli_error_exit(&err);
         goto out;
     }
+    cli_bar_add(bar, 1, "runtime");
     if (registry_scope) {
         char *both = ld_xasprintf("%s; %s", scope, registry_scope);
         free(scope);
@@ -336,8 +346,11 @@ static int run(cli_session *s, const assess_args *a)
         free(scope);
         scope = both;
     }
+    cli_bar_finish(bar, NULL); /* the line is clear before the report and the gate */
+    bar = NULL;
     rc = cli_session_finish(s, r, "assess", scope);
 out:
+    cli_bar_finish(bar, NULL);
     ld_findings_free(r);
     engine_state_clear(&st);
     ld_signature_check_clear(&sigs);

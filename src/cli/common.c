@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "core/audit_log.h"
 #include "trust/crypto.h"
 #include "util/mem.h"
@@ -643,8 +644,12 @@ void cli_progress(const cli_session *s, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    put_message_v("lockdown: ", fmt, ap);
+    char *msg = ld_xvasprintf(fmt, ap);
     va_end(ap);
+    /* a running bar shows it in place; otherwise a line of its own */
+    if (!cli_bar_message(msg))
+        put_message_line(ld_xasprintf("lockdown: %s", msg));
+    free(msg);
 }
 
 /* "16M", "4096", "1G" into bytes; -1 if not a size. */

@@ -37,7 +37,15 @@ struct cli_bar {
     bool drawn_once;
     size_t drawn_cols; /* columns of the line on screen (to blank it) */
     unsigned spin;
+    struct cli_bar *below; /* the bar started before this one, still running */
 };
+
+/* The bars running, newest on top: progress messages go to the top one
+ * (cli_bar_message). Lock order: stack_mu, then a bar's mu. */
+static pthread_mutex_t stack_mu = PTHREAD_MUTEX_INITIALIZER;
+static cli_bar *stack_top;
+
+static void set_item_locked(cli_bar *b, const char *item);
 
 static long long now_ns(void)
 {
@@ -222,10 +230,28 @@ cli_bar *cli_bar_start(bool enabled, const char *label, uint64_t total, cli_bar_
     b->unit = unit;
     b->total = total;
     b->started_ns = now_ns();
+    pthread_mutex_lock(&stack_mu);
+    b->below = stack_top;
+    stack_top = b;
     pthread_mutex_lock(&b->mu);
     draw_locked(b, true);
     pthread_mutex_unlock(&b->mu);
+    pthread_mutex_unlock(&stack_mu);
     return b;
+}
+
+bool cli_bar_message(const char *msg)
+{
+    pthread_mutex_lock(&stack_mu);
+    cli_bar *b = stack_top;
+    if (b) {
+        pthread_mutex_lock(&b->mu);
+        set_item_locked(b, msg);
+        draw_locked(b, true);
+        pthread_mutex_unlock(&b->mu);
+    }
+    pthread_mutex_unlock(&stack_mu);
+    return b != NULL;
 }
 
 void cli_bar_set_total(cli_bar *b, uint64_t total)
@@ -273,6 +299,14 @@ void cli_bar_finish(cli_bar *b, const char *summary)
 {
     if (!b)
         return;
+    pthread_mutex_lock(&stack_mu);
+    for (cli_bar **p = &stack_top; *p; p = &(*p)->below) {
+        if (*p == b) {
+            *p = b->below;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&stack_mu);
     pthread_mutex_lock(&b->mu);
     if (b->drawn_once) {
         char blank[BAR_COLUMNS_MAX + 3];

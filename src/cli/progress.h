@@ -33,7 +33,14 @@ void cli_bar_set(cli_bar *b, uint64_t done, const char *item);
 /* Adds n to the amount done (workers), and sets the item when not NULL. */
 void cli_bar_add(cli_bar *b, uint64_t n, const char *item);
 /* Clears the line; summary (may be NULL) is printed as "lockdown: SUMMARY".
- * Frees b. */
+ * Frees b. A bar started while another runs draws over it; when it
+ * finishes, the one below is drawn again at its next update. */
 void cli_bar_finish(cli_bar *b, const char *summary);
+
+/* While a bar runs, a progress message becomes the current item of the
+ * newest running bar (drawn in place) instead of a line of its own, so a
+ * message never breaks the bar's line. Returns false when no bar runs
+ * (the caller prints the message as a line). */
+bool cli_bar_message(const char *msg);
 
 #endif

@@ -193,6 +193,36 @@ static void narrow_terminal(void **state)
     unsetenv("COLUMNS");
 }
 
+/* Messages go to the newest running bar, in place; a nested bar draws over
+ * the outer one and, once finished, messages go to the outer one again;
+ * with no bar running a message is the caller's to print. */
+static void messages_join_the_running_bar(void **state)
+{
+    (void)state;
+    setenv("COLUMNS", "100", 1);
+    assert_false(cli_bar_message("no bar yet"));
+    pty_stderr p;
+    pty_begin(&p);
+    cli_bar *outer = cli_bar_start(true, "assess", 6, CLI_BAR_ITEMS, "tiers");
+    assert_non_null(outer);
+    assert_true(cli_bar_message("checking the host"));
+    cli_bar *inner = cli_bar_start(true, "images", 2, CLI_BAR_ITEMS, "images");
+    assert_true(cli_bar_message("reading image one"));
+    cli_bar_finish(inner, NULL);
+    assert_true(cli_bar_message("checking the registries"));
+    cli_bar_finish(outer, NULL);
+    assert_false(cli_bar_message("after the bars"));
+    size_t len = 0;
+    char *out = pty_end(&p, &len);
+    assert_non_null(strstr(out, "0/6 tiers  checking the host"));
+    assert_non_null(strstr(out, "0/2 images  reading image one"));
+    assert_non_null(strstr(out, "0/6 tiers  checking the registries"));
+    assert_null(strstr(out, "after the bars")); /* not drawn: no bar ran */
+    assert_null(memchr(out, '\n', len));       /* no line of its own while a bar ran */
+    free(out);
+    unsetenv("COLUMNS");
+}
+
 static void nothing_when_not_a_tty(void **state)
 {
     (void)state;
@@ -235,6 +265,7 @@ int main(void)
         cmocka_unit_test(items_on_a_tty),         cmocka_unit_test(redraws_are_rate_limited),
         cmocka_unit_test(bytes_with_late_total),  cmocka_unit_test(narrow_terminal),
         cmocka_unit_test(nothing_when_not_a_tty), cmocka_unit_test(nothing_when_disabled),
+        cmocka_unit_test(messages_join_the_running_bar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
