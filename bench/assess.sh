@@ -37,6 +37,8 @@ if ((${#images[@]} == 0)); then
 fi
 m=${#images[@]}
 
+cleanup
+mkdir -p "$tmp"
 db=${LOCKDOWN_DB:-}
 if [[ -z $db ]]; then
   db=$tmp/vuln.db
@@ -45,8 +47,6 @@ if [[ -z $db ]]; then
     "$repo/tests/fixtures/feeds/match/osv-npm" >/dev/null
 fi
 
-cleanup
-mkdir -p "$tmp"
 echo "starting $n containers over $m images (sleep 3600)..."
 for i in $(seq 0 $((n - 1))); do
   img=${images[$((i % m))]}
