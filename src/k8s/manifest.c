@@ -170,6 +170,8 @@ typedef struct {
     int not_object_line;
     size_t not_map; /* lists and scalars */
     int not_map_line;
+    size_t client_config; /* kustomize's own files: never applied to a cluster */
+    int client_config_line;
     size_t objects;
 } doc_tally;
 
@@ -260,6 +262,13 @@ static int take_document(ld_k8s_set *s, const char *file, const ld_yaml_node *do
             t->not_object_line = doc->line;
         return 0;
     }
+    /* Kustomization and Component configure kustomize on the client; the
+     * API server never sees them, so no workload or namespace rule applies */
+    if (strncmp(api, "kustomize.config.k8s.io/", strlen("kustomize.config.k8s.io/")) == 0) {
+        if (!t->client_config++)
+            t->client_config_line = doc->line;
+        return 0;
+    }
     return add_object(s, file, lines ? doc->line : 0, doc, api, kind, t, err);
 }
 
@@ -269,6 +278,10 @@ static void report_tally(ld_k8s_set *s, const char *file, const doc_tally *t)
         note(s, "%s: %zu document%s without kind or apiVersion skipped (not Kubernetes objects; "
                 "first at line %d)",
              file, t->not_object, t->not_object == 1 ? "" : "s", t->not_object_line);
+    if (t->client_config)
+        note(s, "%s: %zu kustomize configuration document%s skipped (kustomize.config.k8s.io: "
+                "read by kustomize, never applied to a cluster; first at line %d)",
+             file, t->client_config, t->client_config == 1 ? "" : "s", t->client_config_line);
     if (t->not_map)
         note(s, "%s: %zu document%s that %s not a mapping skipped (first at line %d)", file,
              t->not_map, t->not_map == 1 ? "" : "s", t->not_map == 1 ? "is" : "are",

@@ -231,6 +231,30 @@ EOF
 run_ld policy check "$LD_TMP/policy.yaml"
 assert_exit 0 "a policy with a kubernetes section"
 printf 'version: 1\nkubernetes:\n  production-namespaces: [Shop]\n' >"$LD_TMP/bad-policy.yaml"
+# kustomize's own configuration (Kustomization, Component) never reaches the
+# API server: skipped with a note, never judged as a namespaced object
+mkdir -p "$LD_TMP/kust"
+cat >"$LD_TMP/kust/kustomization.yaml" <<'KUST'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [pod.yaml]
+---
+apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+KUST
+cat >"$LD_TMP/kust/pod.yaml" <<'POD'
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: apps}
+spec:
+  containers: [{name: c, image: "registry.example/app@sha256:0000000000000000000000000000000000000000000000000000000000000000"}]
+POD
+run_ld k8s scan --format json "$LD_TMP/kust"
+assert_json '[.findings[] | select(.target.id | test("Kustomization|Component"))] | length == 0' \
+  "no finding about kustomize's configuration documents"
+assert_json '[.findings[] | select(.target.id == "Pod/apps/p")] | length > 0' "the Pod beside it is judged"
+assert_json 'any(.notes[]; test("2 kustomize configuration documents skipped"))' "the skip is noted"
+
 run_ld k8s scan --policy "$LD_TMP/bad-policy.yaml" "$M/anchors.yaml"
 assert_exit 3 "a bad kubernetes section"
 assert_stderr_contains "bad-policy.yaml:3: production namespace \"Shop\""
