@@ -219,6 +219,8 @@ static int run(cli_session *s, const assess_args *a)
         goto out;
     scope = scope_line(host, &st);
     r = cli_session_findings(s);
+    /* looked up once: every tier that depends on the engine asks */
+    bool docker_installed = ld_docker_installed(a->host_root);
     /* every tier in the report's order, not assessed until its part says
      * otherwise: a tier no part recorded can never read as assessed */
     static const char *const tiers[] = {"host",         "containers", "images",
@@ -230,7 +232,7 @@ static int run(cli_session *s, const assess_args *a)
     cli_bar_set(bar, 0, "host");
     if (st.unreachable) {
         ld_autofree char *why = NULL;
-        if (ld_docker_installed(a->host_root)) {
+        if (docker_installed) {
             why = ld_xstrdup(st.unreachable);
             ld_docker_audit_scope(r, LD_SCOPE_NOT_ASSESSED, why);
         } else {
@@ -239,9 +241,8 @@ static int run(cli_session *s, const assess_args *a)
         }
         ld_findings_note(r, "%s", why);
         ld_findings_tier(r, "containers",
-                         ld_docker_installed(a->host_root) ? LD_TIER_NOT_ASSESSED
-                                                           : LD_TIER_NOT_APPLICABLE,
-                         NULL, "%s", why);
+                         docker_installed ? LD_TIER_NOT_ASSESSED : LD_TIER_NOT_APPLICABLE, NULL,
+                         "%s", why);
     }
     for (size_t i = 0; i < st.snap.notes.n; i++)
         ld_findings_note(r, "%s", st.snap.notes.v[i]);
@@ -278,7 +279,7 @@ static int run(cli_session *s, const assess_args *a)
     { /* the images tier: every image a selected running container uses */
         cli_assess_images im = {.engine = st.engine,
                                 .unreachable = st.unreachable,
-                                .docker_installed = ld_docker_installed(a->host_root),
+                                .docker_installed = docker_installed,
                                 .containers = st.snap.containers,
                                 .images = st.snap.images,
                                 .include = &a->select.include,
@@ -319,7 +320,7 @@ static int run(cli_session *s, const assess_args *a)
     cli_assess_registry reg = {.host_root = a->host_root,
                                .info = st.engine ? st.snap.info : NULL,
                                .engine_unreachable = st.unreachable,
-                               .docker_installed = ld_docker_installed(a->host_root),
+                               .docker_installed = docker_installed,
                                .reg = &a->reg};
     if (cli_assess_registry_run(s, r, &reg, &registry_scope, &err) < 0) {
         rc = cli_error_exit(&err);
@@ -332,7 +333,7 @@ static int run(cli_session *s, const assess_args *a)
         scope = both;
     }
     ld_fx_readiness_engine rt_engine = {
-        .installed = ld_docker_installed(a->host_root),
+        .installed = docker_installed,
         .unreachable = st.unreachable,
         .endpoint = st.endpoint,
         .remote = st.engine && ld_engine_link_of(st.engine) != LD_ENGINE_LINK_UNIX,
