@@ -771,7 +771,8 @@ static void print_tier(table_state *st, FILE *o, ld_tier t)
     char *counts = tier_counts(tr);
     put_wrapped_at(o, counts, strlen(ld_tier_name(t)) + 3, 2, st->width);
     free(counts);
-    qsort(tr->v, tr->n, sizeof(*tr->v), row_cmp);
+    if (tr->n > 1) /* qsort(NULL, 0) is undefined */
+        qsort(tr->v, tr->n, sizeof(*tr->v), row_cmp);
     const char *target = shared_target(tr);
     if (target) {
         fputs("  target: ", o);
