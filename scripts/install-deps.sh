@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
   libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libjansson-dev
   libyaml-dev libpcre2-dev libcmocka-dev libzstd-dev zlib1g-dev
   libsodium-dev # cosign/sigstore encrypted private keys (NaCl secretbox)
+  libxml2-dev # the EC2 query API's XML answers (lockdown aws scan --region: launch templates)
   libbpf-dev bpftool # lockdown watch's eBPF source: libbpf, and the skeleton generator (clang -target bpf above)
   jq ca-certificates
 )
@@ -34,6 +35,7 @@ TEST_PACKAGES=(
   rsyslog # a real syslog receiver for lockdown watch's outputs (test_watch_syslog.sh)
   gdb binutils # lockdown capture's ELF cores are opened by gdb; readelf reads their notes
   chromium # opens the --format html report headless (test_report_html.sh: DOM, console, net log, screenshot)
+  awscli python3-botocore # AWS CLI output shapes (--generate-cli-skeleton output) and the SigV4 signer that checks lockdown aws scan's requests
 )
 # Debian packages whose .deb files the tests unpack as real data, downloaded
 # (not installed) into $LOCKDOWN_CACHE/debs, where the tests look first.

@@ -129,7 +129,7 @@ const char *ld_target_kind_name(ld_target_kind k)
 {
     static const char *const names[LD_TARGET_COUNT] = {"host", "engine", "image",
                                                        "container", "file", "policy",
-                                                       "kubernetes", "registry"};
+                                                       "kubernetes", "registry", "aws"};
     return (unsigned)k < LD_TARGET_COUNT ? names[k] : "?";
 }
 

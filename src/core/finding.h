@@ -24,6 +24,8 @@ typedef enum {
     LD_TARGET_K8S,       /* id: "Kind/namespace/name" (cluster-scoped: "Kind/name"),
                             path: manifest file (or API URL), line: where it says so */
     LD_TARGET_REGISTRY,  /* id: the registry as clients name it ("host:port") */
+    LD_TARGET_AWS,       /* id: the resource's ARN (or "kind/name"), name: its name,
+                            path: the file or API call it was read from */
     LD_TARGET_COUNT
 } ld_target_kind;
 
