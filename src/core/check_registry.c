@@ -191,6 +191,21 @@ static const char *const implemented[] = {
     /* src/host/host_immutable.c, auth_audit.c, container_files.c (HOST-03 to HOST-05) */
     "host.immutable", "host.audit-logins", "host.audit-sudo", "host.audit-privilege-escalation",
     "host.auditd-running", "host.container-files",
+    /* src/aws/ecs_task_checks.c */
+    "aws.ecs.privileged", "aws.ecs.root-user", "aws.ecs.readonly-rootfs", "aws.ecs.capabilities",
+    "aws.ecs.host-namespaces", "aws.ecs.init-process", "aws.ecs.environment-secrets",
+    "aws.ecs.log-configuration", "aws.ecs.image-trusted", "aws.ecs.image-digest",
+    "aws.ecs.resource-limits", "aws.ecs.host-bind-mounts",
+    /* src/aws/ecs_service_checks.c */
+    "aws.ecs.fargate-platform-version", "aws.ecs.public-ip", "aws.ecs.container-insights",
+    "aws.ecs.exec-audit",
+    /* src/aws/ecr_checks.c */
+    "aws.ecr.scan-on-push", "aws.ecr.tag-immutability", "aws.ecr.lifecycle-policy",
+    "aws.ecr.kms-encryption", "aws.ecr.repository-policy", "aws.ecr.pull-through-cache",
+    /* src/aws/eks_checks.c */
+    "aws.eks.public-endpoint", "aws.eks.control-plane-logs", "aws.eks.secrets-encryption",
+    "aws.eks.version-support", "aws.eks.nodegroup-remote-access", "aws.eks.imdsv2",
+    "aws.eks.addon-versions",
     NULL,
 };
 
