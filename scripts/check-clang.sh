@@ -13,6 +13,7 @@ command -v clang >/dev/null || { echo "clang is not installed (scripts/install-d
 cd "$repo"
 find src -name '*.c' -print0 |
   xargs -0 -P "$(nproc)" -n 8 clang -fsyntax-only -std=gnu17 -D_GNU_SOURCE -Isrc \
+    $(pkg-config --cflags-only-I libxml-2.0) \
     -DLOCKDOWN_VERSION='"lint"' -Wall -Wextra -Wshadow -Wformat=2 -Wformat-security -Wvla \
     -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wundef -Wcast-align \
     -Wimplicit-fallthrough -Wno-unused-parameter -Werror
