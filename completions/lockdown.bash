@@ -39,7 +39,9 @@ _lockdown()
             COMPREPLY=($(compgen -W "all anon none" -- "$cur")); return ;;
         --freeze-method)
             COMPREPLY=($(compgen -W "auto cgroup engine" -- "$cur")); return ;;
-        --output|-o|--policy|--host-root|--kubeconfig|--rules|--validate|--key|--capture-key|--capture-dir)
+        --services)
+            COMPREPLY=($(compgen -W "ecs ecr eks ecs,ecr,eks" -- "$cur")); return ;;
+        --output|-o|--policy|--host-root|--kubeconfig|--aws|--ca-bundle|--rules|--validate|--key|--capture-key|--capture-dir)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --container|--exclude-container)
             # container names from the engine when the docker CLI is there
@@ -50,11 +52,17 @@ _lockdown()
     esac
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "assess capture controls db docker dockerfile image k8s key level policy registry report version watch --fips --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "assess aws capture controls db docker dockerfile image k8s key level policy registry report version watch --fips --help --version" -- "$cur"))
         return
     fi
     case "$cmd" in
-        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --skip-images --kubeconfig --context --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+        assess)   COMPREPLY=($(compgen -W "$common --host-root --docker-host --container --exclude-container --skip-images --aws --aws-region --aws-profile --kubeconfig --context --username --password-stdin --cacert --insecure-registry --docker-config --registry-timeout --cache-dir --no-cache" -- "$cur")) ;;
+        aws)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                COMPREPLY=($(compgen -W "scan --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -W "$common --region --profile --services --endpoint-url --ca-bundle --no-metadata --exit-code" -- "$cur"))
+            fi ;;
         k8s)
             if [ "$COMP_CWORD" -eq 2 ]; then
                 COMPREPLY=($(compgen -W "scan node who-can access --help" -- "$cur"))

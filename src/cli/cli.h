@@ -188,6 +188,7 @@ extern const char cli_common_help[];
 
 /* Subcommands */
 int cmd_assess(int argc, char **argv);
+int cmd_aws(int argc, char **argv); /* cmd_aws.c: aws scan */
 int cmd_controls(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_docker(int argc, char **argv);

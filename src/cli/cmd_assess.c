@@ -23,6 +23,7 @@
 #include "cli/assess_k8s.h"
 #include "cli/assess_registry.h"
 #include "cli/assess_runtime.h"
+#include "cli/aws_run.h"
 #include "cli/registry_opts.h"
 #include "cli/cli.h"
 #include "cli/progress.h"
@@ -43,6 +44,10 @@ typedef struct {
     const char *context;            /* --context */
     bool skip_images;               /* --skip-images */
     cli_registry_args reg;          /* the shared registry options (the registry tier) */
+    char *aws_paths[16];            /* --aws PATH (the cloud tier) */
+    size_t n_aws_paths;
+    const char *aws_region;         /* --aws-region */
+    const char *aws_profile;        /* --aws-profile */
 } assess_args;
 
 enum {
@@ -53,7 +58,10 @@ enum {
     OPT_ENGINE_TIMEOUT,
     OPT_KUBECONFIG,
     OPT_CONTEXT,
-    OPT_SKIP_IMAGES
+    OPT_SKIP_IMAGES,
+    OPT_AWS,
+    OPT_AWS_REGION,
+    OPT_AWS_PROFILE,
 };
 
 static const struct option assess_opts[] = {
@@ -65,6 +73,9 @@ static const struct option assess_opts[] = {
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"skip-images", no_argument, NULL, OPT_SKIP_IMAGES},
+    {"aws", required_argument, NULL, OPT_AWS},
+    {"aws-region", required_argument, NULL, OPT_AWS_REGION},
+    {"aws-profile", required_argument, NULL, OPT_AWS_PROFILE},
     CLI_REGISTRY_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -81,6 +92,35 @@ static int on_opt(int opt, const char *arg, void *ctx)
     case OPT_KUBECONFIG: a->kubeconfig = arg; return 0;
     case OPT_CONTEXT: a->context = arg; return 0;
     case OPT_SKIP_IMAGES: a->skip_images = true; return 0;
+    case OPT_AWS:
+        if (a->n_aws_paths == sizeof(a->aws_paths) / sizeof(a->aws_paths[0])) {
+            cli_usage_error("assess", "--aws given more than %zu times",
+                            sizeof(a->aws_paths) / sizeof(a->aws_paths[0]));
+            return -1;
+        }
+        if (!*arg) {
+            cli_usage_error("assess", "--aws needs a file or directory of AWS CLI output");
+            return -1;
+        }
+        a->aws_paths[a->n_aws_paths++] = (char *)arg;
+        return 0;
+    case OPT_AWS_REGION:
+        if (!cli_aws_region_ok(arg)) {
+            cli_usage_error("assess",
+                            "--aws-region must be an AWS region name such as us-east-1, not "
+                            "\"%s\"",
+                            arg);
+            return -1;
+        }
+        a->aws_region = arg;
+        return 0;
+    case OPT_AWS_PROFILE:
+        if (!*arg) {
+            cli_usage_error("assess", "--aws-profile needs a profile name");
+            return -1;
+        }
+        a->aws_profile = arg;
+        return 0;
     default: return cli_registry_option("assess", &a->reg, opt, arg);
     }
 }
@@ -120,6 +160,10 @@ static void usage(void)
            "      --context NAME     the kubeconfig context (default: its current context)\n"
            "      --skip-images      read no image: the image checks are not assessed (the gate\n"
            "                         fails closed on the required ones unless --allow-incomplete)\n"
+           "      --aws PATH         the cloud tier: AWS CLI output (a file or directory, as\n"
+           "                         'lockdown aws scan' reads it; repeatable)\n"
+           "      --aws-region R     the cloud tier read live from the AWS APIs in region R\n"
+           "      --aws-profile P    the AWS profile for the live read (credentials, region)\n"
            "      --docker-host URL  the Docker engine: unix:///PATH or tcp://HOST:PORT\n"
            "                         (default $DOCKER_HOST, else unix:///var/run/docker.sock;\n"
            "                         TLS with $DOCKER_TLS_VERIFY and $DOCKER_CERT_PATH)\n"
@@ -346,6 +390,27 @@ static int run(cli_session *s, const assess_args *a)
         char *both = ld_xasprintf("%s; %s", scope, runtime_scope);
         free(scope);
         scope = both;
+    }
+    if (a->n_aws_paths || a->aws_region || a->aws_profile) {
+        /* the cloud tier, only when asked: lockdown cannot tell whether an
+         * organisation uses AWS */
+        cli_aws_inputs in = {.paths = (char **)a->aws_paths,
+                             .n_paths = a->n_aws_paths,
+                             .live = a->aws_region || a->aws_profile,
+                             .region = a->aws_region,
+                             .profile = a->aws_profile};
+        char *what = NULL;
+        bool partly = false;
+        if (cli_aws_scan_into(s, r, &in, &what, &partly, &err) < 0) {
+            rc = cli_error_exit(&err);
+            goto out;
+        }
+        ld_findings_tier(r, "cloud", partly ? LD_TIER_PARTLY_ASSESSED : LD_TIER_ASSESSED, what,
+                         partly ? "some AWS inputs could not be read (see the notes)" : NULL);
+        char *both = ld_xasprintf("%s; aws: %s", scope, what);
+        free(scope);
+        scope = both;
+        free(what);
     }
     cli_bar_finish(bar, NULL); /* the line is clear before the report and the gate */
     bar = NULL;

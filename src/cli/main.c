@@ -22,6 +22,7 @@ typedef struct {
 
 static const command commands[] = {
     {"assess", cmd_assess, "assess this machine: host and, when an engine answers, the docker audit"},
+    {"aws", cmd_aws, "aws scan: ECS task definitions, services and clusters, ECR, EKS (files or live)"},
     {"capture", cmd_capture, "capture CONTAINER: forensic snapshot (memory, files, state), verify, show"},
     {"controls", cmd_controls, "list the controls catalog (NIST SP 800-190, CIS Docker)"},
     {"db", cmd_db, "vulnerability database: db update, db import, db status"},

@@ -65,6 +65,36 @@ run_ld assess --host-root "$bare" --docker-host "$nosock" --kubeconfig "$work/ku
 assert_json '.tiers[] | select(.name == "orchestrator") | .state == "not assessed" and (.reason | test("not read"))' \
     "a cluster named but not read: orchestrator not assessed"
 
+# The cloud tier exists only when AWS inputs are given (--aws DIR): then it is
+# recorded after the others, with what was read, and the AWS checks join the
+# report. The documents are the AWS CLI's own output shapes (its offline
+# skeletons), with the fields the checks read set.
+if ! test -x /usr/bin/aws; then
+    skip_part "no aws (awscli, install-deps.sh --test installs it): cloud tier not run"
+else
+    awsdir="$work/aws"
+    mkdir -p "$awsdir"
+    /usr/bin/aws --region us-east-1 ecr describe-repositories --generate-cli-skeleton output |
+        jq '.repositories |= [.[0] | .repositoryName = "web" | .registryId = "111122223333"
+            | .repositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/web"
+            | .imageTagMutability = "MUTABLE" | .imageScanningConfiguration.scanOnPush = false
+            | .encryptionConfiguration = {"encryptionType": "AES256"}]' >"$awsdir/repos.json"
+    assert_json_file "$awsdir/repos.json" '.repositories[0].repositoryName == "web"' \
+        "the skeleton was edited into one repository"
+    run_ld assess --host-root "$bare" --docker-host "$nosock" --aws "$awsdir" --format json
+    assert_exit 1
+    assert_json '[.tiers[].name] == ["host","containers","images","orchestrator","registries","runtime","cloud"]' \
+        "--aws adds the cloud tier after the others"
+    assert_json '.tiers[] | select(.name == "cloud") | .state == "assessed" and (.what | test("1 ECR repositor"))' \
+        "the cloud tier says what it read"
+    assert_json '[.findings[] | select(.check_id == "aws.ecr.tag-immutability" and .status == "fail")] | length == 1' \
+        "the AWS checks ran inside assess (a mutable repository fails)"
+    run_ld assess --host-root "$bare" --docker-host "$nosock" --aws "$work/no-such-dir" --format json
+    assert_exit 3 "an --aws input that cannot be read stops assess"
+    run_ld assess --host-root "$bare" --docker-host "$nosock" --format json
+    assert_json '[.tiers[] | select(.name == "cloud")] | length == 0' "no AWS input: no cloud tier"
+fi
+
 # The table shows the same states.
 run_ld assess --host-root "$withdocker" --docker-host "$nosock"
 assert_stdout_matches '^Tiers$' "the table has a Tiers section"
