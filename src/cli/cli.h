@@ -77,6 +77,21 @@ int cli_checks_option(const char *cmd, const char *arg, bool *config, bool *secr
  * the list of subcommands) and a hint; returns LD_EXIT_USAGE. subcommands
  * is NULL-terminated. */
 int cli_unknown_subcommand(const char *cmd, const char *word, const char *const *subcommands);
+/* One subcommand of a command that has several ("lockdown k8s scan"):
+ * its word, its function (argv[0] is the subcommand) and a summary for the
+ * command's usage (continuation lines indented by the caller). */
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_subcommand;
+/* Runs the subcommand argv[1] of cmd from table (ended by a NULL name): no
+ * word prints the usage on stderr (exit 2), -h/--help/help on stdout
+ * (exit 0), an unknown word is cli_unknown_subcommand. The usage is
+ * "Usage: lockdown CMD <subcommand> [options]", intro, the table with names
+ * padded to width, and a pointer to each subcommand's --help. */
+int cli_subcommand_run(const char *cmd, const char *intro, const cli_subcommand *table,
+                       int width, int argc, char **argv);
 /* "16M", "4096", "1G" (K/M/G are powers of 1024) into bytes; -1 if not
  * a size. */
 int cli_size_arg(const char *arg, uint64_t *out);

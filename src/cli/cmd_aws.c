@@ -24,54 +24,20 @@
 
 int cmd_aws_scan(int argc, char **argv);
 
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} aws_subcommand;
-
-static const aws_subcommand subcommands[] = {
+static const cli_subcommand subcommands[] = {
     {"scan", cmd_aws_scan,
      "check AWS container services: ECS task definitions, services and clusters, ECR\n"
-     "            repositories and registry, EKS clusters, node groups and add-ons; from AWS\n"
-     "            CLI JSON (files, directories, stdin) or live (--region, --profile)"},
+     "         repositories and registry, EKS clusters, node groups and add-ons; from AWS\n"
+     "         CLI JSON (files, directories, stdin) or live (--region, --profile)"},
     {NULL, NULL, NULL},
 };
 
-static void usage_aws(FILE *f)
-{
-    fputs("Usage: lockdown aws <subcommand> [options]\n"
-          "\n"
-          "AWS container services (ECS, ECR, EKS, Fargate): the same NIST SP 800-190 controls,\n"
-          "implemented the AWS way.\n"
-          "\n"
-          "Subcommands:\n",
-          f);
-    for (const aws_subcommand *c = subcommands; c->name; c++)
-        fprintf(f, "  %-6s %s\n", c->name, c->summary);
-    fputs("\nRun 'lockdown aws <subcommand> --help' for its options.\n", f);
-}
-
 int cmd_aws(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage_aws(stderr);
-        return LD_EXIT_USAGE;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
-        usage_aws(stdout);
-        return LD_EXIT_OK;
-    }
-    const char *names[sizeof(subcommands) / sizeof(subcommands[0])];
-    size_t n = 0;
-    for (const aws_subcommand *c = subcommands; c->name; c++) {
-        if (strcmp(c->name, sub) == 0)
-            return c->run(argc - 1, argv + 1);
-        names[n++] = c->name;
-    }
-    names[n] = NULL;
-    return cli_unknown_subcommand("aws", sub, names);
+    return cli_subcommand_run("aws",
+                              "AWS container services (ECS, ECR, EKS, Fargate): the same NIST SP "
+                              "800-190 controls,\nimplemented the AWS way.\n",
+                              subcommands, 6, argc, argv);
 }
 
 /* ---- aws scan ---- */

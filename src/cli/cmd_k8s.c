@@ -31,13 +31,7 @@
 
 /* ---- the subcommand table: one row per `lockdown k8s WORD` ---- */
 
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} k8s_subcommand;
-
-static const k8s_subcommand subcommands[] = {
+static const cli_subcommand subcommands[] = {
     {"scan", cmd_k8s_scan,
      "check manifests (files, directories, kubectl output, stdin) or a live cluster\n"
      "            (--kubeconfig): Pod Security Standards, workload hygiene, RBAC, network\n"
@@ -52,40 +46,13 @@ static const k8s_subcommand subcommands[] = {
     {NULL, NULL, NULL},
 };
 
-static void usage_k8s(FILE *f)
-{
-    fputs("Usage: lockdown k8s <subcommand> [options]\n"
-          "\n"
-          "The orchestrator tier: Kubernetes workloads, RBAC, network segmentation, host\n"
-          "pinning and nodes (NIST SP 800-190 section 4.3, CIS Kubernetes Benchmark).\n"
-          "\n"
-          "Subcommands:\n",
-          f);
-    for (const k8s_subcommand *c = subcommands; c->name; c++)
-        fprintf(f, "  %-9s %s\n", c->name, c->summary);
-    fputs("\nRun 'lockdown k8s <subcommand> --help' for its options.\n", f);
-}
-
 int cmd_k8s(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage_k8s(stderr);
-        return LD_EXIT_USAGE;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
-        usage_k8s(stdout);
-        return LD_EXIT_OK;
-    }
-    const char *names[sizeof(subcommands) / sizeof(subcommands[0])];
-    size_t n = 0;
-    for (const k8s_subcommand *c = subcommands; c->name; c++) {
-        if (strcmp(c->name, sub) == 0)
-            return c->run(argc - 1, argv + 1);
-        names[n++] = c->name;
-    }
-    names[n] = NULL;
-    return cli_unknown_subcommand("k8s", sub, names);
+    return cli_subcommand_run("k8s",
+                              "The orchestrator tier: Kubernetes workloads, RBAC, network "
+                              "segmentation, host\npinning and nodes (NIST SP 800-190 section "
+                              "4.3, CIS Kubernetes Benchmark).\n",
+                              subcommands, 9, argc, argv);
 }
 
 /* ---- k8s scan ---- */

@@ -185,6 +185,43 @@ int cli_unknown_subcommand(const char *cmd, const char *word, const char *const 
     return LD_EXIT_USAGE;
 }
 
+static void subcommand_usage(FILE *f, const char *cmd, const char *intro,
+                             const cli_subcommand *table, int width)
+{
+    fprintf(f, "Usage: lockdown %s <subcommand> [options]\n\n%s\nSubcommands:\n", cmd, intro);
+    for (const cli_subcommand *c = table; c->name; c++)
+        fprintf(f, "  %-*s %s\n", width, c->name, c->summary);
+    fprintf(f, "\nRun 'lockdown %s <subcommand> --help' for its options.\n", cmd);
+}
+
+int cli_subcommand_run(const char *cmd, const char *intro, const cli_subcommand *table,
+                       int width, int argc, char **argv)
+{
+    if (argc < 2) {
+        subcommand_usage(stderr, cmd, intro, table, width);
+        return LD_EXIT_USAGE;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "help") == 0) {
+        subcommand_usage(stdout, cmd, intro, table, width);
+        return LD_EXIT_OK;
+    }
+    size_t n = 0;
+    while (table[n].name)
+        n++;
+    const char **names = ld_xcalloc(n + 1, sizeof(*names));
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i].name, sub) == 0) {
+            free(names);
+            return table[i].run(argc - 1, argv + 1);
+        }
+        names[i] = table[i].name;
+    }
+    int rc = cli_unknown_subcommand(cmd, sub, names);
+    free(names);
+    return rc;
+}
+
 /* "unknown option '--levle'; did you mean '--level'?" from the long options
  * of the table. */
 static int unknown_option(const char *cmd, const char *arg, const struct option *all)
