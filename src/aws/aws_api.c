@@ -200,6 +200,7 @@ typedef struct {
     size_t cap;
     bool too_big;
     long retry_after_s;
+    bool transient; /* the attempt failed in a way worth trying again */
     char error_type[HEADER_VALUE_MAX];
 } rx;
 
@@ -400,6 +401,7 @@ static int attempt(ld_aws_client *cl, const ld_aws_call *call, const endpoint *e
     x->cap = 0;
     x->too_big = false;
     x->retry_after_s = -1;
+    x->transient = false;
     x->error_type[0] = '\0';
     struct curl_slist *hdrs = signed_headers(cl, call, e, time(NULL), err);
     if (!hdrs)
@@ -459,6 +461,12 @@ static int attempt(ld_aws_client *cl, const ld_aws_call *call, const endpoint *e
     } else if (cc != CURLE_OK) {
         rc = ld_error_set(err, LD_ERR_UNREACHABLE, "%s: %s", what,
                           errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        /* a connection that could not be made, or broke: the SDKs'
+         * standard retry mode tries those again (a timeout is not, it
+         * would cost the whole limit again) */
+        x->transient = cc == CURLE_COULDNT_CONNECT || cc == CURLE_SEND_ERROR ||
+                       cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING ||
+                       cc == CURLE_PARTIAL_FILE;
     }
     curl_easy_cleanup(c);
     free_headers(hdrs);
@@ -527,8 +535,20 @@ int ld_aws_request(ld_aws_client *cl, const ld_aws_call *call, ld_aws_response *
     for (int i = 0; i < max; i++) {
         res->attempts = i + 1;
         rc = attempt(cl, call, &e, what, &x, err);
-        if (rc < 0)
+        if (rc < 0 && x.transient && i + 1 < max) {
+            cl->retries++;
+            sleep_for(cl, ld_aws_backoff_ms(i, -1, next_random(cl)));
+            ld_error_clear(err);
+            continue;
+        }
+        if (rc < 0) {
+            if (i > 0) {
+                char first[LD_ERROR_MSG_MAX];
+                snprintf(first, sizeof(first), "%s", err->msg);
+                ld_error_set(err, err->code, "%s (after %d attempts)", first, i + 1);
+            }
             goto out;
+        }
         read_error(&x);
         if (res->err_class != LD_AWS_ERR_RETRY)
             break;

@@ -416,6 +416,15 @@ static int exec_one(ld_findings *r, const ld_aws_set *s, const ld_aws_resource *
                            "export it with `aws ecs describe-clusters --include CONFIGURATIONS "
                            "SETTINGS`: not assessed",
                            ref ? ref : "(none named)");
+    /* describe-clusters prints configuration and settings only when asked
+     * (--include CONFIGURATIONS SETTINGS): a cluster with neither was
+     * exported without them, and its ECS Exec settings are unknown */
+    if (!ld_aws_object(cl->obj, "configuration") && !ld_aws_array(cl->obj, "settings"))
+        return ld_aws_emit(r, AWS_ECS_EXEC_AUDIT, LD_STATUS_ERROR, svc, err,
+                           "enableExecuteCommand: true, and cluster %.200s was exported without "
+                           "its configuration: export it with `aws ecs describe-clusters "
+                           "--include CONFIGURATIONS SETTINGS`: not assessed",
+                           cl->name ? cl->name : cl->id);
     ld_k8s_evlist l = LD_K8S_EVLIST_INIT;
     exec_problems(s, svc, cl, &l);
     int rc = 0;

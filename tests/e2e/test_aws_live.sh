@@ -272,4 +272,13 @@ for op in ListClusters ListServices ListTaskDefinitionFamilies DescribeRepositor
   fi
 done
 
+
+# A connection that cannot be made is tried again with back-off (as the
+# SDKs' standard retry mode does), then exit 3 naming the attempts.
+closed_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run_cmd env HOME="$D/home" "${ENV_CREDS[@]}" "$LOCKDOWN" aws scan --region us-east-1 --no-metadata \
+    --endpoint-url "https://127.0.0.1:$closed_port" --ca-bundle "$D/ca.crt"
+assert_exit 3 "nothing listening: exit 3"
+assert_stderr_contains "(after 5 attempts)"
+
 finish

@@ -703,6 +703,8 @@ static void test_exec_audit(void **state)
     exec_case(on, INSIGHTS_ON, LD_STATUS_FAIL,
               "shows no configuration.executeCommandConfiguration");
     exec_case(on, NULL, LD_STATUS_ERROR, "cluster " CLUSTER_ARN " not in the inputs");
+    /* neither settings nor configuration: exported without --include, unknown */
+    exec_case(on, "", LD_STATUS_ERROR, "exported without its configuration");
     exec_case(", \"enableExecuteCommand\": false", NULL, LD_STATUS_PASS, NULL);
     exec_case("", EXEC_CFG("{\"logging\": \"NONE\"}"), LD_STATUS_PASS, NULL);
 }
