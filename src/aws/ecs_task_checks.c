@@ -313,8 +313,83 @@ static int search_env(td_ctx *c, secret_seen *seen, const char *where, const cha
     return 0;
 }
 
+/* Searches one command or entryPoint item: the secret rules over the item,
+ * then a "--flag=value" (or "--flag value") whose flag names a credential. */
+static int search_arg(td_ctx *c, secret_seen *seen, const char *where, const char *arg,
+                      const char *next)
+{
+    size_t before = seen->found.items;
+    ld_secret_hits h = {0};
+    if (ld_secret_scan(c->rules, c->res->source, (const uint8_t *)arg, strlen(arg), &h, c->err) <
+        0) {
+        ld_secret_hits_clear(&h);
+        return -1;
+    }
+    if (h.n)
+        ld_k8s_evlist_add(&seen->found, "%s holds %s (rule %s: %s)%s", where, h.v[0].masked,
+                          h.v[0].rule_id, h.v[0].description, h.n > 1 ? " and more" : "");
+    for (size_t i = 0; i < h.n_stopped; i++)
+        ld_k8s_evlist_add(&seen->incomplete, "%s: rule %s stopped (%s)", where,
+                          h.stopped[i].rule_id, h.stopped[i].reason);
+    ld_secret_hits_clear(&h);
+    if (seen->found.items != before || arg[0] != '-')
+        return 0;
+    const char *eq = strchr(arg, '=');
+    ld_autofree char *flag = eq ? ld_xstrndup(arg, (size_t)(eq - arg)) : ld_xstrdup(arg);
+    const char *value = eq ? eq + 1 : (next && next[0] != '-' ? next : NULL);
+    if (value && *value && ld_secret_key_name(flag, strlen(flag)) &&
+        !ld_secret_placeholder_value(value, strlen(value))) {
+        char masked[LD_SECRET_MASK_MAX];
+        ld_secret_mask(value, strlen(value), masked);
+        ld_k8s_evlist_add(&seen->found, "%s: flag %.60s has the literal value %s", where, flag,
+                          masked);
+    }
+    return 0;
+}
+
+/* command and entryPoint: every string item. */
+static int search_container_argv(td_ctx *c, secret_seen *seen, const json_t *cdef,
+                                 const char *where, const char *field)
+{
+    const json_t *argv = ld_aws_array(cdef, field);
+    for (size_t k = 0; argv && k < json_array_size(argv); k++) {
+        const char *arg = json_string_value(json_array_get(argv, k));
+        if (!arg || !*arg)
+            continue;
+        const char *next = json_string_value(json_array_get(argv, k + 1));
+        ld_autofree char *item = ld_xasprintf("%s.%s[%zu]", where, field, k);
+        if (search_arg(c, seen, item, arg, next) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* dockerLabels: NAME=value pairs, judged as environment variables are. */
+static int search_container_labels(td_ctx *c, secret_seen *seen, const json_t *cdef,
+                                   const char *where)
+{
+    const json_t *labels = ld_aws_object(cdef, "dockerLabels");
+    const char *name;
+    const json_t *v;
+    json_object_foreach((json_t *)labels, name, v)
+    {
+        const char *value = json_string_value(v);
+        if (!value || !*value)
+            continue;
+        ld_autofree char *item = ld_xasprintf("%s.dockerLabels %.100s", where, name);
+        if (search_env(c, seen, item, name, value) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int search_container_env(td_ctx *c, secret_seen *seen, const json_t *cdef, size_t i)
 {
+    ld_autofree char *where_all = ld_aws_ecs_container_where(cdef, i);
+    if (search_container_argv(c, seen, cdef, where_all, "command") < 0 ||
+        search_container_argv(c, seen, cdef, where_all, "entryPoint") < 0 ||
+        search_container_labels(c, seen, cdef, where_all) < 0)
+        return -1;
     const json_t *env = ld_aws_array(cdef, "environment");
     size_t k;
     const json_t *e;

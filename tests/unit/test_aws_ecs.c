@@ -374,6 +374,23 @@ static void test_environment_secrets(void **state)
     run_one_container(&r, FARGATE_TASK, GOOD_CTR("web"));
     expect_pass(&r, AWS_ECS_ENV_SECRETS);
     run_done(&r);
+    /* the command line, the entry point and Docker labels are read too */
+    run_one_container(&r, FARGATE_TASK,
+                      "{\"name\": \"web\", \"image\": \"x\", "
+                      "\"command\": [\"serve\", \"--db-password=Tr0ub4dor-and-3\", \"--port\", "
+                      "\"80\"], \"entryPoint\": [\"sh\", \"-c\", \"export K=" AWS_KEY "\"], "
+                      "\"dockerLabels\": {\"API_TOKEN\": \"zq8Vw2Lr5Tx1Mn\", \"team\": \"web\"}}");
+    assert_int_equal(count(&r, AWS_ECS_ENV_SECRETS, LD_STATUS_FAIL,
+                           "command[1]: flag --db-password has the literal value"),
+                     1);
+    assert_int_equal(count(&r, AWS_ECS_ENV_SECRETS, LD_STATUS_FAIL, "entryPoint[2] holds AKIA"), 1);
+    assert_int_equal(count(&r, AWS_ECS_ENV_SECRETS, LD_STATUS_FAIL, "dockerLabels API_TOKEN holds"),
+                     1);
+    assert_int_equal(count(&r, AWS_ECS_ENV_SECRETS, LD_STATUS_FAIL, "--port"), 0);
+    assert_false(any_evidence_has(&r, AWS_KEY));
+    assert_false(any_evidence_has(&r, "Tr0ub4dor"));
+    assert_false(any_evidence_has(&r, "zq8Vw2Lr5Tx1Mn"));
+    run_done(&r);
 }
 
 /* A rule that stops before it has searched a value: not assessed. */
