@@ -34,16 +34,33 @@ static void report_inputs(ld_findings *r, const ld_aws_set *set)
         ld_findings_note(r, "%zu more AWS inputs not read", unread->n - shown);
 }
 
-/* "12 task definitions, 3 ECS services, ..." over the kinds present. */
+/* "task definitions", "ECR repositories", "EKS add-on versions". */
+static char *plural(const char *title, size_t n)
+{
+    size_t len = strlen(title);
+    if (n == 1 || (len && title[len - 1] == 's'))
+        return ld_xstrdup(title);
+    if (len && title[len - 1] == 'y')
+        return ld_xasprintf("%.*sies", (int)(len - 1), title);
+    return ld_xasprintf("%ss", title);
+}
+
+/* "12 task definitions, 3 ECS services, 4 ECR lifecycle policies (1
+ * absent), ..." over the kinds present. */
 static char *counts_of(const ld_aws_set *set)
 {
     char *out = ld_xstrdup("");
     for (int k = 0; k < LD_AWS_KIND_COUNT; k++) {
-        size_t n = ld_aws_set_count(set, (ld_aws_kind)k);
+        size_t n = ld_aws_set_count(set, (ld_aws_kind)k), absent = 0;
         if (!n)
             continue;
-        char *next = ld_xasprintf("%s%s%zu %s", out, *out ? ", " : "", n,
-                                  ld_aws_kind_title((ld_aws_kind)k));
+        for (size_t i = 0; i < n; i++) {
+            const ld_aws_resource *res = ld_aws_set_get(set, (ld_aws_kind)k, i);
+            absent += res && res->absent;
+        }
+        ld_autofree char *title = plural(ld_aws_kind_title((ld_aws_kind)k), n);
+        ld_autofree char *tail = absent ? ld_xasprintf(" (%zu absent)", absent) : ld_xstrdup("");
+        char *next = ld_xasprintf("%s%s%zu %s%s", out, *out ? ", " : "", n, title, tail);
         free(out);
         out = next;
     }
