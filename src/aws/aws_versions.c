@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/date.h"
 #include "util/mem.h"
 #include "util/yaml_doc.h"
 
@@ -49,30 +50,6 @@ static int only_keys(const char *name, const ld_yaml_node *map, const char *cons
     return 0;
 }
 
-/* Strict "YYYY-MM-DD" to the UTC midnight starting that day; -1 if invalid. */
-static time_t parse_date(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    int v[3] = {0, 0, 0};
-    const int widths[3] = {4, 2, 2}, starts[3] = {0, 5, 8};
-    for (int k = 0; k < 3; k++)
-        for (int i = 0; i < widths[k]; i++) {
-            char c = s[starts[k] + i];
-            if (c < '0' || c > '9')
-                return -1;
-            v[k] = v[k] * 10 + (c - '0');
-        }
-    if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
-        return -1;
-    struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2]};
-    time_t t = timegm(&tm);
-    struct tm back;
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != v[2])
-        return -1; /* 2026-02-31 and the like */
-    return t;
-}
-
 static int date_field(const char *name, const ld_yaml_node *map, const char *key, bool required,
                       time_t *out, ld_error *err)
 {
@@ -80,7 +57,7 @@ static int date_field(const char *name, const ld_yaml_node *map, const char *key
     *out = 0;
     if (!s && !required && !ld_yaml_get(map, key))
         return 0;
-    time_t t = parse_date(s);
+    time_t t = ld_date_utc_midnight(s);
     if (t < 0) {
         char msg[96];
         snprintf(msg, sizeof(msg), "\"%s\" must be a date YYYY-MM-DD", key);

@@ -82,6 +82,13 @@ bool ld_ecr_filter_matches(const char *filter, const char *name)
     return *p == '\0';
 }
 
+/* A scanning rule that scans on push or continuously (MANUAL never counts). */
+static bool rule_scans(const json_t *rule)
+{
+    const char *freq = ld_aws_str(rule, "scanFrequency");
+    return freq && (strcmp(freq, "SCAN_ON_PUSH") == 0 || strcmp(freq, "CONTINUOUS_SCAN") == 0);
+}
+
 /* Does a rule (of a scanning configuration) scan name on push or
  * continuously? *why gets "rules[i] FREQ filter 'F'" (static buffer of the
  * caller). */
@@ -92,8 +99,7 @@ static bool scanning_covers(const json_t *cfg, const char *name, char *why, size
     const json_t *rule;
     json_array_foreach(rules, i, rule)
     {
-        const char *freq = ld_aws_str(rule, "scanFrequency");
-        if (!freq || (strcmp(freq, "SCAN_ON_PUSH") != 0 && strcmp(freq, "CONTINUOUS_SCAN") != 0))
+        if (!rule_scans(rule))
             continue;
         size_t j;
         const json_t *f;
@@ -104,7 +110,7 @@ static bool scanning_covers(const json_t *cfg, const char *name, char *why, size
             if (!filter || (type && strcmp(type, "WILDCARD") != 0))
                 continue;
             if (ld_ecr_filter_matches(filter, name)) {
-                snprintf(why, whylen, "rules[%zu] %s, filter '%s'", i, freq, filter);
+                snprintf(why, whylen, "rules[%zu] %s, filter '%s'", i, ld_aws_str(rule, "scanFrequency"), filter);
                 return true;
             }
         }
@@ -516,8 +522,7 @@ static bool scanning_covers_prefix(const json_t *cfg, const char *prefix)
     const json_t *rule;
     json_array_foreach(rules, i, rule)
     {
-        const char *freq = ld_aws_str(rule, "scanFrequency");
-        if (!freq || (strcmp(freq, "SCAN_ON_PUSH") != 0 && strcmp(freq, "CONTINUOUS_SCAN") != 0))
+        if (!rule_scans(rule))
             continue;
         size_t j;
         const json_t *f;

@@ -19,21 +19,6 @@ bool cli_aws_region_ok(const char *r)
     return n >= 1 && n <= 32 && strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-/* The notes of the set and the inputs it could not read, for the report. */
-static void report_inputs(ld_findings *r, const ld_aws_set *set)
-{
-    const ld_strlist *notes = ld_aws_set_notes(set), *unread = ld_aws_set_unread(set);
-    const size_t shown = 50;
-    for (size_t i = 0; i < notes->n && i < shown; i++)
-        ld_findings_note(r, "%s", notes->v[i]);
-    if (notes->n > shown)
-        ld_findings_note(r, "%zu more notes about the AWS inputs not shown", notes->n - shown);
-    for (size_t i = 0; i < unread->n && i < shown; i++)
-        ld_findings_note(r, "not read: %s", unread->v[i]);
-    if (unread->n > shown)
-        ld_findings_note(r, "%zu more AWS inputs not read", unread->n - shown);
-}
-
 /* "task definitions", "ECR repositories", "EKS add-on versions". */
 static char *plural(const char *title, size_t n)
 {
@@ -164,7 +149,7 @@ int cli_aws_scan_into(cli_session *s, ld_findings *r, const cli_aws_inputs *in, 
         .level = s->level,
         .now = r->now,
     };
-    report_inputs(r, set);
+    cli_note_inputs(r, ld_aws_set_notes(set), ld_aws_set_unread(set));
     cli_progress(s, "checking %zu AWS resources", ld_aws_set_total(set));
     if (ld_aws_scan(r, set, &o, err) < 0)
         goto out;

@@ -195,6 +195,9 @@ int cli_session_commit(cli_session *s);
  * that writes its own output and does not call cli_session_commit): then
  * it is committed. */
 void cli_session_close(cli_session *s);
+/* The notes a loader kept about its inputs and the inputs it could not
+ * read, as report notes (50 of each at most, then a count). */
+void cli_note_inputs(ld_findings *r, const ld_strlist *notes, const ld_strlist *unread);
 /* Progress line on stderr when s->progress. */
 void cli_progress(const cli_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

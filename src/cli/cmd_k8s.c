@@ -254,21 +254,6 @@ static void usage_scan(void)
            cli_common_help);
 }
 
-/* The notes of the set and the inputs it could not read, for the report. */
-static void report_inputs(ld_findings *r, const ld_k8s_set *set)
-{
-    const ld_strlist *notes = ld_k8s_set_notes(set), *unread = ld_k8s_set_unread(set);
-    const size_t shown = 50;
-    for (size_t i = 0; i < notes->n && i < shown; i++)
-        ld_findings_note(r, "%s", notes->v[i]);
-    if (notes->n > shown)
-        ld_findings_note(r, "%zu more notes about the inputs not shown", notes->n - shown);
-    for (size_t i = 0; i < unread->n && i < shown; i++)
-        ld_findings_note(r, "not read: %s", unread->v[i]);
-    if (unread->n > shown)
-        ld_findings_note(r, "%zu more inputs not read", unread->n - shown);
-}
-
 /* Loads every PATH; an input named here that fails is fatal (err). */
 static int load_inputs(ld_k8s_set *set, char **paths, size_t n, const cli_session *s,
                        ld_error *err)
@@ -387,7 +372,7 @@ int cmd_k8s_scan(int argc, char **argv)
         .inputs = ld_k8s_set_inputs(set),
     };
     r = cli_session_findings(&s);
-    report_inputs(r, set);
+    cli_note_inputs(r, ld_k8s_set_notes(set), ld_k8s_set_unread(set));
     if (args.cluster && ld_k8s_cluster_findings(r, &cluster, &err) < 0) {
         rc = cli_error_exit(&err);
         goto out;

@@ -185,6 +185,19 @@ int cli_unknown_subcommand(const char *cmd, const char *word, const char *const 
     return LD_EXIT_USAGE;
 }
 
+void cli_note_inputs(ld_findings *r, const ld_strlist *notes, const ld_strlist *unread)
+{
+    const size_t shown = 50;
+    for (size_t i = 0; i < notes->n && i < shown; i++)
+        ld_findings_note(r, "%s", notes->v[i]);
+    if (notes->n > shown)
+        ld_findings_note(r, "%zu more notes about the inputs not shown", notes->n - shown);
+    for (size_t i = 0; i < unread->n && i < shown; i++)
+        ld_findings_note(r, "not read: %s", unread->v[i]);
+    if (unread->n > shown)
+        ld_findings_note(r, "%zu more inputs not read", unread->n - shown);
+}
+
 static void subcommand_usage(FILE *f, const char *cmd, const char *intro,
                              const cli_subcommand *table, int width)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/date.h"
 #include "util/mem.h"
 #include "util/yaml_doc.h"
 
@@ -17,31 +18,6 @@ extern const size_t ld_data_docker_releases_yaml_len;
 static int bad(ld_error *err, const char *name, const ld_yaml_node *n, const char *what)
 {
     return ld_error_set(err, LD_ERR_CORRUPT, "%s: line %d: %s", name, n ? n->line : 0, what);
-}
-
-/* Strict "YYYY-MM-DD" to the UTC midnight starting that day; -1 if invalid. */
-static time_t parse_date(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    int v[3] = {0, 0, 0};
-    const int widths[3] = {4, 2, 2}, starts[3] = {0, 5, 8};
-    for (int k = 0; k < 3; k++)
-        for (int i = 0; i < widths[k]; i++) {
-            char c = s[starts[k] + i];
-            if (c < '0' || c > '9')
-                return -1;
-            v[k] = v[k] * 10 + (c - '0');
-        }
-    if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
-        return -1;
-    struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2]};
-    time_t t = timegm(&tm);
-    /* timegm normalises 2026-02-31 to March: refuse instead. */
-    struct tm back;
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != v[2])
-        return -1;
-    return t;
 }
 
 /* Digits only, at most 4, into *out; returns the end or NULL. */
@@ -106,7 +82,7 @@ static const char *scalar(const ld_yaml_node *map, const char *key)
 static int copy_date(char dst[11], const char *name, const ld_yaml_node *at, const char *s,
                      const char *key, ld_error *err)
 {
-    if (parse_date(s) < 0) {
+    if (ld_date_utc_midnight(s) < 0) {
         char msg[96];
         snprintf(msg, sizeof(msg), "\"%s\" must be a date YYYY-MM-DD", key);
         return bad(err, name, at, msg);
@@ -271,7 +247,7 @@ void ld_docker_version_judge(const ld_docker_releases *r, const char *version, t
     }
     ld_autofree char *name =
         l->minor < 0 ? ld_xasprintf("%d", l->major) : ld_xasprintf("%d.%d", l->major, l->minor);
-    time_t end = l->end[0] ? parse_date(l->end) : -1;
+    time_t end = l->end[0] ? ld_date_utc_midnight(l->end) : -1;
     if (!l->maintained) {
         verdict(out, LD_STATUS_FAIL, "docker engine release line is no longer maintained",
                 l->end[0] ? ld_xasprintf("release line %s is no longer maintained: maintenance "
@@ -292,7 +268,7 @@ void ld_docker_version_judge(const ld_docker_releases *r, const char *version, t
                              name, l->end, r->written));
         return;
     }
-    time_t as_of = parse_date(l->as_of);
+    time_t as_of = ld_date_utc_midnight(l->as_of);
     if (as_of >= 0 && now - as_of > (time_t)LD_RELEASES_MAX_AGE_DAYS * DAY_SECONDS) {
         verdict(out, LD_STATUS_WARN,
                 "docker engine release data is old; confirm the line is still maintained",

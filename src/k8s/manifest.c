@@ -123,17 +123,8 @@ static void record_input(ld_k8s_set *s, const char *name)
     if (ld_strlist_contains(&s->inputs, name))
         return;
     ld_strlist_push(&s->inputs, name);
-    ld_strlist shown = {0};
-    for (size_t i = 0; i < s->inputs.n && i < INPUTS_LABEL_MAX; i++)
-        ld_strlist_push(&shown, s->inputs.v[i]);
-    char *list = ld_strlist_join(&shown, ", ");
-    ld_strlist_clear(&shown);
     free(s->inputs_label);
-    if (s->inputs.n > INPUTS_LABEL_MAX)
-        s->inputs_label = ld_xasprintf("%s and %zu more", list, s->inputs.n - INPUTS_LABEL_MAX);
-    else
-        s->inputs_label = ld_xstrdup(list);
-    free(list);
+    s->inputs_label = ld_strlist_join_max(&s->inputs, ", ", INPUTS_LABEL_MAX);
 }
 
 const char *ld_k8s_set_inputs(const ld_k8s_set *s)

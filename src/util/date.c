@@ -2,6 +2,7 @@
 #include "util/date.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 int ld_date_days_in_month(int y, int m)
 {
@@ -28,4 +29,13 @@ ld_date_result ld_date_parse(const char *s, size_t len, int *y, int *m, int *d)
     if (*y < 1900 || *m < 1 || *m > 12 || *d < 1 || *d > ld_date_days_in_month(*y, *m))
         return LD_DATE_RANGE;
     return LD_DATE_OK;
+}
+
+time_t ld_date_utc_midnight(const char *s)
+{
+    int y, m, d;
+    if (!s || ld_date_parse(s, strlen(s), &y, &m, &d) != LD_DATE_OK || y < 1970)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    return timegm(&tm);
 }

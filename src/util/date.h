@@ -7,6 +7,7 @@
 #define LD_UTIL_DATE_H
 
 #include <stddef.h>
+#include <time.h>
 
 typedef enum {
     LD_DATE_OK,
@@ -18,6 +19,11 @@ typedef enum {
  * day that exist (leap years by the Gregorian rule). *y, *m, *d are set
  * whenever the shape is right (also for LD_DATE_RANGE, for messages). */
 ld_date_result ld_date_parse(const char *s, size_t len, int *y, int *m, int *d);
+
+/* NUL-terminated "YYYY-MM-DD" (ld_date_parse's rules, year 1970 or later)
+ * to the UTC midnight starting that day; -1 if s is NULL or not such a
+ * date. For data files (version calendars, release lines). */
+time_t ld_date_utc_midnight(const char *s);
 
 /* Days in month m (1..12) of year y. */
 int ld_date_days_in_month(int y, int m);

@@ -49,3 +49,14 @@ void ld_strlist_clear(ld_strlist *l)
     l->v = NULL;
     l->n = l->cap = 0;
 }
+
+char *ld_strlist_join_max(const ld_strlist *l, const char *sep, size_t max)
+{
+    if (l->n <= max)
+        return ld_strlist_join(l, sep);
+    ld_strlist shown = {.v = l->v, .n = max, .cap = max};
+    char *list = ld_strlist_join(&shown, sep);
+    char *out = ld_xasprintf("%s and %zu more", list, l->n - max);
+    free(list);
+    return out;
+}
